@@ -1,0 +1,164 @@
+/**
+ * Closed-form queueing results for CPU contention, used as the fleet kernel's core and as the
+ * yardstick the micro-level simulation is validated against.
+ *
+ * Machine-repairman model M/M/P//n (finite-source queue): n vCPUs alternate exponential idle gaps
+ * (mean Z) and exponential bursts (mean S) on P pCPUs. The number K of runnable vCPUs is a
+ * birth–death chain with birth rate (n−k)/Z and death rate min(k, P)/S, so with ρ = S/Z
+ *     p(k+1) / p(k) = (n − k)·ρ / min(k + 1, P)
+ * (Kleinrock, "Queueing Systems" vol. 1, §3.8; Gross & Harris, "Fundamentals of Queueing Theory",
+ * finite-source M/M/c). The chain is the same under any work-conserving discipline when bursts are
+ * exponential (memoryless remaining work), so FIFO, round-robin and CFS share its mean; and for
+ * processor sharing it holds for any burst distribution and per-vCPU means (BCMP product form).
+ * A vCPU's CPU ready share is E[(K − P)+] / n: the time it is runnable but not running.
+ *
+ * Erlang C (M/M/c, open arrivals): C(c, a) = [a^c/c! · c/(c−a)] / [Σ_{k<c} a^k/k! + a^c/c! · c/(c−a)],
+ * Wq = C / (cμ − λ). Table check: c = 16, ρ = 0.9 gives Wq = 0.370 S (calibration.md §7).
+ */
+
+export interface RepairmanResult {
+  /** Mean number of runnable vCPUs waiting for a pCPU, E[(K − P)+]. */
+  meanWaiting: number;
+  /** Mean number of running vCPUs, E[min(K, P)]. */
+  meanRunning: number;
+  /** Share of each vCPU's wall-clock time spent ready (runnable, not running), 0..1. */
+  readyFraction: number;
+  /** pCPU utilisation, E[min(K, P)] / P, 0..1. */
+  pcpuUtilization: number;
+  /** Stationary distribution of K (length n + 1). */
+  distribution: Float64Array;
+}
+
+/** Mean waiting and running counts of M/M/P//n, written into a caller-owned object. */
+export interface RepairmanMeans {
+  meanWaiting: number;
+  meanRunning: number;
+}
+
+/** Rescale threshold for the unnormalised probabilities (keeps them finite for large n and ρ). */
+const RESCALE_ABOVE = 1e200;
+
+/**
+ * Solves M/M/P//n with per-vCPU uncontended utilisation u = S / (S + Z) into `out`, optionally
+ * writing the stationary distribution of K (length n + 1). u = 1 means always runnable (a CPU
+ * hog); u = 0 means idle. Allocation-free: the fleet kernel calls this once per host-interval.
+ */
+export function solveRepairman(
+  out: RepairmanMeans,
+  n: number,
+  pcpus: number,
+  utilization: number,
+  distribution?: Float64Array,
+): RepairmanMeans {
+  const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization;
+  if (n <= 0 || u === 0) {
+    out.meanWaiting = 0;
+    out.meanRunning = 0;
+    if (distribution) distribution.fill(0).fill(1, 0, 1);
+    return out;
+  }
+  if (u >= 1) {
+    const running = Math.min(n, pcpus);
+    out.meanWaiting = n - running;
+    out.meanRunning = running;
+    if (distribution) {
+      distribution.fill(0);
+      distribution[n] = 1;
+    }
+    return out;
+  }
+  const rho = u / (1 - u);
+  // p(k+1) = p(k)·(n − k)·ρ / min(k + 1, P), unnormalised, rescaled whenever it grows too large.
+  let p = 1;
+  let total = 1;
+  let waiting = 0;
+  let running = 0;
+  if (distribution) distribution[0] = 1;
+  for (let k = 0; k < n; k++) {
+    p = (p * (n - k) * rho) / (k + 1 < pcpus ? k + 1 : pcpus);
+    const kk = k + 1;
+    if (p > RESCALE_ABOVE) {
+      p /= RESCALE_ABOVE;
+      total /= RESCALE_ABOVE;
+      waiting /= RESCALE_ABOVE;
+      running /= RESCALE_ABOVE;
+      if (distribution) for (let j = 0; j < kk; j++) distribution[j]! /= RESCALE_ABOVE;
+    }
+    total += p;
+    if (kk > pcpus) waiting += (kk - pcpus) * p;
+    running += (kk < pcpus ? kk : pcpus) * p;
+    if (distribution) distribution[kk] = p;
+  }
+  out.meanWaiting = waiting / total;
+  out.meanRunning = running / total;
+  if (distribution) for (let k = 0; k <= n; k++) distribution[k]! /= total;
+  return out;
+}
+
+/** Solves M/M/P//n and returns means, per-vCPU ready share, utilisation and the distribution of K. */
+export function machineRepairman(n: number, pcpus: number, utilization: number): RepairmanResult {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`vCPU count must be a non-negative integer, got ${n}`);
+  if (!(pcpus > 0)) throw new RangeError(`pCPU count must be positive, got ${pcpus}`);
+  const distribution = new Float64Array(n + 1);
+  const means = solveRepairman({ meanWaiting: 0, meanRunning: 0 }, n, pcpus, utilization, distribution);
+  return {
+    meanWaiting: means.meanWaiting,
+    meanRunning: means.meanRunning,
+    readyFraction: n > 0 ? means.meanWaiting / n : 0,
+    pcpuUtilization: means.meanRunning / pcpus,
+    distribution,
+  };
+}
+
+/** Probability an arrival waits in M/M/c with offered load a = λ/μ (Erlang C). Requires a < c. */
+export function erlangC(c: number, offeredLoad: number): number {
+  if (!(offeredLoad < c)) return 1;
+  // Erlang B by the stable recursion B(k) = a·B(k−1) / (k + a·B(k−1)), then C from B.
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (offeredLoad * b) / (k + offeredLoad * b);
+  const rho = offeredLoad / c;
+  return b / (1 - rho * (1 - b));
+}
+
+export interface MmcResult {
+  /** Probability of waiting (Erlang C). */
+  waitProbability: number;
+  /** Mean wait in queue, in the unit of `meanServiceTime`. */
+  meanWait: number;
+  /** Mean time in system. */
+  meanResponse: number;
+  /** Mean number waiting, by Little's law λ·Wq. */
+  meanQueueLength: number;
+}
+
+/** M/M/c with arrival rate λ (per unit time) and mean service time S. */
+export function mmc(c: number, arrivalRate: number, meanServiceTime: number): MmcResult {
+  const a = arrivalRate * meanServiceTime;
+  const pw = erlangC(c, a);
+  const meanWait = pw * meanServiceTime / (c - a);
+  return {
+    waitProbability: pw,
+    meanWait,
+    meanResponse: meanWait + meanServiceTime,
+    meanQueueLength: arrivalRate * meanWait,
+  };
+}
+
+/** P(Wq > t) in M/M/c: C · exp(−(cμ − λ)·t). */
+export function mmcWaitTail(c: number, arrivalRate: number, meanServiceTime: number, t: number): number {
+  const a = arrivalRate * meanServiceTime;
+  return erlangC(c, a) * Math.exp(-((c - a) / meanServiceTime) * t);
+}
+
+/**
+ * Mean wait before service for a vCPU waking in M/M/P//n with FIFO dispatch, by the arrival
+ * theorem: a waking vCPU sees the stationary state of the system with n − 1 vCPUs; finding j >= P
+ * runnable, it waits for j − P + 1 completions at rate P/S each.
+ */
+export function repairmanMeanWakeDelay(n: number, pcpus: number, utilization: number, meanBurst: number): number {
+  if (n <= 1) return 0;
+  const seen = machineRepairman(n - 1, pcpus, utilization).distribution;
+  let wait = 0;
+  for (let j = pcpus; j < seen.length; j++) wait += seen[j]! * ((j - pcpus + 1) * meanBurst) / pcpus;
+  return wait;
+}

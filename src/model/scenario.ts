@@ -1,0 +1,103 @@
+/**
+ * The model's input: a scenario with every unit resolved to plain numbers and every default
+ * filled in. The scenario layer (src/scenarios/) turns user files into this shape; the model
+ * never sees YAML, unit strings or file names.
+ */
+import type { DistributionName } from './random/distributions.js';
+import type { SchedulerPolicy } from './cpu/scheduler.js';
+
+export type PlacementPolicy = 'pack' | 'spread';
+export type GuestOs = 'windows' | 'linux' | 'other';
+export type CpuResolution = 'auto' | 'micro' | 'fleet';
+
+export interface HostGroup {
+  name: string;
+  count: number;
+  cpu: {
+    /** Physical cores usable by the hypervisor (threads if SMT is counted as cores). */
+    cores: number;
+    /** Cores kept for the host (nova `reserved_host_cpus`). */
+    reservedCores: number;
+  };
+  memory: {
+    /** Installed physical memory. */
+    totalGiB: number;
+    /** nova `reserved_host_memory_mb`, in GiB. */
+    reservedGiB: number;
+    swapGiB: number;
+  };
+}
+
+export interface CpuWorkload {
+  /** Mean uncontended utilisation of each vCPU over the run, in percent. */
+  utilPct: number;
+  /** Mean CPU burst (time a vCPU stays runnable once woken), in milliseconds. */
+  burstMs: number;
+  burstDistribution: DistributionName;
+  burstCv: number;
+  gapDistribution: DistributionName;
+  gapCv: number;
+  /** 24 hourly multipliers with mean 1 (hour 0 = midnight, in simulated time). */
+  profile: number[];
+  /** Spread of mean utilisation between VMs of the group (lognormal, mean 1). */
+  vmCv: number;
+  /** Interval-to-interval variation of each VM's utilisation (lognormal, mean 1, independent). */
+  noiseCv: number;
+}
+
+export interface VmGroup {
+  name: string;
+  /** A number of VMs, or 'fill': as many as the hosts accept within the allocation ratios. */
+  count: number | 'fill';
+  vcpus: number;
+  memoryGiB: number;
+  os: GuestOs;
+  image: string;
+  workload: { cpu: CpuWorkload };
+}
+
+export interface SchedulerSpec {
+  policy: SchedulerPolicy;
+  /** Overrides of the CFS defaults (which scale with the host's CPU count), in milliseconds. */
+  latencyMs?: number | undefined;
+  minGranularityMs?: number | undefined;
+  wakeupGranularityMs?: number | undefined;
+}
+
+export interface CpuModelSpec {
+  /** micro: every burst for the whole run; fleet: closed form per interval plus micro windows. */
+  resolution: CpuResolution;
+  /** In `auto`, the largest expected burst count per replication simulated exactly. */
+  microBudgetBursts: number;
+  /** Micro-level windows per replication in fleet mode, at random hosts and intervals (scheduling delay, cross-check). */
+  microWindows: number;
+  microWindowSeconds: number;
+  /** Warm-up before measuring in micro runs; undefined chooses from the burst and gap lengths. */
+  warmupSeconds?: number | undefined;
+}
+
+/** Service-level objectives: a limit per metric; a run passes when every value is within. */
+export interface Slo {
+  cpuReadyPctP95?: number | undefined;
+  cpuReadyPctMean?: number | undefined;
+  schedDelayMsP99?: number | undefined;
+  hostUtilPctP95?: number | undefined;
+}
+
+export interface ModelScenario {
+  name: string;
+  description?: string | undefined;
+  seed: number;
+  replications: number;
+  durationSeconds: number;
+  stepSeconds: number;
+  /** Hour of day at simulated time 0 (selects the workload profile hour). */
+  startHour: number;
+  overcommit: { cpu: number; memory: number };
+  placement: PlacementPolicy;
+  hosts: HostGroup[];
+  vms: VmGroup[];
+  scheduler: SchedulerSpec;
+  cpuModel: CpuModelSpec;
+  slo: Slo;
+}

@@ -1,0 +1,90 @@
+/**
+ * Parametric CPU demand: each VM's uncontended vCPU utilisation, interval by interval.
+ *
+ *     u(vm, step) = min(1, utilPct/100 · vmFactor(vm) · profile[hour(step)] · noise(vm, step))
+ *
+ * vmFactor (drawn once per replication) spreads mean load between VMs of a group; noise is drawn
+ * independently per interval. Both are lognormal with mean 1 and the group's cv, so the mean
+ * utilisation of the group stays `utilPct` (before the cap at 100 %). Each VM draws from its own
+ * streams, so the sequence a VM sees does not depend on other VMs or on the order of evaluation.
+ *
+ * `fill` runs once per interval for the whole fleet (millions of VM-intervals per run), so the
+ * state lives in typed arrays and the loop makes no calls that return doubles other than the
+ * random streams (V8 boxes a double returned from a call it does not inline, i.e. allocates):
+ * the lognormal's parameters are computed once, and both normals of each Box–Muller pair are used.
+ */
+import { noiseFactor } from '../random/distributions.js';
+import type { Rng, StreamFactory } from '../random/streams.js';
+import type { CpuWorkload } from '../scenario.js';
+
+export interface DemandVm {
+  name: string;
+  workload: CpuWorkload;
+}
+
+export class CpuDemandField {
+  readonly size: number;
+  private readonly base: Float64Array;
+  /** Lognormal noise with mean 1: exp(mu + sigma·Z), sigma² = ln(1 + cv²), mu = −sigma²/2. */
+  private readonly sigma: Float64Array;
+  private readonly mu: Float64Array;
+  /** The second normal of the last Box–Muller pair, per VM, while `hasSpare` is 1. */
+  private readonly spare: Float64Array;
+  private readonly hasSpare: Uint8Array;
+  /** 24 hourly weights per VM, row-major. */
+  private readonly profiles: Float64Array;
+  private readonly noise: Rng[];
+
+  constructor(vms: readonly DemandVm[], streams: StreamFactory) {
+    const n = vms.length;
+    this.size = n;
+    this.base = new Float64Array(n);
+    this.sigma = new Float64Array(n);
+    this.mu = new Float64Array(n);
+    this.spare = new Float64Array(n);
+    this.hasSpare = new Uint8Array(n);
+    this.profiles = new Float64Array(24 * n);
+    this.noise = [];
+    vms.forEach((vm, i) => {
+      const w = vm.workload;
+      const factor = noiseFactor(streams.stream(`vm:${vm.name}`, 'cpu-factor'), w.vmCv);
+      this.base[i] = (w.utilPct / 100) * factor;
+      const sigma2 = Math.log(1 + w.noiseCv * w.noiseCv);
+      this.sigma[i] = Math.sqrt(sigma2);
+      this.mu[i] = -sigma2 / 2;
+      this.profiles.set(w.profile, 24 * i);
+      this.noise.push(streams.stream(`vm:${vm.name}`, 'cpu-noise'));
+    });
+  }
+
+  /** Writes every VM's utilisation for the next interval, which starts at `hourOfDay` (0..24). Call once per step, in order. */
+  fill(hourOfDay: number, out: Float64Array): void {
+    const hour = Math.floor(hourOfDay) % 24;
+    const { base, sigma, mu, spare, hasSpare, profiles, noise } = this;
+    for (let i = 0; i < this.size; i++) {
+      let u = base[i]! * profiles[24 * i + hour]!;
+      const s = sigma[i]!;
+      if (s > 0) {
+        let z: number;
+        if (hasSpare[i] === 1) {
+          hasSpare[i] = 0;
+          z = spare[i]!;
+        } else {
+          const rng = noise[i]!;
+          const radius = Math.sqrt(-2 * Math.log(1 - rng()));
+          const angle = 2 * Math.PI * rng();
+          spare[i] = radius * Math.sin(angle);
+          hasSpare[i] = 1;
+          z = radius * Math.cos(angle);
+        }
+        u *= Math.exp(mu[i]! + s * z);
+      }
+      out[i] = u > 1 ? 1 : u;
+    }
+  }
+}
+
+/** Hour of day (0..24) at which step `k` starts. */
+export function stepHour(startHour: number, stepSeconds: number, k: number): number {
+  return (startHour + (k * stepSeconds) / 3600) % 24;
+}
