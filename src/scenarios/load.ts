@@ -1,0 +1,227 @@
+/**
+ * Loads a scenario file (YAML or JSON), applies `--set path=value` overrides, validates it with
+ * the schema and returns the model's `ModelScenario`, or every problem found with its file, line,
+ * column, field path and what was expected against what was found. Never throws for bad input.
+ *
+ * Positions come from the YAML document (JSON parses as YAML 1.2 with the same positions); a
+ * problem in a value that came from an override is reported against that `--set`.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import type * as z from 'zod';
+import type { ModelScenario } from '../model/scenario.js';
+import { createScenarioSchema, scenarioJsonSchema } from './schema.js';
+import { describeValue, formatPath, suggest, type Loaded, type ScenarioIssue } from './issues.js';
+import { applyOverrides, type AppliedOverride, type Override } from './overrides.js';
+import { loadUnitParser, looksLikeQuantity, type UnitParser } from './units.js';
+import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
+
+export interface LoadOptions {
+  /** `path=value` overrides applied on top of the file, in order. */
+  overrides?: readonly Override[];
+}
+
+export interface LoadedScenario {
+  scenario: ModelScenario;
+  /** The file it came from, as given. */
+  file: string;
+}
+
+/** Reads, overrides and validates a scenario file. */
+export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<Loaded<LoadedScenario>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : `cannot read it (${code ?? String(error)})`;
+    return { ok: false, issues: [{ file, path: '', message: reason }] };
+  }
+  const parsed = await parseScenarioText(text, file, options);
+  return parsed.ok ? { ok: true, value: { scenario: parsed.value, file } } : parsed;
+}
+
+/** Validates scenario text; `file` names it in messages. */
+export async function parseScenarioText(text: string, file: string, options: LoadOptions = {}): Promise<Loaded<ModelScenario>> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number): { line: number; column: number } => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((error) => ({
+        file,
+        ...position(error.pos[0]),
+        path: '',
+        message: `invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(error.message)}`,
+      })),
+    };
+  }
+  // toJS resolves aliases and can still fail (an alias to an undefined anchor, too many aliases).
+  const toJS = (): Loaded<unknown> => {
+    try {
+      return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }) as unknown };
+    } catch (error) {
+      return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
+  };
+  if (!isMap(doc.contents)) {
+    const value = toJS();
+    if (!value.ok) return value;
+    return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: `expected a scenario (a mapping of fields such as name, hosts, vms), found ${describeValue(value.value)}` }] };
+  }
+
+  const overridden = applyOverrides(doc, options.overrides ?? []);
+  if (!overridden.ok) return overridden;
+
+  const converted = toJS();
+  if (!converted.ok) return converted;
+  const raw = converted.value;
+  let units: UnitParser | undefined;
+  if (containsQuantityString(raw)) units = await loadUnitParser();
+  const result = createScenarioSchema(units).safeParse(raw, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+
+  const locate = locator(doc, lineCounter, file, overridden.value);
+  const issues = result.error.issues.flatMap((issue) => explain(issue, raw).map((found) => ({ ...locate(found.path, found.key), path: formatPath(found.path.concat(found.key !== undefined ? [found.key] : [])), message: found.message })));
+  return { ok: false, issues: sortIssues(dedupe(issues)) };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Any string value that may be a quantity ('24h', '256 GiB') means mathjs is needed. */
+function containsQuantityString(value: unknown): boolean {
+  if (typeof value === 'string') return looksLikeQuantity(value);
+  if (Array.isArray(value)) return value.some(containsQuantityString);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsQuantityString);
+  return false;
+}
+
+interface Explained {
+  path: PropertyKey[];
+  /** For an unknown key: the key itself, located at the key rather than its parent. */
+  key?: string;
+  message: string;
+}
+
+/** Turns one zod issue into messages that say what was expected and what was found. */
+function explain(issue: z.core.$ZodIssue, raw: unknown): Explained[] {
+  const path = [...issue.path];
+  const value = valueAt(raw, path);
+  const found = describeValue(value);
+  const node = schemaAt(path);
+  const wanted = node ? describeSchema(node) : undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+    case 'invalid_union': {
+      const expected = wanted ?? (issue.code === 'invalid_type' ? expectedType(issue.expected) : issue.message);
+      if (value === undefined) return [{ path, message: `missing required field (expected ${expected})` }];
+      return [{ path, message: `expected ${expected}, found ${found}` }];
+    }
+    case 'too_small':
+    case 'too_big': {
+      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      if (issue.origin === 'array') {
+        return [{ path, message: `expected ${op === '>=' && Number(bound) === 1 ? 'at least one entry' : `a list with ${op} ${String(bound)} entries`}, found ${found}` }];
+      }
+      if (issue.origin === 'string') return [{ path, message: `expected a non-empty text, found ${found}` }];
+      const kind = node && schemaTypes(node).includes('integer') ? 'an integer' : 'a number';
+      return [{ path, message: `expected ${kind} ${op} ${String(bound)}, found ${found}` }];
+    }
+    case 'invalid_value':
+      return [{ path, message: `expected one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}, found ${found}` }];
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(path);
+      return issue.keys.map((key) => {
+        const hint = suggest(key, allowed);
+        return { path, key, message: `unknown field '${key}'${hint ? ` (did you mean '${hint}'?)` : allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}` };
+      });
+    }
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node = raw;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node;
+}
+
+/** The JSON Schema node for a field path (through lists, defaults and optional wrappers). */
+function schemaAt(path: readonly PropertyKey[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = scenarioJsonSchema();
+  for (const segment of path) {
+    if (!node) return undefined;
+    node = typeof segment === 'number' ? (node.items as SchemaNode | undefined) : (node.properties as Record<string, SchemaNode> | undefined)?.[String(segment)];
+  }
+  return node;
+}
+
+/** Keys the JSON Schema allows at a path, for "did you mean" hints. */
+function allowedKeys(path: readonly PropertyKey[]): string[] {
+  const properties = schemaAt(path)?.properties;
+  return properties && typeof properties === 'object' ? Object.keys(properties) : [];
+}
+
+/** Maps a field path to its place in the file, or to the override that set it. */
+function locator(doc: Document, lineCounter: LineCounter, file: string, overrides: readonly AppliedOverride[]) {
+  return (path: PropertyKey[], key?: string): { file: string; line?: number; column?: number } => {
+    const full = key !== undefined ? [...path, key] : path;
+    for (const o of overrides) {
+      const within = o.path.length <= full.length && o.path.every((segment, i) => segment === full[i]);
+      if (within) return { file: o.label };
+    }
+    // Walk down as far as the document goes; report the deepest existing node (a missing field
+    // is reported at its parent).
+    let best: number | undefined;
+    for (let depth = full.length; depth >= 0 && best === undefined; depth--) {
+      const prefix = full.slice(0, depth);
+      if (key !== undefined && depth === full.length) {
+        const parent = doc.getIn(path, true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+          if (pair && isScalar(pair.key) && pair.key.range) best = pair.key.range[0];
+        }
+        continue;
+      }
+      const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix as (string | number)[], true);
+      if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) best = node.range[0] as number;
+      else if (isSeq(node) || isMap(node)) best = node.range?.[0];
+    }
+    if (best === undefined) return { file };
+    const pos = lineCounter.linePos(best);
+    return { file, line: pos.line, column: pos.col };
+  };
+}
+
+/** Overrides first, then in file order, so the list reads top to bottom like the file. */
+function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
+  return issues
+    .map((issue, i) => ({ issue, i }))
+    .sort((a, b) => {
+      const la = a.issue.line ?? -1;
+      const lb = b.issue.line ?? -1;
+      return la - lb || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.i - b.i;
+    })
+    .map((x) => x.issue);
+}
+
+function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.file}|${issue.line}|${issue.column}|${issue.path}|${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
