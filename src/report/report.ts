@@ -1,0 +1,168 @@
+/**
+ * The report: a study's results as one plain JSON-ready object with stable names (documented in
+ * docs/report.md). Text, markdown and the terminal UI render this object; `--json` prints it.
+ *
+ * Numbers are rounded to 6 significant digits so reports diff cleanly; a metric without data is
+ * null. Key order is fixed by construction, so the same study always serialises to the same bytes.
+ */
+import type { StudyResult } from '../model/run.js';
+import type { DistributionSummary } from '../model/stats/summary.js';
+
+export const REPORT_VERSION = 1;
+
+export interface ReportDistribution {
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+  /** 95 % intervals across replications (null with a single replication). */
+  ci95: { mean: [number, number]; p95: [number, number]; p99: [number, number] } | null;
+}
+
+export interface Report {
+  overcast: { reportVersion: number };
+  scenario: {
+    name: string;
+    description: string | null;
+    seed: number;
+    replications: number;
+    durationSeconds: number;
+    stepSeconds: number;
+  };
+  placement: {
+    policy: string;
+    cpuAllocationRatio: number;
+    ramAllocationRatio: number;
+    hosts: number;
+    vms: number;
+    unplaced: number;
+    unplacedByGroup: { group: string; count: number; reason: string }[];
+    pcpus: number;
+    vcpus: number;
+    vcpuPerPcpu: number | null;
+    memoryUsableGiB: number;
+    memoryAllocatedGiB: number;
+    memoryAllocatedPct: number | null;
+    byHost: {
+      name: string;
+      pcpus: number;
+      vcpus: number;
+      vcpuPerPcpu: number | null;
+      memoryUsableGiB: number;
+      memoryAllocatedGiB: number;
+      vms: number;
+    }[];
+  };
+  cpu: {
+    method: 'micro' | 'fleet';
+    readyPct: ReportDistribution;
+    schedDelayMs: ReportDistribution;
+    hostUtilPct: ReportDistribution;
+    byGroup: { name: string; readyPct: ReportDistribution }[];
+    byHost: { name: string; vms: number; vcpus: number; pcpus: number; readyPctMean: number | null; readyPctMax: number | null; utilPctMean: number | null; utilPctMax: number | null }[];
+    microCheck: { windows: number; simulatedSeconds: number; bursts: number; fleetReadyPct: number | null; microReadyPct: number | null };
+    timeline: { stepSeconds: number; readyPctMean: (number | null)[]; hostUtilPctMean: (number | null)[]; hostUtilPctMax: (number | null)[] };
+  };
+  slos: { name: string; metric: string; unit: string; limit: number; value: number | null; upper95: number | null; pass: boolean }[];
+  verdict: 'pass' | 'fail';
+}
+
+/** Rounds to 6 significant digits; NaN and infinities become null. */
+export function num(value: number): number | null {
+  if (!Number.isFinite(value)) return null;
+  if (value === 0) return 0;
+  return Number(value.toPrecision(6));
+}
+
+function distribution(d: DistributionSummary): ReportDistribution {
+  const pair = (x: [number, number]): [number, number] => [num(x[0]) ?? 0, num(x[1]) ?? 0];
+  return {
+    mean: num(d.mean),
+    p50: num(d.p50),
+    p95: num(d.p95),
+    p99: num(d.p99),
+    max: num(d.max),
+    ci95: d.ci95 ? { mean: pair(d.ci95.mean), p95: pair(d.ci95.p95), p99: pair(d.ci95.p99) } : null,
+  };
+}
+
+export function buildReport(study: StudyResult): Report {
+  const { scenario, placement, cpu } = study;
+  const pcpus = placement.hosts.reduce((s, h) => s + h.pcpus, 0);
+  const vcpus = placement.hosts.reduce((s, h) => s + h.vcpusAllocated, 0);
+  const memoryUsable = placement.hosts.reduce((s, h) => s + h.memoryGiB, 0);
+  const memoryAllocated = placement.hosts.reduce((s, h) => s + h.memoryAllocatedGiB, 0);
+  return {
+    overcast: { reportVersion: REPORT_VERSION },
+    scenario: {
+      name: scenario.name,
+      description: scenario.description ?? null,
+      seed: scenario.seed,
+      replications: study.replications,
+      durationSeconds: scenario.durationSeconds,
+      stepSeconds: scenario.stepSeconds,
+    },
+    placement: {
+      policy: scenario.placement,
+      cpuAllocationRatio: scenario.overcommit.cpu,
+      ramAllocationRatio: scenario.overcommit.memory,
+      hosts: placement.hosts.length,
+      vms: placement.vms.length,
+      unplaced: placement.unplaced.reduce((s, u) => s + u.count, 0),
+      unplacedByGroup: placement.unplaced.map((u) => ({ group: u.group, count: u.count, reason: u.reason })),
+      pcpus,
+      vcpus,
+      vcpuPerPcpu: num(vcpus / pcpus),
+      memoryUsableGiB: num(memoryUsable) ?? 0,
+      memoryAllocatedGiB: num(memoryAllocated) ?? 0,
+      memoryAllocatedPct: num((100 * memoryAllocated) / memoryUsable),
+      byHost: placement.hosts.map((h) => ({
+        name: h.name,
+        pcpus: h.pcpus,
+        vcpus: h.vcpusAllocated,
+        vcpuPerPcpu: num(h.vcpusAllocated / h.pcpus),
+        memoryUsableGiB: num(h.memoryGiB) ?? 0,
+        memoryAllocatedGiB: num(h.memoryAllocatedGiB) ?? 0,
+        vms: h.vms.length,
+      })),
+    },
+    cpu: {
+      method: cpu.method,
+      readyPct: distribution(cpu.readyPct),
+      schedDelayMs: distribution(cpu.schedDelayMs),
+      hostUtilPct: distribution(cpu.hostUtilPct),
+      byGroup: cpu.readyPctByGroup.map((g) => ({ name: g.name, readyPct: distribution(g.readyPct) })),
+      byHost: cpu.byHost.map((h) => ({
+        name: h.name,
+        vms: h.vms,
+        vcpus: h.vcpus,
+        pcpus: h.pcpus,
+        readyPctMean: num(h.readyPctMean),
+        readyPctMax: num(h.readyPctMax),
+        utilPctMean: num(h.utilPctMean),
+        utilPctMax: num(h.utilPctMax),
+      })),
+      microCheck: {
+        windows: cpu.micro.windows,
+        simulatedSeconds: num(cpu.micro.simulatedSeconds) ?? 0,
+        bursts: cpu.micro.bursts,
+        fleetReadyPct: num(cpu.micro.fleetReadyPct),
+        microReadyPct: num(cpu.micro.microReadyPct),
+      },
+      timeline: {
+        stepSeconds: cpu.timeline.stepSeconds,
+        readyPctMean: cpu.timeline.readyPctMean.map(num),
+        hostUtilPctMean: cpu.timeline.hostUtilPctMean.map(num),
+        hostUtilPctMax: cpu.timeline.hostUtilPctMax.map(num),
+      },
+    },
+    slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: s.upper95 === null ? null : num(s.upper95), pass: s.pass })),
+    verdict: study.verdict,
+  };
+}
+
+/** The report as JSON text: two-space indent, trailing newline. */
+export function reportJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

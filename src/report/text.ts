@@ -1,0 +1,149 @@
+/**
+ * The report as plain text for a terminal or a log, and as markdown for a ticket or a wiki.
+ * Meaning never rests on colour: verdicts are written out (PASS/FAIL) and every number has its
+ * unit in its row or column caption.
+ */
+import { fmt, fmtDuration, table } from './format.js';
+import type { Report, ReportDistribution } from './report.js';
+
+const COLUMNS = ['mean', 'p50', 'p95', 'p99', 'max'] as const;
+
+function distributionRow(label: string, d: ReportDistribution): string[] {
+  return [label, ...COLUMNS.map((c) => fmt(d[c]))];
+}
+
+function ci(d: ReportDistribution, which: 'mean' | 'p95' | 'p99'): string {
+  return d.ci95 ? `${fmt(d.ci95[which][0])}–${fmt(d.ci95[which][1])}` : 'n/a (one replication)';
+}
+
+/** How an operator reads CPU ready (VMware guidance, ../shared/reference/calibration.md §3). */
+function readyAdvice(p95: number | null): string {
+  if (p95 === null) return '';
+  if (p95 < 5) return 'below 5 %: users should not notice';
+  if (p95 < 10) return '5–10 %: noticeable slowdowns';
+  return 'above 10 %: a problem for interactive work';
+}
+
+export function renderText(report: Report): string {
+  const { scenario, placement, cpu } = report;
+  const out: string[] = [];
+  out.push(`overcast: ${scenario.name}`);
+  if (scenario.description) out.push(...wrap(scenario.description.trim(), 96).map((l) => `  ${l}`));
+  out.push(
+    `  seed ${scenario.seed} · ${scenario.replications} replication${scenario.replications === 1 ? '' : 's'} × ${fmtDuration(scenario.durationSeconds)} · step ${fmtDuration(scenario.stepSeconds)}`,
+  );
+  out.push('');
+
+  out.push(`Placement (${placement.policy}; allocation ratios cpu ${fmt(placement.cpuAllocationRatio)}, ram ${fmt(placement.ramAllocationRatio)})`);
+  out.push(`  hosts ${placement.hosts} · VMs placed ${placement.vms} · unplaced ${placement.unplaced}`);
+  for (const u of placement.unplacedByGroup) out.push(`  ! ${u.count} VM${u.count === 1 ? '' : 's'} of group ${u.group} did not fit (${u.reason})`);
+  out.push(
+    `  vCPU:pCPU ${fmt(placement.vcpuPerPcpu)} (${placement.vcpus} vCPUs on ${placement.pcpus} pCPUs) · RAM allocated ${fmt(placement.memoryAllocatedGiB)} of ${fmt(placement.memoryUsableGiB)} GiB usable (${fmt(placement.memoryAllocatedPct)} %)`,
+  );
+  out.push('');
+
+  const how =
+    cpu.method === 'micro'
+      ? 'micro-level simulation of every burst'
+      : `fleet kernel (closed-form queueing per host and interval), checked by ${cpu.microCheck.windows} micro-simulated windows`;
+  out.push(`CPU contention (${how})`);
+  out.push(
+    ...table([
+      ['', ...COLUMNS],
+      distributionRow('ready % per vCPU-interval', cpu.readyPct),
+      distributionRow('scheduling delay ms per wake-up', cpu.schedDelayMs),
+      distributionRow('host pCPU utilisation %', cpu.hostUtilPct),
+    ]),
+  );
+  out.push(`  ready % p95: 95 % CI ${ci(cpu.readyPct, 'p95')} · ${readyAdvice(cpu.readyPct.p95)}`);
+  if (cpu.byGroup.length > 1) {
+    out.push('  by VM group (ready %):');
+    out.push(...table([['', ...COLUMNS], ...cpu.byGroup.map((g) => distributionRow(g.name, g.readyPct))], '    '));
+  }
+  if (cpu.method === 'fleet' && cpu.microCheck.windows > 0) {
+    out.push(
+      `  cross-check on the micro windows: ready % mean ${fmt(cpu.microCheck.microReadyPct)} simulated vs ${fmt(cpu.microCheck.fleetReadyPct)} closed form`,
+    );
+  }
+  const worst = [...cpu.byHost].sort((a, b) => (b.readyPctMean ?? 0) - (a.readyPctMean ?? 0)).slice(0, 3);
+  if (worst.length > 0) {
+    out.push('  busiest hosts:');
+    out.push(
+      ...table(
+        [
+          ['host', 'VMs', 'vCPU/pCPU', 'ready % mean', 'ready % max', 'util % mean', 'util % max'],
+          ...worst.map((h) => [h.name, String(h.vms), fmt(h.vcpus / h.pcpus), fmt(h.readyPctMean), fmt(h.readyPctMax), fmt(h.utilPctMean), fmt(h.utilPctMax)]),
+        ],
+        '    ',
+      ),
+    );
+  }
+  out.push('');
+
+  out.push('SLOs');
+  if (report.slos.length === 0) out.push('  none set (add an `slo:` section to the scenario)');
+  for (const s of report.slos) {
+    const upper = s.upper95 !== null ? ` (95 % upper ${fmt(s.upper95)})` : '';
+    out.push(`  ${s.pass ? 'PASS' : 'FAIL'}  ${s.name}: ${s.metric} ${fmt(s.value)} ${s.unit}${upper} ${s.pass ? '<=' : '>'} limit ${fmt(s.limit)} ${s.unit}`);
+  }
+  out.push('');
+  out.push(`Verdict: ${report.verdict.toUpperCase()}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function renderMarkdown(report: Report): string {
+  const { scenario, placement, cpu } = report;
+  const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  const out: string[] = [];
+  out.push(`# overcast report: ${scenario.name}`, '');
+  if (scenario.description) out.push(scenario.description.trim(), '');
+  out.push(`Seed ${scenario.seed}, ${scenario.replications} replications of ${fmtDuration(scenario.durationSeconds)}, step ${fmtDuration(scenario.stepSeconds)}.`, '');
+  out.push('## Placement', '');
+  out.push(row(['hosts', 'VMs placed', 'unplaced', 'vCPU:pCPU', 'RAM allocated (GiB)', 'RAM allocated (%)', 'cpu ratio', 'ram ratio', 'policy']));
+  out.push(row(Array(9).fill('---')));
+  out.push(
+    row([
+      String(placement.hosts),
+      String(placement.vms),
+      String(placement.unplaced),
+      fmt(placement.vcpuPerPcpu),
+      `${fmt(placement.memoryAllocatedGiB)} of ${fmt(placement.memoryUsableGiB)}`,
+      fmt(placement.memoryAllocatedPct),
+      fmt(placement.cpuAllocationRatio),
+      fmt(placement.ramAllocationRatio),
+      placement.policy,
+    ]),
+    '',
+  );
+  out.push(`## CPU contention (${cpu.method})`, '');
+  out.push(row(['metric', ...COLUMNS]));
+  out.push(row(Array(6).fill('---')));
+  out.push(row(distributionRow('ready % per vCPU-interval', cpu.readyPct)));
+  out.push(row(distributionRow('scheduling delay (ms)', cpu.schedDelayMs)));
+  out.push(row(distributionRow('host utilisation (%)', cpu.hostUtilPct)), '');
+  out.push('## SLOs', '');
+  if (report.slos.length === 0) out.push('None set.', '');
+  else {
+    out.push(row(['SLO', 'metric', 'value', '95 % upper', 'limit', 'result']));
+    out.push(row(Array(6).fill('---')));
+    for (const s of report.slos) out.push(row([s.name, s.metric, `${fmt(s.value)} ${s.unit}`, s.upper95 === null ? 'n/a' : `${fmt(s.upper95)} ${s.unit}`, `${fmt(s.limit)} ${s.unit}`, s.pass ? 'PASS' : 'FAIL']));
+    out.push('');
+  }
+  out.push(`**Verdict: ${report.verdict.toUpperCase()}**`, '');
+  return out.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\n+/)) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+  }
+  return lines;
+}

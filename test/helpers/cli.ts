@@ -1,0 +1,27 @@
+/** Runs the CLI in-process with captured streams (no build needed, no real terminal). */
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { packageRoot } from '../../src/cli/paths.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], options: { cwd?: string; tty?: boolean } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (t) => void (stdout += t), isTTY: options.tty ?? false },
+    stderr: { write: (t) => void (stderr += t), isTTY: options.tty ?? false },
+    stdinIsTTY: options.tty ?? false,
+    env: {},
+    cwd: options.cwd ?? packageRoot(),
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+/** Overrides that make a bundled scenario cheap enough for a unit test. */
+export const QUICK = ['--set', 'duration=2h', '--replications', '2', '--set', 'cpuModel.microWindows=1'];
