@@ -3,10 +3,11 @@
  * outcome to an exit code. Bad input never ends in a stack trace: user errors print their message
  * and exit 2; anything else is a bug, printed with a request to report it, and exits 1.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { runCommand, REPORT_FORMATS } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { validateCommand } from './commands/validate.js';
+import { Command, CommanderError } from 'commander';
+import type { CommandContext, RegisterCommand } from './command.js';
+import { register as registerRun, runCommand, runOptions } from './commands/run.js';
+import { register as registerSchema } from './commands/schema.js';
+import { register as registerValidate } from './commands/validate.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './paths.js';
@@ -14,26 +15,9 @@ import { bundledScenarioNames } from './scenario-arg.js';
 import { suggest } from '../scenarios/issues.js';
 
 const DEFAULT_SCENARIO = 'default';
-const COMMANDS = ['run', 'validate', 'schema', 'help'];
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** Options every scenario-taking command accepts. */
-function scenarioOptions(command: Command): Command {
-  return command
-    .option('--set <path=value>', 'override a scenario field, e.g. overcommit.cpu=3 or vms.desktop.count=200 (repeatable)', collect, [])
-    .option('--seed <n>', 'master seed (overrides the scenario)')
-    .option('--replications <k>', 'Monte Carlo replications (overrides the scenario)');
-}
-
-function runOptions(command: Command): Command {
-  return scenarioOptions(command)
-    .option('--json', 'print the report as one JSON document (see docs/report.md)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]))
-    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
-    .option('--fail-on-slo', 'exit with code 3 when an SLO is breached (for CI gates)')
-    .option('-q, --quiet', 'no progress on stderr');
-}
+/** Every subcommand, in the order `overcast --help` lists them. */
+const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerSchema];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -62,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .allowExcessArguments(true)
     .action(async (scenario: string | undefined, options, command: Command) => {
       if (scenario !== undefined) {
-        const hint = suggest(scenario, COMMANDS);
+        const hint = suggest(scenario, commandNames);
         const looksLikeFile = /[./\\]/.test(scenario) || bundledScenarioNames().includes(scenario);
         if (hint && !looksLikeFile) throw new UsageError(`unknown command '${scenario}' (did you mean '${hint}'?)`);
       }
@@ -70,24 +54,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       exitCode = await runCommand(scenario ?? DEFAULT_SCENARIO, options, io);
     });
 
-  runOptions(program.command('run').description('simulate a scenario and print the report').argument('<scenario>', 'scenario file or bundled scenario name')).action(
-    async (scenario: string, options) => {
-      exitCode = await runCommand(scenario, options, io);
-    },
-  );
-
-  scenarioOptions(program.command('validate').description('check a scenario and show what would be simulated, without running it').argument('<scenario>', 'scenario file or bundled scenario name'))
-    .option('--resolved', 'print the scenario as the model sees it (defaults filled in, units converted), as JSON')
-    .action(async (scenario: string, options) => {
-      exitCode = await validateCommand(scenario, options, io);
-    });
-
-  program
-    .command('schema')
-    .description('print the JSON Schema of scenario files (for editor completion)')
-    .action(() => {
-      exitCode = schemaCommand(io);
-    });
+  const context: CommandContext = { io, exit: (code) => (exitCode = code) };
+  for (const register of COMMAND_MODULES) register(program, context);
+  const commandNames = [...program.commands.map((c) => c.name()), 'help'];
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,4 +1,5 @@
 /** `overcast run <scenario>`: simulate and print the report as text, markdown or JSON. */
+import { Option, type Command } from 'commander';
 import { runStudy } from '../../model/run.js';
 import { buildReport, reportJson } from '../../report/report.js';
 import { renderMarkdown, renderText } from '../../report/text.js';
@@ -6,6 +7,7 @@ import { EXIT_OK, EXIT_SLO, UsageError } from '../exit-codes.js';
 import { writeFileAtomic, type CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadScenarioArg, type ScenarioOptions } from '../scenario-arg.js';
+import { scenarioOptions, type RegisterCommand } from '../command.js';
 import { resolve } from 'node:path';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
@@ -18,6 +20,24 @@ export interface RunOptions extends ScenarioOptions {
   failOnSlo?: boolean;
   quiet?: boolean;
 }
+
+/** The options of `run` (and of the bare `overcast [scenario]`). */
+export function runOptions(command: Command): Command {
+  return scenarioOptions(command)
+    .option('--json', 'print the report as one JSON document (see docs/report.md)')
+    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]))
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('--fail-on-slo', 'exit with code 3 when an SLO is breached (for CI gates)')
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+export const register: RegisterCommand = (program, { io, exit }) => {
+  runOptions(program.command('run').description('simulate a scenario and print the report').argument('<scenario>', 'scenario file or bundled scenario name')).action(
+    async (scenario: string, options: RunOptions) => {
+      exit(await runCommand(scenario, options, io));
+    },
+  );
+};
 
 export async function runCommand(scenarioArg: string, options: RunOptions, io: CliIo): Promise<number> {
   const format = chooseFormat(options);

@@ -4,6 +4,7 @@
  * `--resolved` prints the scenario as the model sees it (defaults filled, units converted).
  */
 import { place } from '../../model/placement.js';
+import { scenarioOptions, type RegisterCommand } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadScenarioArg, type ScenarioOptions } from '../scenario-arg.js';
@@ -11,6 +12,14 @@ import { loadScenarioArg, type ScenarioOptions } from '../scenario-arg.js';
 export interface ValidateOptions extends ScenarioOptions {
   resolved?: boolean;
 }
+
+export const register: RegisterCommand = (program, { io, exit }) => {
+  scenarioOptions(program.command('validate').description('check a scenario and show what would be simulated, without running it').argument('<scenario>', 'scenario file or bundled scenario name'))
+    .option('--resolved', 'print the scenario as the model sees it (defaults filled in, units converted), as JSON')
+    .action(async (scenario: string, options: ValidateOptions) => {
+      exit(await validateCommand(scenario, options, io));
+    });
+};
 
 export async function validateCommand(scenarioArg: string, options: ValidateOptions, io: CliIo): Promise<number> {
   const { scenario } = await loadScenarioArg(scenarioArg, io.cwd, options);

@@ -11,7 +11,7 @@
  * `fill` runs once per interval for the whole fleet (millions of VM-intervals per run), so the
  * state lives in typed arrays and the loop makes no calls that return doubles other than the
  * random streams (V8 boxes a double returned from a call it does not inline, i.e. allocates):
- * the lognormal's parameters are computed once, and both normals of each Box–Muller pair are used.
+ * the lognormal's parameters are computed once, and both normals of each pair are used.
  */
 import { noiseFactor } from '../random/distributions.js';
 import type { Rng, StreamFactory } from '../random/streams.js';
@@ -70,12 +70,20 @@ export class CpuDemandField {
           hasSpare[i] = 0;
           z = spare[i]!;
         } else {
+          // Marsaglia's polar method: a pair of normals without trigonometric calls.
           const rng = noise[i]!;
-          const radius = Math.sqrt(-2 * Math.log(1 - rng()));
-          const angle = 2 * Math.PI * rng();
-          spare[i] = radius * Math.sin(angle);
+          let x: number;
+          let y: number;
+          let r2: number;
+          do {
+            x = 2 * rng() - 1;
+            y = 2 * rng() - 1;
+            r2 = x * x + y * y;
+          } while (r2 >= 1 || r2 === 0);
+          const scale = Math.sqrt((-2 * Math.log(r2)) / r2);
+          spare[i] = y * scale;
           hasSpare[i] = 1;
-          z = radius * Math.cos(angle);
+          z = x * scale;
         }
         u *= Math.exp(mu[i]! + s * z);
       }
