@@ -15,7 +15,7 @@
  * the time (its bursts take s times longer) and ready for a(s)·(1 − 1/s) of it; s solves
  * Σ a_i(s)(1 − 1/s) = W. For identical vCPUs this returns W / n each, the exact M/M/P//n answer.
  *
- * The split and the moment match are approximations for mixed loads; test/cpu-agreement.test.ts
+ * The split and the moment match are approximations for mixed loads; test/model/fleet-agreement.test.ts
  * measures them against the micro-level simulation. Cost per host-interval: O(VMs + n), no
  * allocation.
  */

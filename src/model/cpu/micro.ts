@@ -135,6 +135,8 @@ class MicroModel {
   private readonly freeCount: Int32Array;
 
   private measuring = false;
+  /** CPU seconds of open jobs in the current sample window. */
+  private openRunWindow = 0;
   private readonly result: MicroResult;
 
   private readonly WAKE: number;
@@ -355,7 +357,9 @@ class MicroModel {
   }
 
   private armRunEnd(c: number, t: number): void {
-    const rem = this.remaining[t]!;
+    // A burst that is a whole number of slices can be left at −1e-17 by round-off; never arm a
+    // negative slice.
+    const rem = Math.max(0, this.remaining[t]!);
     let slice = rem;
     if (this.cfs) {
       const perCpu = Math.max(1, this.runnable / this.running.length);
@@ -433,8 +437,13 @@ class MicroModel {
     const now = this.sim.now;
     const elapsed = now - this.accountMark[t]!;
     this.accountMark[t] = now;
-    if (!this.measuring || t >= this.closed || elapsed <= 0) return;
+    if (!this.measuring || elapsed <= 0) return;
     const s = this.state[t];
+    if (t >= this.closed) {
+      // Open jobs have no per-thread totals, but their CPU time is part of the host's busy time.
+      if (s === RUNNING) this.openRunWindow += elapsed;
+      return;
+    }
     if (s === QUEUED) this.windowReady[t]! += elapsed;
     else if (s === RUNNING) this.windowRun[t]! += elapsed;
   }
@@ -522,7 +531,7 @@ class MicroModel {
   }
 
   private onSample(k: number): void {
-    for (let t = 0; t < this.closed; t++) {
+    for (let t = 0; t < this.total; t++) {
       const s = this.state[t];
       if (s === QUEUED || s === RUNNING) this.account(t);
     }
@@ -534,6 +543,8 @@ class MicroModel {
       res.runSeconds[t]! += run[t]!;
       res.busyCpuSeconds += run[t]!;
     }
+    res.busyCpuSeconds += this.openRunWindow;
+    this.openRunWindow = 0;
     this.cfg.onSample?.(k, ready, run);
     ready.fill(0);
     run.fill(0);

@@ -134,6 +134,11 @@ export interface MmcResult {
 /** M/M/c with arrival rate λ (per unit time) and mean service time S. */
 export function mmc(c: number, arrivalRate: number, meanServiceTime: number): MmcResult {
   const a = arrivalRate * meanServiceTime;
+  if (!(a < c)) {
+    // Overloaded: the queue grows without bound.
+    const unbounded = Number.POSITIVE_INFINITY;
+    return { waitProbability: 1, meanWait: unbounded, meanResponse: unbounded, meanQueueLength: unbounded };
+  }
   const pw = erlangC(c, a);
   const meanWait = pw * meanServiceTime / (c - a);
   return {
@@ -147,6 +152,7 @@ export function mmc(c: number, arrivalRate: number, meanServiceTime: number): Mm
 /** P(Wq > t) in M/M/c: C · exp(−(cμ − λ)·t). */
 export function mmcWaitTail(c: number, arrivalRate: number, meanServiceTime: number, t: number): number {
   const a = arrivalRate * meanServiceTime;
+  if (!(a < c)) return 1;
   return erlangC(c, a) * Math.exp(-((c - a) / meanServiceTime) * t);
 }
 

@@ -58,7 +58,14 @@ export class Histogram {
     for (let i = from; i < to; i++) {
       const value = values[i]! * scale;
       const weight = weights[i]!;
-      if (!(value >= 0)) throw new RangeError(`histogram value must be >= 0, got ${value}`);
+      if (!(value >= 0)) {
+        // Keep what was added so far consistent before refusing the rest.
+        this.count = count;
+        this.sum = sum;
+        this.min = min;
+        this.max = max;
+        throw new RangeError(`histogram value must be >= 0, got ${value}`);
+      }
       let bucket = 0;
       if (value >= MIN_POSITIVE) {
         bucket = 1 + Math.floor(Math.log(value / MIN_POSITIVE) / LOG_RATIO);
