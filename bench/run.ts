@@ -9,7 +9,8 @@
  *    bursts. SimPy runs this at about 0.16 and SimGrid at 0.27 million bursts/s on these machines.
  * 2. micro-cfs: a realistic host — 30 pCPUs, 120 vCPUs at 20 %, 10 ms bursts, Linux CFS.
  * 3. fleet: the per-interval kernel on a month of 5-minute intervals for 1,000 VMs on 32 hosts
- *    (8.64 million VM-intervals), micro windows off.
+ *    (8.64 million VM-intervals), micro windows off, with the CFS split (the default) and the
+ *    FIFO split (processor sharing; cheaper, less faithful to CFS).
  * 4. load: parsing and validating the bundled default scenario (includes the lazy mathjs import).
  *
  * Run with `--quick` for a 10× smaller version of every case (a smoke test of this script).
@@ -113,10 +114,36 @@ await measure('micro-cfs (30 pCPU, 120 vCPU @ 20 %, 10 ms)', () => {
   };
 });
 
-// 3. fleet kernel
-await measure('fleet (1,000 VMs × 30 days of 5-min steps)', () => {
-  const days = 30 * scale;
-  const scenario: ModelScenario = {
+// 3. fleet kernel, with each way of dividing the waiting among VMs.
+for (const policy of ['cfs', 'fifo'] as const) {
+  await measure(`fleet, ${policy} split (1,000 VMs × 30 days of 5-min steps)`, () => {
+    const days = 30 * scale;
+    const scenario = fleetScenario(days, policy);
+    const started = performance.now();
+    const study = runStudy(scenario);
+    const wall = (performance.now() - started) / 1000;
+    const vmIntervals = study.placement.vms.length * study.steps;
+    return {
+      throughput: `${(vmIntervals / wall / 1e6).toFixed(2)} M VM-intervals/s`,
+      extra: `${(vmIntervals / 1e6).toFixed(2)} M VM-intervals, ${study.placement.hosts.length * study.steps} host-intervals, ready p95 ${study.cpu.readyPct.p95.toFixed(2)} %`,
+    };
+  });
+}
+
+// 4. scenario loading
+await measure('load default.yaml (first, with mathjs import)', async () => {
+  const started = performance.now();
+  const loaded = await loadScenarioFile(bundledScenario('default'));
+  const first = performance.now() - started;
+  const again = performance.now();
+  for (let i = 0; i < 20; i++) await loadScenarioFile(bundledScenario('default'));
+  const each = (performance.now() - again) / 20;
+  return { throughput: `${first.toFixed(0)} ms first load`, extra: `${each.toFixed(1)} ms per load after; ok=${String(loaded.ok)}` };
+});
+
+/** 1,000 two-vCPU VMs on 32 hosts of 30 pCPUs at CPU ratio 4, busy by day: most host-intervals are contended. */
+function fleetScenario(days: number, policy: 'cfs' | 'fifo'): ModelScenario {
+  return {
     name: 'bench-fleet',
     seed: 1,
     replications: 1,
@@ -149,30 +176,11 @@ await measure('fleet (1,000 VMs × 30 days of 5-min steps)', () => {
         },
       },
     ],
-    scheduler: { policy: 'cfs' },
+    scheduler: { policy },
     cpuModel: { resolution: 'fleet', microBudgetBursts: 0, microWindows: 0, microWindowSeconds: 10 },
     slo: {},
   };
-  const started = performance.now();
-  const study = runStudy(scenario);
-  const wall = (performance.now() - started) / 1000;
-  const vmIntervals = study.placement.vms.length * study.steps;
-  return {
-    throughput: `${(vmIntervals / wall / 1e6).toFixed(2)} M VM-intervals/s`,
-    extra: `${(vmIntervals / 1e6).toFixed(2)} M VM-intervals, ${study.placement.hosts.length * study.steps} host-intervals, ready p95 ${study.cpu.readyPct.p95.toFixed(2)} %`,
-  };
-});
-
-// 4. scenario loading
-await measure('load default.yaml (first, with mathjs import)', async () => {
-  const started = performance.now();
-  const loaded = await loadScenarioFile(bundledScenario('default'));
-  const first = performance.now() - started;
-  const again = performance.now();
-  for (let i = 0; i < 20; i++) await loadScenarioFile(bundledScenario('default'));
-  const each = (performance.now() - again) / 20;
-  return { throughput: `${first.toFixed(0)} ms first load`, extra: `${each.toFixed(1)} ms per load after; ok=${String(loaded.ok)}` };
-});
+}
 
 const rows = [['case', 'wall s', 'throughput', 'detail', 'heap Δ MiB', 'RSS MiB'], ...figures.map((f) => [f.case, f.seconds.toFixed(2), f.throughput, f.extra, String(f.heapMiB), String(f.rssMiB)])];
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

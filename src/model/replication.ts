@@ -18,7 +18,7 @@ import { Histogram } from './stats/histogram.js';
 import type { ModelScenario } from './scenario.js';
 import type { Placement, PlacedVm } from './placement.js';
 import { CpuDemandField, stepHour } from './workload/cpu-demand.js';
-import { fleetScratch, solveHostInterval } from './cpu/fleet.js';
+import { fleetScratch, solveHostInterval, type FleetSplit } from './cpu/fleet.js';
 import { resolveScheduler } from './cpu/scheduler.js';
 import { autoWarmupSeconds, runHostMicro } from './cpu/micro-host.js';
 
@@ -86,6 +86,8 @@ class FleetRun {
   private readonly placement: Placement;
   private readonly streams: StreamFactory;
   private readonly method: 'micro' | 'fleet';
+  /** How the fleet kernel divides waiting among VMs: follows the scheduler being modelled. */
+  private readonly split: FleetSplit;
   /** VMs ordered by host; `order[i]` is the index into placement.vms. */
   private readonly order: Int32Array;
   private readonly hostFrom: Int32Array;
@@ -113,6 +115,7 @@ class FleetRun {
     this.steps = stepCount(scenario);
     this.streams = streamFactory(scenario.seed, replication);
     this.method = cpuMethod(scenario, placement);
+    this.split = scenario.scheduler.policy === 'fifo' ? 'fifo' : 'cfs';
 
     const hosts = placement.hosts.length;
     const vmCount = placement.vms.length;
@@ -199,7 +202,7 @@ class FleetRun {
       for (let h = 0; h < hosts.length; h++) {
         const from = this.hostFrom[h]!;
         const to = this.hostTo[h]!;
-        const util = solveHostInterval(from, to, this.vcpus, this.demand, hosts[h]!.pcpus, this.ready, this.runShare, scratch);
+        const util = solveHostInterval(from, to, this.vcpus, this.demand, hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
         this.recordHost(h, k, util);
         this.recordHostVms(h, k);
         const w = windowSteps[h]!.indexOf(k);
@@ -291,7 +294,7 @@ class FleetRun {
         const to = this.hostTo[h]!;
         const n = to - from;
         rows[h]!.set(this.demand.subarray(from, to), k * n);
-        solveHostInterval(from, to, this.vcpus, this.demand, hosts[h]!.pcpus, this.ready, this.runShare, scratch);
+        solveHostInterval(from, to, this.vcpus, this.demand, hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
         fleetReady[h]!.set(this.ready.subarray(from, to), k * n);
       }
     }

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fleetScratch, solveHostInterval } from '../../src/model/cpu/fleet.js';
+import { fleetScratch, solveHostInterval, type FleetSplit } from '../../src/model/cpu/fleet.js';
 import { machineRepairman } from '../../src/model/cpu/queueing.js';
 import { fifoScheduler } from '../../src/model/cpu/scheduler.js';
 import { closedMicro, total } from './helpers.js';
@@ -19,10 +19,10 @@ interface Solved {
   utilization: number;
 }
 
-function solve(vcpus: readonly number[], demand: readonly number[], pcpus: number): Solved {
+function solve(vcpus: readonly number[], demand: readonly number[], pcpus: number, split: FleetSplit = 'cfs'): Solved {
   const ready = new Float64Array(vcpus.length).fill(Number.NaN);
   const run = new Float64Array(vcpus.length).fill(Number.NaN);
-  const utilization = solveHostInterval(0, vcpus.length, Int32Array.from(vcpus), Float64Array.from(demand), pcpus, ready, run, fleetScratch());
+  const utilization = solveHostInterval(0, vcpus.length, Int32Array.from(vcpus), Float64Array.from(demand), pcpus, ready, run, fleetScratch(), split);
   return { ready, run, utilization };
 }
 
@@ -126,15 +126,17 @@ describe('solveHostInterval: idle + saturated vCPUs behave as the saturated ones
   });
 });
 
-describe('solveHostInterval: mixed loads', () => {
-  const mixArb = fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 1)), { minLength: 1, maxLength: 30 });
+/** VMs as (vCPUs, utilisation), utilisations from a grid that includes idle and saturated. */
+const mixArb = fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 1)), { minLength: 1, maxLength: 30 });
+
+describe('solveHostInterval: mixed loads, FIFO (processor-sharing split)', () => {
 
   it('ready shares add up to the moment-matched M/M/P//n waiting count, and are ordered by demand', () => {
     fc.assert(
       fc.property(mixArb, fc.integer({ min: 1, max: 32 }), (vms, pcpus) => {
         const vcpus = vms.map(([c]) => c);
         const demand = vms.map(([, u]) => u);
-        const s = solve(vcpus, demand, pcpus);
+        const s = solve(vcpus, demand, pcpus, 'fifo');
         // The moment match, recomputed from the documented formulas.
         let s1 = 0;
         let s2 = 0;
@@ -175,7 +177,7 @@ describe('solveHostInterval: mixed loads', () => {
   it('hand example: 1 vCPU at 0.8, 1 at 0.4, one 2-vCPU VM at 0.2 on 2 pCPUs', () => {
     // Σu = 0.8 + 0.4 + 2·0.2 = 1.6; Σu² = 0.64 + 0.16 + 2·0.04 = 0.88;
     // n = round(1.6²/0.88 = 2.909) = 3, ū = 1.6/3 = 0.5333.
-    const s = solve([1, 1, 2], [0.8, 0.4, 0.2], 2);
+    const s = solve([1, 1, 2], [0.8, 0.4, 0.2], 2, 'fifo');
     const W = machineRepairman(3, 2, 1.6 / 3).meanWaiting;
     expect(s.ready[0]! + s.ready[1]! + 2 * s.ready[2]!).toBeCloseTo(W, 10);
     // Each share is a(s)·(1 − 1/s), a(s) = s·u/(1 − u + s·u), for one s: recover s from the first
@@ -190,5 +192,44 @@ describe('solveHostInterval: mixed loads', () => {
     }
     expect(s.ready[1]).toBeCloseTo(shareAt(lo, 0.4), 10);
     expect(s.ready[2]).toBeCloseTo(shareAt(lo, 0.2), 10);
+  });
+});
+
+describe('solveHostInterval: mixed loads, CFS (quasi-static priority split)', () => {
+  it('identical vCPUs give exactly M/M/P//n, as with the FIFO split', () => {
+    for (const [n, pcpus, u] of [[24, 8, 0.4], [60, 30, 0.6], [9, 8, 0.95]] as const) {
+      const cfs = solve([n], [u], pcpus, 'cfs');
+      const fifo = solve([n], [u], pcpus, 'fifo');
+      const exact = machineRepairman(n, pcpus, u);
+      expect(cfs.ready[0]).toBeCloseTo(exact.meanWaiting / n, 12);
+      expect(fifo.ready[0]).toBeCloseTo(exact.meanWaiting / n, 12);
+    }
+  });
+
+  it('hand example: 4 light vCPUs (u 0.1) have priority over 10 heavy ones (u 0.6) on 8 pCPUs', () => {
+    // Light bin [0.05, 0.15): 4 vCPUs at 0.1, no lighter bins, and 4 <= 8 pCPUs: never waits.
+    // Heavy bin [0.5, 0.7): 10 vCPUs at 0.6. The light vCPUs' busy count k is M/M/8//4 with
+    // u 0.1, i.e. Binomial(4, 0.1); the heavy bin waits W(10, 8 − k, 0.6) averaged over it.
+    const s = solve([1, 1, 1, 1, 10], [0.1, 0.1, 0.1, 0.1, 0.6], 8, 'cfs');
+    const light = machineRepairman(4, 8, 0.1).distribution;
+    let heavyWaiting = 0;
+    for (let k = 0; k <= 4; k++) heavyWaiting += light[k]! * machineRepairman(10, 8 - k, 0.6).meanWaiting;
+    for (let i = 0; i < 4; i++) expect(s.ready[i]).toBe(0);
+    // One VM of 10 vCPUs: its per-vCPU ready share is the bin's waiting over 10.
+    expect(s.ready[4]).toBeCloseTo(heavyWaiting / 10, 10);
+  });
+
+  it('a lighter VM is never readier than a heavier one', () => {
+    fc.assert(
+      fc.property(mixArb, fc.integer({ min: 1, max: 32 }), (vms, pcpus) => {
+        const s = solve(vms.map(([c]) => c), vms.map(([, u]) => u), pcpus, 'cfs');
+        vms.forEach(([, ua], a) => {
+          vms.forEach(([, ub], b) => {
+            if (ua < ub) expect(s.ready[a]!).toBeLessThanOrEqual(s.ready[b]! + 1e-12);
+          });
+        });
+      }),
+      { seed: 2024, numRuns: 200 },
+    );
   });
 });

@@ -241,7 +241,7 @@ export function fleetVsMicro(
   const demand = Float64Array.from(vmClass, (k) => classes[k]!.u);
   const readyOut = new Float64Array(vmClass.length);
   const runOut = new Float64Array(vmClass.length);
-  const utilization = solveHostInterval(0, vmClass.length, vcpus, demand, pcpus, readyOut, runOut, fleetScratch());
+  const utilization = solveHostInterval(0, vmClass.length, vcpus, demand, pcpus, readyOut, runOut, fleetScratch(), scheduler.policy === 'fifo' ? 'fifo' : 'cfs');
   const classReady = classes.map((_, k) => readyOut[vmClass.indexOf(k)]!);
   let threads = 0;
   let weighted = 0;

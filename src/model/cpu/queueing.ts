@@ -88,6 +88,18 @@ export function solveRepairman(
     if (kk > pcpus) waiting += (kk - pcpus) * p;
     running += (kk < pcpus ? kk : pcpus) * p;
     if (distribution) distribution[kk] = p;
+    // Past P the ratio of successive terms, (n − k)·ρ/P, only falls; once it is below 1 the rest
+    // of the series is bounded by a geometric tail. Stop when that tail cannot move the total, the
+    // running sum or the waiting sum in the 16th digit, however small the waiting is (the fleet
+    // kernel solves millions of these per run).
+    if (kk >= pcpus) {
+      const ratio = ((n - kk) * rho) / pcpus;
+      const tail = (p * ratio) / (1 - ratio);
+      if (ratio < 1 && tail * n < 1e-17 * total && tail * (n - pcpus) < 1e-17 * waiting) {
+        if (distribution) distribution.fill(0, kk + 1, n + 1);
+        break;
+      }
+    }
   }
   out.meanWaiting = waiting / total;
   out.meanRunning = running / total;
