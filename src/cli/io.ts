@@ -33,9 +33,11 @@ export function processIo(): CliIo {
 
 /**
  * Writes a file so that readers see either the old content or the whole new content, never half:
- * write a temporary file beside it, then rename over it (atomic within one filesystem).
+ * write a temporary file beside it, then rename over it (atomic within one filesystem). Content
+ * given as an async iterable is written as it comes (a large output need not be held in memory);
+ * if the iterable throws, the temporary file is removed and the old file stays.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | AsyncIterable<string>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, content, { flag: 'wx' });

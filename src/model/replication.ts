@@ -1,30 +1,44 @@
 /**
- * One Monte Carlo replication of a scenario: the fleet stepped through time, interval by interval.
+ * One Monte Carlo replication of a scenario: the fleet through time, on the discrete-event kernel
+ * (./engine/simulation.ts).
  *
- * The run is a discrete-event simulation on the kernel (./engine/simulation.ts) whose backbone is
- * one STEP event per interval; each STEP draws every VM's demand for the interval and solves every
- * host. Models with their own timing (boots, OOM restarts) schedule events on the same kernel.
+ * Every VM has a life: off, waiting to boot (admission control), booting, running; it can be
+ * killed by the OOM killer (and restarted), or stopped when its host reboots. The backbone is one
+ * step per interval; at each step boundary the interval that ends is closed (storage accounting,
+ * then the memory model advances and the OOM killer acts) and the next is opened (each VM's CPU
+ * demand is drawn, booting VMs get their boot's CPU demand, host threads such as ksmd get theirs,
+ * devices get the steady IO of the running VMs, and every host's CPU contention is solved). Boot
+ * requests, boot completions and host reboots are events in between; boots progress as fluid on
+ * their devices (./io/io-system.ts).
  *
  * CPU contention is computed at one of two resolutions (ModelScenario.cpuModel.resolution):
  * - fleet: the closed-form per-interval kernel for every host and interval (./cpu/fleet.ts), plus
- *   a few micro-level windows per host at randomly chosen intervals, which give the per-wake-up
+ *   a few micro-level windows at random (host, interval) pairs, which give the per-wake-up
  *   scheduling delays and a running cross-check of the kernel;
- * - micro: every burst of every vCPU for the whole run (./cpu/micro.ts).
+ * - micro: every burst of every vCPU for the whole run (./cpu/micro.ts), on the demand the step
+ *   loop produced.
  * `auto` takes micro when the expected number of bursts is within `microBudgetBursts`.
+ *
+ * Interval boundaries are where states are sampled: a VM that boots or dies within an interval
+ * counts with the state it had when the interval opened.
  */
-import { Simulation } from './engine/simulation.js';
+import { LATE, Simulation, URGENT } from './engine/simulation.js';
 import { streamFactory, type StreamFactory } from './random/streams.js';
 import { Histogram } from './stats/histogram.js';
-import type { ModelScenario } from './scenario.js';
+import type { ModelScenario, VmGroup } from './scenario.js';
 import type { Placement, PlacedVm } from './placement.js';
 import { CpuDemandField, stepHour } from './workload/cpu-demand.js';
+import { TraceDemandField } from './workload/trace-demand.js';
 import { fleetScratch, solveHostInterval, type FleetSplit } from './cpu/fleet.js';
 import { resolveScheduler } from './cpu/scheduler.js';
 import { autoWarmupSeconds, runHostMicro } from './cpu/micro-host.js';
+import { layoutFleet, threadSlot, type FleetLayout } from './fleet-layout.js';
+import { MemoryModel, type OomKill } from './memory/host-memory.js';
+import { IoSystem, type IoReplication } from './io/io-system.js';
 
 export interface CpuReplication {
   method: 'micro' | 'fleet';
-  /** Per-vCPU ready % of each VM in each interval (weighted by vCPUs). */
+  /** Per-vCPU ready % of each running VM in each interval (weighted by vCPUs). */
   readyPct: Histogram;
   readyPctByGroup: Histogram[];
   /** pCPU utilisation % of each host in each interval. */
@@ -48,11 +62,54 @@ export interface CpuReplication {
   };
 }
 
+export interface KillRecord {
+  timeSeconds: number;
+  host: number;
+  /** Placement index of the VM. */
+  vm: number;
+  neededGiB: number;
+  capacityGiB: number;
+}
+
+export interface MemoryReplication {
+  /** Per host: the peak over intervals of Σ(backed + overhead) over RAM, %. */
+  hostBackedPeakPct: Float64Array;
+  /** Per host: the peak of what the host needed after KSM and balloons (RAM + swap use) over RAM, %. */
+  hostNeededPeakPct: Float64Array;
+  hostSwapPeakGiB: Float64Array;
+  /** Per host: mean KSM saving over the run, GiB. */
+  hostKsmSavedMeanGiB: Float64Array;
+  /** KSM saving of each host in each interval, GiB. */
+  ksmSavedGiB: Histogram;
+  /** Per host: seconds from its last boot finishing to KSM merging 90 % of what is mergeable (NaN: no boots, or not within the run). */
+  ksmConvergeSeconds: Float64Array;
+  /** Per host: intervals in which the swap device could not keep up. */
+  swapStallSteps: Float64Array;
+  /** Per host: OOM kills. */
+  hostKills: Float64Array;
+  kills: KillRecord[];
+  /** Per VM (placement index): worst slowdown from its working set being in swap (1 = none). */
+  vmSlowdownMax: Float64Array;
+  /** Per VM: intervals with part of its working set in swap. */
+  vmSwappedSteps: Float64Array;
+  /** Mean ksmd CPU per host, cores. */
+  hostKsmdCoresMean: Float64Array;
+  /** Per host: boots that finished on it. */
+  hostBootsSeen: Float64Array;
+  /** Per-host timelines (host-major: [host × steps]); empty beyond TIMELINE_HOSTS hosts. */
+  timeline: { backedGiB: Float64Array; ksmSavedGiB: Float64Array; swapGiB: Float64Array; hosts: number };
+}
+
 export interface ReplicationResult {
   replication: number;
   steps: number;
   cpu: CpuReplication;
+  memory: MemoryReplication;
+  io: IoReplication;
 }
+
+/** Per-host memory timelines are kept for fleets up to this many hosts. */
+export const TIMELINE_HOSTS = 64;
 
 export function stepCount(scenario: ModelScenario): number {
   return Math.max(1, Math.round(scenario.durationSeconds / scenario.stepSeconds));
@@ -75,92 +132,142 @@ export function cpuMethod(scenario: ModelScenario, placement: Placement): 'micro
 }
 
 export function simulateReplication(scenario: ModelScenario, placement: Placement, replication: number): ReplicationResult {
-  const run = new FleetRun(scenario, placement, replication);
-  return { replication, steps: run.steps, cpu: run.execute() };
+  return new FleetRun(scenario, placement, replication).execute();
 }
 
-/** Placement data laid out per host so each host's VMs are a contiguous range. */
+// VM lifecycle states.
+const OFF = 0;
+const QUEUED = 1;
+const BOOTING = 2;
+const RUNNING = 3;
+
+/** The CPU shape of host threads in micro-level runs (ksmd wakes briefly every few ms). */
+const HOST_THREAD_GROUP: VmGroup['workload']['cpu'] = {
+  utilPct: 0,
+  burstMs: 1,
+  burstDistribution: 'exponential',
+  burstCv: 1,
+  gapDistribution: 'exponential',
+  gapCv: 1,
+  profile: Array.from({ length: 24 }, () => 1),
+  vmCv: 0,
+  noiseCv: 0,
+};
+
 class FleetRun {
-  readonly steps: number;
   private readonly scenario: ModelScenario;
   private readonly placement: Placement;
+  private readonly layout: FleetLayout;
+  private readonly steps: number;
   private readonly streams: StreamFactory;
   private readonly method: 'micro' | 'fleet';
   /** How the fleet kernel divides waiting among VMs: follows the scheduler being modelled. */
   private readonly split: FleetSplit;
-  /** VMs ordered by host; `order[i]` is the index into placement.vms. */
-  private readonly order: Int32Array;
-  private readonly hostFrom: Int32Array;
-  private readonly hostTo: Int32Array;
-  private readonly vcpus: Int32Array;
-  private readonly groupOf: Int32Array;
-  /** Runs of same-group VMs: (from, to, group) triples; host h owns runs hostRunFrom[h]..hostRunTo[h]−1. */
-  private readonly groupRuns: Int32Array;
-  private readonly hostRunFrom: Int32Array;
-  private readonly hostRunTo: Int32Array;
+  private readonly sim = new Simulation(256);
+  private readonly endSeconds: number;
+
   private readonly demandField: CpuDemandField;
+  /** Trace-driven groups (workload.trace): measured utilisation, written over the parametric draw. */
+  private readonly traceDemand: TraceDemandField | undefined;
+  /** Per slot: this interval's uncontended utilisation, ready and running shares, and weight (vCPUs if running). */
   private readonly demand: Float64Array;
   private readonly ready: Float64Array;
   private readonly runShare: Float64Array;
-  private readonly result: CpuReplication;
-  /** Accumulators for per-host means. */
+  private readonly weight: Int32Array;
+
+  /** Per VM (placement index): lifecycle state. */
+  private readonly vmState: Uint8Array;
+  private readonly memory: MemoryModel;
+  private readonly io: IoSystem;
+  private readonly kills: OomKill[] = [];
+
+  private readonly cpu: CpuReplication;
+  private readonly mem: MemoryReplication;
   private readonly hostReadyWeighted: Float64Array;
   private readonly hostVcpuIntervals: Float64Array;
   private readonly hostUtilSum: Float64Array;
   private readonly timelineVcpus: Float64Array;
+  private readonly hostLastBootDone: Float64Array;
+  private readonly hostConverged: Uint8Array;
+
+  // Fleet mode: micro windows to capture. Micro mode: demand rows and weights per host and step.
+  private readonly windowSteps: number[][];
+  private readonly captured: { rows: Float64Array; ready: Float64Array; weight: Int32Array }[][];
+  private readonly microRows: Float64Array[];
+  private readonly microWeights: Int32Array[];
+
+  private readonly BOOT_REQUEST: number;
+  private readonly BOOT_DONE: number;
+  private readonly HOST_DOWN: number;
 
   constructor(scenario: ModelScenario, placement: Placement, replication: number) {
     this.scenario = scenario;
     this.placement = placement;
+    this.layout = layoutFleet(placement);
     this.steps = stepCount(scenario);
+    this.endSeconds = this.steps * scenario.stepSeconds;
     this.streams = streamFactory(scenario.seed, replication);
     this.method = cpuMethod(scenario, placement);
     this.split = scenario.scheduler.policy === 'fifo' ? 'fifo' : 'cfs';
-
+    const { slots } = this.layout;
     const hosts = placement.hosts.length;
-    const vmCount = placement.vms.length;
-    this.order = new Int32Array(vmCount);
-    this.hostFrom = new Int32Array(hosts);
-    this.hostTo = new Int32Array(hosts);
-    // Within a host, VMs are ordered by group so each group is a contiguous run of indices
-    // (the per-group histograms then take a whole run per call).
-    let i = 0;
-    const runs: number[] = [];
-    this.hostRunFrom = new Int32Array(hosts);
-    this.hostRunTo = new Int32Array(hosts);
-    placement.hosts.forEach((host, h) => {
-      this.hostFrom[h] = i;
-      this.hostRunFrom[h] = runs.length / 3;
-      const sorted = [...host.vms].sort((a, b) => placement.vms[a]!.group - placement.vms[b]!.group || a - b);
-      for (const v of sorted) {
-        const group = placement.vms[v]!.group;
-        if (runs.length / 3 === this.hostRunFrom[h] || runs[runs.length - 1] !== group) runs.push(i, i + 1, group);
-        else runs[runs.length - 2] = i + 1;
-        this.order[i++] = v;
-      }
-      this.hostTo[h] = i;
-      this.hostRunTo[h] = runs.length / 3;
-    });
-    this.groupRuns = Int32Array.from(runs);
-    this.vcpus = new Int32Array(vmCount);
-    this.groupOf = new Int32Array(vmCount);
-    const demandVms = [];
-    for (let j = 0; j < vmCount; j++) {
-      const vm = placement.vms[this.order[j]!]!;
-      this.vcpus[j] = vm.vcpus;
-      this.groupOf[j] = vm.group;
-      demandVms.push({ name: vm.name, workload: scenario.vms[vm.group]!.workload.cpu });
-    }
-    this.demandField = new CpuDemandField(demandVms, this.streams);
-    this.demand = new Float64Array(vmCount);
-    this.ready = new Float64Array(vmCount);
-    this.runShare = new Float64Array(vmCount);
-    this.hostReadyWeighted = new Float64Array(hosts);
-    this.hostVcpuIntervals = new Float64Array(hosts);
-    this.hostUtilSum = new Float64Array(hosts);
-    this.timelineVcpus = new Float64Array(this.steps);
+    const vms = placement.vms.length;
 
-    this.result = {
+    this.demandField = new CpuDemandField(
+      placement.vms.map((vm) => ({ name: vm.name, workload: scenario.vms[vm.group]!.workload.cpu })),
+      this.streams,
+      this.layout.slotOfVm,
+    );
+    this.traceDemand = TraceDemandField.forFleet(scenario, placement, this.layout.vmOfSlot, this.streams);
+    this.demand = new Float64Array(slots);
+    this.ready = new Float64Array(slots);
+    this.runShare = new Float64Array(slots);
+    this.weight = new Int32Array(slots);
+    this.vmState = new Uint8Array(vms);
+
+    this.memory = new MemoryModel(
+      placement.hosts.map((host) => {
+        const group = scenario.hosts[host.group]!;
+        return { name: host.name, totalGiB: group.memory.totalGiB, reservedGiB: group.memory.reservedGiB, swapGiB: group.memory.swapGiB, swapMBps: group.memory.swapMBps };
+      }),
+      placement.vms.map((vm) => {
+        const group = scenario.vms[vm.group]!;
+        return {
+          name: vm.name,
+          host: vm.host,
+          allocatedGiB: vm.memoryGiB,
+          overheadGiB: group.process.overheadGiB,
+          oomScoreAdj: group.process.oomScoreAdj,
+          zeroesMemory: group.os === 'windows',
+          image: group.image,
+          guest: group.workload.memory,
+          profile: group.workload.cpu.profile,
+        };
+      }),
+      scenario.memory,
+      (vm, purpose) => this.streams.stream(`vm:${vm.name}`, purpose),
+    );
+
+    this.BOOT_REQUEST = this.sim.defineEvent('boot-request', (vm) => this.onBootRequest(vm));
+    this.BOOT_DONE = this.sim.defineEvent('boot-done', (device, generation) => this.io.onBootDone(device, generation, this.sim.now));
+    this.HOST_DOWN = this.sim.defineEvent('host-down', (host, wave) => this.onHostDown(host, wave));
+    this.io = new IoSystem(scenario, placement, this.steps, {
+      scheduleBootDone: (at, device, generation) => this.sim.scheduleAt(at, this.BOOT_DONE, device, generation),
+      bootStarted: (vm, t) => {
+        this.vmState[vm] = BOOTING;
+        this.memory.boot(vm, this.hourAt(t));
+      },
+      bootFinished: (vm, t) => {
+        this.vmState[vm] = RUNNING;
+        const host = placement.vms[vm]!.host;
+        this.hostLastBootDone[host] = t;
+        this.hostConverged[host] = 0;
+        this.mem.hostBootsSeen[host]!++;
+      },
+    });
+
+    const timelineHosts = hosts <= TIMELINE_HOSTS ? hosts : 0;
+    this.cpu = {
       method: this.method,
       readyPct: new Histogram(),
       readyPctByGroup: scenario.vms.map(() => new Histogram()),
@@ -170,59 +277,293 @@ class FleetRun {
       hostReadyPctMax: new Float64Array(hosts),
       hostUtilPctMean: new Float64Array(hosts),
       hostUtilPctMax: new Float64Array(hosts),
-      timeline: {
-        readyPctMean: new Float64Array(this.steps),
-        hostUtilPctMean: new Float64Array(this.steps),
-        hostUtilPctMax: new Float64Array(this.steps),
-      },
+      timeline: { readyPctMean: new Float64Array(this.steps), hostUtilPctMean: new Float64Array(this.steps), hostUtilPctMax: new Float64Array(this.steps) },
       micro: { windows: 0, simulatedSeconds: 0, bursts: 0, events: 0, fleetReadyPct: 0, microReadyPct: 0 },
     };
+    this.mem = {
+      hostBackedPeakPct: new Float64Array(hosts),
+      hostNeededPeakPct: new Float64Array(hosts),
+      hostSwapPeakGiB: new Float64Array(hosts),
+      hostKsmSavedMeanGiB: new Float64Array(hosts),
+      ksmSavedGiB: new Histogram(),
+      ksmConvergeSeconds: new Float64Array(hosts).fill(Number.NaN),
+      swapStallSteps: new Float64Array(hosts),
+      hostKills: new Float64Array(hosts),
+      kills: [],
+      vmSlowdownMax: new Float64Array(vms).fill(1),
+      vmSwappedSteps: new Float64Array(vms),
+      hostKsmdCoresMean: new Float64Array(hosts),
+      hostBootsSeen: new Float64Array(hosts),
+      timeline: {
+        backedGiB: new Float64Array(timelineHosts * this.steps),
+        ksmSavedGiB: new Float64Array(timelineHosts * this.steps),
+        swapGiB: new Float64Array(timelineHosts * this.steps),
+        hosts: timelineHosts,
+      },
+    };
+    this.hostReadyWeighted = new Float64Array(hosts);
+    this.hostVcpuIntervals = new Float64Array(hosts);
+    this.hostUtilSum = new Float64Array(hosts);
+    this.timelineVcpus = new Float64Array(this.steps);
+    this.hostLastBootDone = new Float64Array(hosts).fill(Number.NaN);
+    this.hostConverged = new Uint8Array(hosts);
+
+    this.windowSteps = this.method === 'fleet' ? this.chooseWindows() : placement.hosts.map(() => []);
+    this.captured = this.windowSteps.map((list, h) => list.map(() => this.hostBuffers(h)));
+    const hostSlots = (h: number): number => this.layout.hostTo[h]! - this.layout.hostFrom[h]!;
+    this.microRows = this.method === 'micro' ? placement.hosts.map((_, h) => new Float64Array(this.steps * hostSlots(h))) : [];
+    this.microWeights = this.method === 'micro' ? placement.hosts.map((_, h) => new Int32Array(this.steps * hostSlots(h))) : [];
   }
 
-  execute(): CpuReplication {
+  execute(): ReplicationResult {
+    const { sim, scenario } = this;
+    const step = scenario.stepSeconds;
+    this.scheduleBoots();
+    const OPEN = sim.defineEvent('open-interval', (k) => this.openInterval(k));
+    const CLOSE = sim.defineEvent('close-interval', (k) => this.closeInterval(k));
+    // Closing an interval comes before anything else at its end; opening the next after
+    // everything else at that moment, so boots that start right then count in it.
+    for (let k = 0; k < this.steps; k++) {
+      sim.scheduleAt(k * step, OPEN, k, 0, LATE);
+      sim.scheduleAt((k + 1) * step, CLOSE, k, 0, URGENT);
+    }
+    sim.run(this.endSeconds);
+    this.io.finish();
     if (this.method === 'micro') this.runMicroEverywhere();
-    else this.runFleet();
+    else this.runWindows();
     this.finish();
-    return this.result;
+    return { replication: this.streams.replication, steps: this.steps, cpu: this.cpu, memory: this.mem, io: this.io.result };
   }
 
-  // ------------------------------------------------------------------ fleet resolution
+  private hourAt(seconds: number): number {
+    return (this.scenario.startHour + seconds / 3600) % 24;
+  }
 
-  private runFleet(): void {
-    const { scenario, steps } = this;
-    const hosts = this.placement.hosts;
-    const windowSteps = this.chooseWindows();
-    // Demand rows captured for the micro windows: per host, per window, one row of host VMs.
-    const captured = windowSteps.map((list, h) => list.map(() => new Float64Array(this.hostTo[h]! - this.hostFrom[h]!)));
-    const capturedReady = windowSteps.map((list, h) => list.map(() => new Float64Array(this.hostTo[h]! - this.hostFrom[h]!)));
-    const scratch = fleetScratch();
-    const sim = new Simulation();
-    const STEP = sim.defineEvent('step', (k) => {
-      this.drawDemand(k);
-      for (let h = 0; h < hosts.length; h++) {
-        const from = this.hostFrom[h]!;
-        const to = this.hostTo[h]!;
-        const util = solveHostInterval(from, to, this.vcpus, this.demand, hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
-        this.recordHost(h, k, util);
-        this.recordHostVms(h, k);
-        const w = windowSteps[h]!.indexOf(k);
-        if (w >= 0) {
-          captured[h]![w]!.set(this.demand.subarray(from, to));
-          capturedReady[h]![w]!.set(this.ready.subarray(from, to));
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Initial states and the boot waves' events. VMs in a storm are off until it; the rest run. */
+  private scheduleBoots(): void {
+    const { scenario, placement, sim } = this;
+    const stormed = new Set<number>();
+    scenario.boots.waves.forEach((wave, w) => {
+      if (wave.kind === 'storm') {
+        const groups = new Set(wave.groups.map((name) => scenario.vms.findIndex((g) => g.name === name)));
+        placement.vms.forEach((vm, v) => {
+          if (!groups.has(vm.group)) return;
+          const at = wave.atSeconds + this.streams.stream(`vm:${vm.name}`, `boot-time#${w}`)() * wave.spreadSeconds;
+          // A VM whose first boot is a storm is off until then.
+          if (!stormed.has(v)) stormed.add(v);
+          if (at < this.endSeconds) sim.scheduleAt(at, this.BOOT_REQUEST, v);
+        });
+      } else if (wave.kind === 'hostReboot') {
+        for (const name of wave.hosts) {
+          const h = placement.hosts.findIndex((host) => host.name === name);
+          if (h >= 0 && wave.atSeconds < this.endSeconds) sim.scheduleAt(wave.atSeconds, this.HOST_DOWN, h, w);
+        }
+      } else {
+        const groups = new Set(wave.hostGroups.map((name) => scenario.hosts.findIndex((g) => g.name === name)));
+        let i = 0;
+        placement.hosts.forEach((host, h) => {
+          if (!groups.has(host.group)) return;
+          const at = wave.atSeconds + i++ * wave.intervalSeconds;
+          if (at < this.endSeconds) sim.scheduleAt(at, this.HOST_DOWN, h, w);
+        });
+      }
+    });
+    const hour = this.hourAt(0);
+    placement.vms.forEach((_, v) => {
+      if (stormed.has(v)) return;
+      this.vmState[v] = RUNNING;
+      this.memory.startWarm(v, hour);
+    });
+    this.memory.settleKsm();
+  }
+
+  private onBootRequest(vm: number): void {
+    if (this.vmState[vm] !== OFF) return; // already up, booting or waiting
+    this.vmState[vm] = QUEUED;
+    this.io.request(vm, this.sim.now);
+  }
+
+  private onHostDown(host: number, w: number): void {
+    const wave = this.scenario.boots.waves[w]!;
+    const down = wave.kind === 'storm' ? 0 : wave.downSeconds;
+    const now = this.sim.now;
+    for (const v of this.placement.hosts[host]!.vms) {
+      if (this.vmState[v] === QUEUED || this.vmState[v] === BOOTING) this.io.cancel(v, now);
+      this.vmState[v] = OFF;
+      this.memory.stop(v);
+      if (now + down < this.endSeconds) this.sim.scheduleAt(now + down, this.BOOT_REQUEST, v);
+    }
+  }
+
+  /** The OOM killer stopped VM v: it is off, and restarts after the configured delay. */
+  private onKilled(kill: OomKill): void {
+    const v = kill.vm;
+    if (this.vmState[v] === BOOTING || this.vmState[v] === QUEUED) this.io.cancel(v, kill.timeSeconds);
+    this.vmState[v] = OFF;
+    this.mem.kills.push({ timeSeconds: kill.timeSeconds, host: kill.host, vm: v, neededGiB: kill.neededGiB, capacityGiB: kill.capacityGiB });
+    this.mem.hostKills[kill.host]!++;
+    const delay = this.scenario.memory.restartKilledAfterSeconds;
+    if (delay !== null && kill.timeSeconds + delay < this.endSeconds) this.sim.scheduleAt(kill.timeSeconds + delay, this.BOOT_REQUEST, v);
+  }
+
+  // ------------------------------------------------------------------ intervals
+
+  private openInterval(k: number): void {
+    const { scenario, placement, layout, demand, weight } = this;
+    const now = this.sim.now;
+    this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand);
+    this.traceDemand?.fill(k, demand);
+    // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
+    for (let v = 0; v < placement.vms.length; v++) {
+      const slot = layout.slotOfVm[v]!;
+      const state = this.vmState[v]!;
+      if (state === RUNNING) weight[slot] = layout.vcpus[slot]!;
+      else if (state === BOOTING) {
+        weight[slot] = layout.vcpus[slot]!;
+        const boot = scenario.vms[placement.vms[v]!.group]!.boot;
+        demand[slot] = Math.min(1, boot.cpuSeconds / (layout.vcpus[slot]! * Math.max(1, this.io.expectedBootSeconds(v, now))));
+      } else {
+        weight[slot] = 0;
+        demand[slot] = 0;
+      }
+    }
+    for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.memory.readings[h]!.ksmdCores);
+    this.setSteadyIo(now);
+
+    if (this.method === 'micro') {
+      this.captureMicroRows(k);
+      return;
+    }
+    const scratch = this.kernelScratch;
+    for (let h = 0; h < placement.hosts.length; h++) {
+      const from = layout.hostFrom[h]!;
+      const to = layout.hostTo[h]!;
+      const util = solveHostInterval(from, to, layout.vcpus, demand, placement.hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
+      this.recordHost(h, k, util);
+      this.recordHostVms(h, k);
+      const w = this.windowSteps[h]!.indexOf(k);
+      if (w >= 0) {
+        const buffers = this.captured[h]![w]!;
+        buffers.rows.set(demand.subarray(from, to));
+        buffers.ready.set(this.ready.subarray(from, to));
+        buffers.weight.set(weight.subarray(from, to));
+      }
+    }
+  }
+  private readonly kernelScratch = fleetScratch();
+
+  /** The steady IO each device carries this interval: the running VMs with IO on it. */
+  private setSteadyIo(now: number): void {
+    const devices = this.io.result.devices;
+    const vms = new Float64Array(devices);
+    const iops = new Float64Array(devices);
+    const reads = new Float64Array(devices);
+    this.placement.vms.forEach((vm, v) => {
+      if (this.vmState[v] !== RUNNING) return;
+      const io = this.scenario.vms[vm.group]!.workload.io;
+      if (io.iops <= 0) return;
+      const d = this.io.deviceOf(vm.host);
+      vms[d]!++;
+      iops[d]! += io.iops;
+      reads[d]! += (io.iops * io.readPct) / 100;
+    });
+    for (let d = 0; d < devices; d++) this.io.setSteadyLoad(d, vms[d]!, iops[d]!, iops[d]! > 0 ? reads[d]! / iops[d]! : 1, now);
+  }
+
+  private closeInterval(k: number): void {
+    const { scenario } = this;
+    const now = this.sim.now;
+    this.io.closeStep(k, now, scenario.stepSeconds);
+    const before = this.kills.length;
+    this.memory.step(now, scenario.stepSeconds, stepHour(scenario.startHour, scenario.stepSeconds, k), this.kills);
+    for (let i = before; i < this.kills.length; i++) this.onKilled(this.kills[i]!);
+    this.recordMemory(k, now);
+  }
+
+  // ------------------------------------------------------------------ recording
+
+  private hostBuffers(h: number): { rows: Float64Array; ready: Float64Array; weight: Int32Array } {
+    const n = this.layout.hostTo[h]! - this.layout.hostFrom[h]!;
+    return { rows: new Float64Array(n), ready: new Float64Array(n), weight: new Int32Array(n) };
+  }
+
+  /** Records the ready share of host h's running VMs in interval k, as held in `this.ready`. */
+  private recordHostVms(h: number, k: number): void {
+    const { layout, ready, weight } = this;
+    const from = layout.hostFrom[h]!;
+    const to = layout.hostVmTo[h]!;
+    const result = this.cpu;
+    result.readyPct.addScaled(ready, weight, from, to, 100);
+    for (let r = layout.hostRunFrom[h]!; r < layout.hostRunTo[h]!; r++) {
+      const runs = layout.groupRuns;
+      result.readyPctByGroup[runs[3 * r + 2]!]!.addScaled(ready, weight, runs[3 * r]!, runs[3 * r + 1]!, 100);
+    }
+    let weighted = 0;
+    let total = 0;
+    let max = result.hostReadyPctMax[h]!;
+    for (let i = from; i < to; i++) {
+      const w = weight[i]!;
+      if (w === 0) continue;
+      const pct = ready[i]! * 100;
+      weighted += pct * w;
+      total += w;
+      if (pct > max) max = pct;
+    }
+    result.hostReadyPctMax[h] = max;
+    this.hostReadyWeighted[h]! += weighted;
+    this.hostVcpuIntervals[h]! += total;
+    result.timeline.readyPctMean[k]! += weighted;
+    this.timelineVcpus[k]! += total;
+  }
+
+  private recordHost(h: number, k: number, util: number): void {
+    const pct = util * 100;
+    this.cpu.hostUtilPct.add(pct);
+    this.hostUtilSum[h]! += pct;
+    if (pct > this.cpu.hostUtilPctMax[h]!) this.cpu.hostUtilPctMax[h] = pct;
+    this.cpu.timeline.hostUtilPctMean[k]! += pct;
+    if (pct > this.cpu.timeline.hostUtilPctMax[k]!) this.cpu.timeline.hostUtilPctMax[k] = pct;
+  }
+
+  private recordMemory(k: number, now: number): void {
+    const m = this.mem;
+    const { hosts } = this.placement;
+    for (let h = 0; h < hosts.length; h++) {
+      const reading = this.memory.readings[h]!;
+      const ram = this.memory.hosts[h]!.totalGiB;
+      m.hostBackedPeakPct[h] = Math.max(m.hostBackedPeakPct[h]!, (100 * reading.backedGiB) / ram);
+      m.hostNeededPeakPct[h] = Math.max(m.hostNeededPeakPct[h]!, (100 * reading.neededGiB) / ram);
+      m.hostSwapPeakGiB[h] = Math.max(m.hostSwapPeakGiB[h]!, reading.swapUsedGiB);
+      m.hostKsmSavedMeanGiB[h]! += reading.ksmSavedGiB;
+      m.hostKsmdCoresMean[h]! += reading.ksmdCores;
+      m.ksmSavedGiB.add(Math.max(0, reading.ksmSavedGiB));
+      if (reading.swapStalled) m.swapStallSteps[h]!++;
+      if (m.timeline.hosts > 0) {
+        const at = h * this.steps + k;
+        m.timeline.backedGiB[at] = reading.backedGiB;
+        m.timeline.ksmSavedGiB[at] = reading.ksmSavedGiB;
+        m.timeline.swapGiB[at] = reading.swapUsedGiB;
+      }
+      // KSM convergence after the host's last boot: 90 % of what is mergeable merged.
+      if (!Number.isNaN(this.hostLastBootDone[h]!) && !this.hostConverged[h] && reading.ksmMergeableGiB > 0) {
+        if (reading.ksmSavedGiB >= 0.9 * reading.ksmMergeableGiB) {
+          m.ksmConvergeSeconds[h] = now - this.hostLastBootDone[h]!;
+          this.hostConverged[h] = 1;
         }
       }
-      if (k + 1 < steps) sim.schedule(scenario.stepSeconds, STEP, k + 1);
-    });
-    sim.schedule(0, STEP, 0);
-    sim.run();
-    this.runWindows(windowSteps, captured, capturedReady);
+    }
+    for (let v = 0; v < this.placement.vms.length; v++) {
+      const slowdown = this.memory.slowdown[v]!;
+      if (slowdown > m.vmSlowdownMax[v]!) m.vmSlowdownMax[v] = slowdown;
+      if (this.memory.swappedActiveShare[v]! > 0) m.vmSwappedSteps[v]!++;
+    }
   }
 
-  /**
-   * The (host, interval) pairs simulated burst by burst: `microWindows` distinct pairs per
-   * replication, uniformly among hosts with VMs and intervals, so every wake-up in the fleet is
-   * equally likely to be sampled. Returned per host, intervals ascending.
-   */
+  // ------------------------------------------------------------------ micro level
+
+  /** For each host, the intervals its micro windows sample (fleet mode). */
   private chooseWindows(): number[][] {
     const { microWindows } = this.scenario.cpuModel;
     const hosts = this.placement.hosts;
@@ -234,179 +575,158 @@ class FleetRun {
     const rng = this.streams.stream('fleet', 'micro-windows');
     const chosen = new Set<number>();
     while (chosen.size < wanted) chosen.add(Math.floor(rng() * pairs));
-    for (const pair of [...chosen].sort((a, b) => a - b)) {
-      perHost[busy[Math.floor(pair / this.steps)]!]!.push(pair % this.steps);
-    }
+    for (const pair of [...chosen].sort((a, b) => a - b)) perHost[busy[Math.floor(pair / this.steps)]!]!.push(pair % this.steps);
     return perHost;
   }
 
-  private runWindows(windowSteps: number[][], captured: Float64Array[][], capturedReady: Float64Array[][]): void {
-    const { scenario } = this;
+  /** The host's slots as VMs for the micro model: its VMs, then host threads as 1-vCPU pseudo-VMs. */
+  private microVms(h: number): { vms: PlacedVm[]; groups: VmGroup[] } {
+    const { layout, placement, scenario } = this;
+    const threadGroup = { ...scenario.vms[0]!, name: 'host-thread', workload: { ...scenario.vms[0]!.workload, cpu: HOST_THREAD_GROUP } };
+    const groups = [...scenario.vms, threadGroup];
+    const vms: PlacedVm[] = [];
+    for (let s = layout.hostFrom[h]!; s < layout.hostTo[h]!; s++) {
+      const v = layout.vmOfSlot[s]!;
+      if (v >= 0) vms.push(placement.vms[v]!);
+      else vms.push({ name: `${placement.hosts[h]!.name}/thread-${s - layout.hostVmTo[h]!}`, group: groups.length - 1, host: h, vcpus: 1, memoryGiB: 0 });
+    }
+    return { vms, groups };
+  }
+
+  private runWindows(): void {
+    const { scenario, layout } = this;
     const seconds = scenario.cpuModel.microWindowSeconds;
     let fleetWeighted = 0;
     let microWeighted = 0;
     let weight = 0;
     this.placement.hosts.forEach((host, h) => {
-      const vms = this.hostVms(h);
-      windowSteps[h]!.forEach((k, w) => {
-        const rows = captured[h]![w]!;
-        const fleetReady = capturedReady[h]![w]!;
+      if (this.windowSteps[h]!.length === 0) return;
+      const { vms, groups } = this.microVms(h);
+      const vmCount = layout.hostVmTo[h]! - layout.hostFrom[h]!;
+      this.windowSteps[h]!.forEach((k, w) => {
+        const { rows, ready: fleetReady, weight: weights } = this.captured[h]![w]!;
         const micro = runHostMicro({
           pcpus: host.pcpus,
           scheduler: resolveScheduler(scenario.scheduler, host.pcpus),
           vms,
-          groups: scenario.vms,
+          groups,
           rows,
           steps: 1,
           stepSeconds: seconds,
           sampleSeconds: seconds,
-          warmupSeconds: scenario.cpuModel.warmupSeconds ?? autoWarmupSeconds(vms, scenario.vms, (v) => rows[v]!),
+          warmupSeconds: scenario.cpuModel.warmupSeconds ?? autoWarmupSeconds(vms, groups, (v) => rows[v]!),
           streams: this.streams,
           purpose: `cpu-micro@${k}`,
           onVmSample: (_s, readyShare) => {
-            for (let v = 0; v < vms.length; v++) {
-              fleetWeighted += vms[v]!.vcpus * fleetReady[v]!;
-              microWeighted += vms[v]!.vcpus * readyShare[v]!;
-              weight += vms[v]!.vcpus;
+            for (let v = 0; v < vmCount; v++) {
+              const c = weights[v]!;
+              fleetWeighted += c * fleetReady[v]!;
+              microWeighted += c * readyShare[v]!;
+              weight += c;
             }
           },
         });
         this.absorbMicro(micro, seconds);
       });
     });
-    this.result.micro.fleetReadyPct = weight > 0 ? (100 * fleetWeighted) / weight : 0;
-    this.result.micro.microReadyPct = weight > 0 ? (100 * microWeighted) / weight : 0;
+    this.cpu.micro.fleetReadyPct = weight > 0 ? (100 * fleetWeighted) / weight : 0;
+    this.cpu.micro.microReadyPct = weight > 0 ? (100 * microWeighted) / weight : 0;
   }
 
-  // ------------------------------------------------------------------ micro resolution
+  /** Micro mode: keeps each host's demand and weights of interval k, and the kernel's answer for the cross-check. */
+  private captureMicroRows(k: number): void {
+    const { layout, placement, demand, weight } = this;
+    for (let h = 0; h < placement.hosts.length; h++) {
+      const from = layout.hostFrom[h]!;
+      const to = layout.hostTo[h]!;
+      const n = to - from;
+      this.microRows[h]!.set(demand.subarray(from, to), k * n);
+      this.microWeights[h]!.set(weight.subarray(from, to), k * n);
+    }
+  }
 
   private runMicroEverywhere(): void {
-    const { scenario, steps } = this;
-    const hosts = this.placement.hosts;
-    // Demand for every step first (each VM's stream is independent, so order does not matter).
-    const rows = hosts.map((_, h) => new Float64Array(steps * (this.hostTo[h]! - this.hostFrom[h]!)));
-    const fleetReady = hosts.map((_, h) => new Float64Array(steps * (this.hostTo[h]! - this.hostFrom[h]!)));
-    const scratch = fleetScratch();
-    for (let k = 0; k < steps; k++) {
-      this.drawDemand(k);
-      for (let h = 0; h < hosts.length; h++) {
-        const from = this.hostFrom[h]!;
-        const to = this.hostTo[h]!;
-        const n = to - from;
-        rows[h]!.set(this.demand.subarray(from, to), k * n);
-        solveHostInterval(from, to, this.vcpus, this.demand, hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
-        fleetReady[h]!.set(this.ready.subarray(from, to), k * n);
-      }
-    }
+    const { scenario, steps, layout } = this;
     let fleetWeighted = 0;
     let microWeighted = 0;
-    let weight = 0;
-    hosts.forEach((host, h) => {
-      const vms = this.hostVms(h);
-      const from = this.hostFrom[h]!;
-      const n = vms.length;
-      if (n === 0) {
+    let total = 0;
+    const scratch = fleetScratch();
+    this.placement.hosts.forEach((host, h) => {
+      const from = layout.hostFrom[h]!;
+      const to = layout.hostTo[h]!;
+      const n = to - from;
+      const vmCount = layout.hostVmTo[h]! - from;
+      if (vmCount === 0) {
         for (let k = 0; k < steps; k++) this.recordHost(h, k, 0);
         return;
       }
-      const hostRows = rows[h]!;
+      const rows = this.microRows[h]!;
+      const weights = this.microWeights[h]!;
+      const { vms, groups } = this.microVms(h);
+      // The kernel's answer on the same demand, for the cross-check.
+      const kernelReady = new Float64Array(steps * n);
+      const demand = new Float64Array(n);
+      const ready = new Float64Array(n);
+      const run = new Float64Array(n);
+      const vcpus = layout.vcpus.subarray(from, to);
+      for (let k = 0; k < steps; k++) {
+        demand.set(rows.subarray(k * n, (k + 1) * n));
+        solveHostInterval(0, n, vcpus, demand, host.pcpus, ready, run, scratch, this.split);
+        kernelReady.set(ready, k * n);
+      }
       const micro = runHostMicro({
         pcpus: host.pcpus,
         scheduler: resolveScheduler(scenario.scheduler, host.pcpus),
         vms,
-        groups: scenario.vms,
-        rows: hostRows,
+        groups,
+        rows,
         steps,
         stepSeconds: scenario.stepSeconds,
         sampleSeconds: scenario.stepSeconds,
-        warmupSeconds: scenario.cpuModel.warmupSeconds ?? autoWarmupSeconds(vms, scenario.vms, (v) => hostRows[v]!),
+        warmupSeconds: scenario.cpuModel.warmupSeconds ?? autoWarmupSeconds(vms, groups, (v) => rows[v]!),
         streams: this.streams,
         purpose: 'cpu-micro',
         onVmSample: (k, readyShare, runShare) => {
           let busy = 0;
-          this.ready.set(readyShare, from);
+          for (let s = 0; s < n; s++) {
+            this.ready[from + s] = readyShare[s]!;
+            this.weight[from + s] = weights[k * n + s]!;
+            busy += runShare[s]! * vms[s]!.vcpus;
+          }
           this.recordHostVms(h, k);
-          for (let v = 0; v < n; v++) {
-            busy += runShare[v]! * vms[v]!.vcpus;
-            fleetWeighted += vms[v]!.vcpus * fleetReady[h]![k * n + v]!;
-            microWeighted += vms[v]!.vcpus * readyShare[v]!;
-            weight += vms[v]!.vcpus;
+          for (let s = 0; s < vmCount; s++) {
+            const c = weights[k * n + s]!;
+            fleetWeighted += c * kernelReady[k * n + s]!;
+            microWeighted += c * readyShare[s]!;
+            total += c;
           }
           this.recordHost(h, k, busy / host.pcpus);
         },
       });
       this.absorbMicro(micro, steps * scenario.stepSeconds);
     });
-    this.result.micro.fleetReadyPct = weight > 0 ? (100 * fleetWeighted) / weight : 0;
-    this.result.micro.microReadyPct = weight > 0 ? (100 * microWeighted) / weight : 0;
-  }
-
-  // ------------------------------------------------------------------ shared pieces
-
-  private drawDemand(k: number): void {
-    this.demandField.fill(stepHour(this.scenario.startHour, this.scenario.stepSeconds, k), this.demand);
-  }
-
-  private hostVms(h: number): PlacedVm[] {
-    const vms: PlacedVm[] = [];
-    for (let i = this.hostFrom[h]!; i < this.hostTo[h]!; i++) vms.push(this.placement.vms[this.order[i]!]!);
-    return vms;
-  }
-
-  /** Records the ready share of host h's VMs in interval k, as held in `this.ready`. */
-  private recordHostVms(h: number, k: number): void {
-    const from = this.hostFrom[h]!;
-    const to = this.hostTo[h]!;
-    const ready = this.ready;
-    const vcpus = this.vcpus;
-    const result = this.result;
-    result.readyPct.addScaled(ready, vcpus, from, to, 100);
-    for (let r = this.hostRunFrom[h]!; r < this.hostRunTo[h]!; r++) {
-      const runs = this.groupRuns;
-      result.readyPctByGroup[runs[3 * r + 2]!]!.addScaled(ready, vcpus, runs[3 * r]!, runs[3 * r + 1]!, 100);
-    }
-    let weighted = 0;
-    let weight = 0;
-    let max = result.hostReadyPctMax[h]!;
-    for (let i = from; i < to; i++) {
-      const pct = ready[i]! * 100;
-      const w = vcpus[i]!;
-      weighted += pct * w;
-      weight += w;
-      if (pct > max) max = pct;
-    }
-    result.hostReadyPctMax[h] = max;
-    this.hostReadyWeighted[h]! += weighted;
-    this.hostVcpuIntervals[h]! += weight;
-    result.timeline.readyPctMean[k]! += weighted;
-    this.timelineVcpus[k]! += weight;
-  }
-
-  private recordHost(h: number, k: number, util: number): void {
-    const pct = util * 100;
-    this.result.hostUtilPct.add(pct);
-    this.hostUtilSum[h]! += pct;
-    if (pct > this.result.hostUtilPctMax[h]!) this.result.hostUtilPctMax[h] = pct;
-    this.result.timeline.hostUtilPctMean[k]! += pct;
-    if (pct > this.result.timeline.hostUtilPctMax[k]!) this.result.timeline.hostUtilPctMax[k] = pct;
+    this.cpu.micro.fleetReadyPct = total > 0 ? (100 * fleetWeighted) / total : 0;
+    this.cpu.micro.microReadyPct = total > 0 ? (100 * microWeighted) / total : 0;
   }
 
   private absorbMicro(micro: ReturnType<typeof runHostMicro>, seconds: number): void {
-    const m = this.result.micro;
+    const m = this.cpu.micro;
     m.windows++;
     m.simulatedSeconds += seconds;
     m.bursts += micro.bursts;
     m.events += micro.events;
-    this.result.schedDelayMs.merge(micro.schedDelayMs);
+    this.cpu.schedDelayMs.merge(micro.schedDelayMs);
   }
 
   private finish(): void {
-    const r = this.result;
+    const r = this.cpu;
     const hosts = this.placement.hosts.length;
     for (let h = 0; h < hosts; h++) {
       const n = this.hostVcpuIntervals[h]!;
       r.hostReadyPctMean[h] = n > 0 ? this.hostReadyWeighted[h]! / n : 0;
       r.hostUtilPctMean[h] = this.hostUtilSum[h]! / this.steps;
+      this.mem.hostKsmSavedMeanGiB[h]! /= this.steps;
+      this.mem.hostKsmdCoresMean[h]! /= this.steps;
     }
     for (let k = 0; k < this.steps; k++) {
       const w = this.timelineVcpus[k]!;

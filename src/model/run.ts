@@ -7,6 +7,8 @@ import { simulateReplication, stepCount, type ReplicationResult } from './replic
 import type { ModelScenario } from './scenario.js';
 import { maxOfArrays, meanOfArrays, summarizeDistribution, type DistributionSummary } from './stats/summary.js';
 import { evaluateSlos, type SloResult } from './slo.js';
+import { summarizeMemory, type MemorySummary } from './memory/summary.js';
+import { summarizeIo, type BootSummary, type IoSummary } from './io/summary.js';
 
 export interface HostCpuSummary {
   name: string;
@@ -43,6 +45,9 @@ export interface StudyResult {
   steps: number;
   replications: number;
   cpu: CpuSummary;
+  memory: MemorySummary;
+  io: IoSummary;
+  boot: BootSummary;
   slos: SloResult[];
   verdict: 'pass' | 'fail';
 }
@@ -106,7 +111,10 @@ export function combineReplications(
       microReadyPct: mean(cpus.map((c) => c.micro.microReadyPct)),
     },
   };
-  const partial = { scenario, placement, steps: stepCount(scenario), replications: results.length, cpu };
+  const steps = stepCount(scenario);
+  const memory = summarizeMemory(scenario, placement, results.map((r) => r.memory), steps);
+  const { io, boot } = summarizeIo(scenario, results.map((r) => r.io));
+  const partial = { scenario, placement, steps, replications: results.length, cpu, memory, io, boot };
   const slos = evaluateSlos(scenario.slo, partial);
   return { ...partial, slos, verdict: slos.every((s) => s.pass) ? 'pass' : 'fail' };
 }

@@ -5,6 +5,10 @@
  */
 import type { DistributionName } from './random/distributions.js';
 import type { SchedulerPolicy } from './cpu/scheduler.js';
+import type { TraceWorkload } from './workload/trace-demand.js';
+import type { GuestMemorySpec, MemoryModelSpec, VmMemoryParams } from './memory/spec.js';
+import type { ArraySpec } from './io/storage.js';
+import type { BootProfile } from './io/boot.js';
 
 export type PlacementPolicy = 'pack' | 'spread';
 export type GuestOs = 'windows' | 'linux' | 'other';
@@ -25,7 +29,27 @@ export interface HostGroup {
     /** nova `reserved_host_memory_mb`, in GiB. */
     reservedGiB: number;
     swapGiB: number;
+    /** Sustained write speed of the swap device, MB/s. */
+    swapMBps: number;
   };
+  /** The host's storage: its own disk array, or a shared datastore by name. */
+  storage: HostStorage;
+}
+
+export type HostStorage = { kind: 'local'; array: ArraySpec } | { kind: 'datastore'; name: string };
+
+/** A disk array serving several hosts. */
+export interface Datastore {
+  name: string;
+  array: ArraySpec;
+}
+
+/** Steady disk IO of a running VM. */
+export interface IoWorkload {
+  /** Front-end IOs per second. */
+  iops: number;
+  /** Share of reads, %. */
+  readPct: number;
 }
 
 export interface CpuWorkload {
@@ -53,8 +77,35 @@ export interface VmGroup {
   memoryGiB: number;
   os: GuestOs;
   image: string;
-  workload: { cpu: CpuWorkload };
+  /**
+   * `cpu` always holds the burst shape; with `trace` the measured series set the utilisation and
+   * `cpu.utilPct` is the traces' mean (profile flat, no spread or noise).
+   */
+  workload: { cpu: CpuWorkload; memory: GuestMemorySpec; io: IoWorkload; trace?: TraceWorkload | undefined };
+  /** QEMU overhead and OOM-killer adjustment of each VM's process. */
+  process: VmMemoryParams;
+  /** What booting costs this group's VMs. */
+  boot: BootProfile;
 }
+
+/**
+ * When VMs boot. A `storm` powers on a set of VM groups within a window (a login storm; those
+ * VMs are off until then); `hostReboot` restarts the named hosts' VMs; `rolling` reboots every
+ * host of some host groups one after another. Admission control holds boots beyond the limits
+ * in a queue, served in request order.
+ */
+export interface BootPlan {
+  waves: BootWave[];
+  /** Most boots in progress at once per host; null for no limit. */
+  maxPerHost: number | null;
+  /** Most boots in progress at once per datastore; null for no limit. */
+  maxPerDatastore: number | null;
+}
+
+export type BootWave =
+  | { kind: 'storm'; atSeconds: number; spreadSeconds: number; groups: string[] }
+  | { kind: 'hostReboot'; atSeconds: number; hosts: string[]; downSeconds: number }
+  | { kind: 'rolling'; atSeconds: number; hostGroups: string[]; intervalSeconds: number; downSeconds: number };
 
 export interface SchedulerSpec {
   policy: SchedulerPolicy;
@@ -82,6 +133,10 @@ export interface Slo {
   cpuReadyPctMean?: number | undefined;
   schedDelayMsP99?: number | undefined;
   hostUtilPctP95?: number | undefined;
+  oomRiskPerHostMonth?: number | undefined;
+  swapPeakGiB?: number | undefined;
+  bootSecondsP95?: number | undefined;
+  ioLatencyMsP95?: number | undefined;
 }
 
 export interface ModelScenario {
@@ -99,5 +154,8 @@ export interface ModelScenario {
   vms: VmGroup[];
   scheduler: SchedulerSpec;
   cpuModel: CpuModelSpec;
+  memory: MemoryModelSpec;
+  datastores: Datastore[];
+  boots: BootPlan;
   slo: Slo;
 }

@@ -10,6 +10,16 @@
 import type { Slo } from './scenario.js';
 import type { DistributionSummary } from './stats/summary.js';
 import type { CpuSummary } from './run.js';
+import type { MemorySummary } from './memory/summary.js';
+import type { BootSummary, IoSummary } from './io/summary.js';
+
+/** The parts of a study the SLOs read. */
+export interface SloInputs {
+  cpu: CpuSummary;
+  memory: MemorySummary;
+  io: IoSummary;
+  boot: BootSummary;
+}
 
 export interface SloResult {
   name: keyof Slo;
@@ -25,7 +35,7 @@ export interface SloResult {
 interface SloDefinition {
   metric: string;
   unit: string;
-  read: (study: { cpu: CpuSummary }) => { value: number; upper95: number | null };
+  read: (study: SloInputs) => { value: number; upper95: number | null };
 }
 
 const fromDistribution = (pick: (s: DistributionSummary) => number, ci?: 'mean' | 'p95' | 'p99') =>
@@ -55,10 +65,30 @@ export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
     unit: '%',
     read: (s) => fromDistribution((d) => d.p95, 'p95')(s.cpu.hostUtilPct),
   },
+  oomRiskPerHostMonth: {
+    metric: 'probability that a host has at least one OOM kill in 30 days',
+    unit: 'probability',
+    read: (s) => ({ value: s.memory.oomRiskPerHostMonth.estimate, upper95: s.memory.oomRiskPerHostMonth.upper95 }),
+  },
+  swapPeakGiB: {
+    metric: 'largest host swap use in a run (mean over replications)',
+    unit: 'GiB',
+    read: (s) => ({ value: s.memory.swapPeakGiB.mean, upper95: s.memory.swapPeakGiB.upper95 }),
+  },
+  bootSecondsP95: {
+    metric: 'boot time p95 (admission to up)',
+    unit: 's',
+    read: (s) => fromDistribution((d) => d.p95, 'p95')(s.boot.seconds),
+  },
+  ioLatencyMsP95: {
+    metric: 'IO latency p95 per IO',
+    unit: 'ms',
+    read: (s) => fromDistribution((d) => d.p95, 'p95')(s.io.latencyMs),
+  },
 };
 
 /** Evaluates every SLO the scenario sets, in the table's order. */
-export function evaluateSlos(slo: Slo, study: { cpu: CpuSummary }): SloResult[] {
+export function evaluateSlos(slo: Slo, study: SloInputs): SloResult[] {
   const results: SloResult[] = [];
   for (const name of Object.keys(SLO_DEFINITIONS) as (keyof Slo)[]) {
     const limit = slo[name];

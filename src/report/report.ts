@@ -64,6 +64,41 @@ export interface Report {
     microCheck: { windows: number; simulatedSeconds: number; bursts: number; fleetReadyPct: number | null; microReadyPct: number | null };
     timeline: { stepSeconds: number; readyPctMean: (number | null)[]; hostUtilPctMean: (number | null)[]; hostUtilPctMax: (number | null)[] };
   };
+  memory: {
+    backedPeakPct: { worst: number | null; mean: number | null };
+    neededPeakPct: { worst: number | null; mean: number | null };
+    ksmSavedGiB: { mean: number | null; max: number | null };
+    ksmConvergeMinutes: { mean: number | null; max: number | null; hosts: number; notReached: number } | null;
+    swapPeakGiB: { mean: number | null; max: number | null; upper95: number | null };
+    oomKills: { total: number; perReplication: number | null; perHostMonth: number | null };
+    oomRiskPerHostMonth: { estimate: number | null; lower95: number | null; upper95: number | null; hostMonths: number | null; trials: number; hostsWithKill: number };
+    oomRiskPerHostRun: { estimate: number | null; lower95: number | null; upper95: number | null; runDays: number | null };
+    kills: { replication: number; timeSeconds: number; host: string; vm: string; group: string; neededGiB: number | null; capacityGiB: number | null }[];
+    slowVms: { vm: string; group: string; host: string; slowdownMax: number | null; swappedMinutes: number | null }[];
+    swapStallHostMinutes: number | null;
+    ksmdCoresMean: number | null;
+    byHost: { name: string; totalGiB: number; backedPeakPct: number | null; neededPeakPct: number | null; swapPeakGiB: number | null; ksmSavedMeanGiB: number | null; kills: number }[];
+    timeline: { stepSeconds: number; hosts: { name: string; ramGiB: number; backedGiB: (number | null)[]; ksmSavedGiB: (number | null)[]; swapGiB: (number | null)[] }[] };
+  };
+  io: {
+    devices: number;
+    utilPct: ReportDistribution;
+    latencyMs: ReportDistribution;
+    byDevice: { name: string; utilPctMax: number | null; shortMinutes: number | null }[];
+    steadyShortfallPct: number | null;
+    timeline: { stepSeconds: number; utilPctMax: (number | null)[]; latencyMsMean: (number | null)[]; bootsInFlight: (number | null)[]; bootsQueued: (number | null)[] };
+  };
+  boot: {
+    count: number | null;
+    unfinished: number | null;
+    maxPerHost: number | null;
+    maxPerDatastore: number | null;
+    seconds: ReportDistribution;
+    secondsByOs: { os: string; seconds: ReportDistribution }[];
+    queuedSeconds: ReportDistribution;
+    ioLatencyMs: ReportDistribution;
+    stormMinutes: { mean: number | null; max: number | null } | null;
+  };
   slos: { name: string; metric: string; unit: string; limit: number; value: number | null; upper95: number | null; pass: boolean }[];
   verdict: 'pass' | 'fail';
 }
@@ -88,7 +123,7 @@ function distribution(d: DistributionSummary): ReportDistribution {
 }
 
 export function buildReport(study: StudyResult): Report {
-  const { scenario, placement, cpu } = study;
+  const { scenario, placement, cpu, memory, io, boot } = study;
   const pcpus = placement.hosts.reduce((s, h) => s + h.pcpus, 0);
   const vcpus = placement.hosts.reduce((s, h) => s + h.vcpusAllocated, 0);
   const memoryUsable = placement.hosts.reduce((s, h) => s + h.memoryGiB, 0);
@@ -156,6 +191,72 @@ export function buildReport(study: StudyResult): Report {
         hostUtilPctMean: cpu.timeline.hostUtilPctMean.map(num),
         hostUtilPctMax: cpu.timeline.hostUtilPctMax.map(num),
       },
+    },
+    memory: {
+      backedPeakPct: { worst: num(memory.backedPeakPct.worst), mean: num(memory.backedPeakPct.mean) },
+      neededPeakPct: { worst: num(memory.neededPeakPct.worst), mean: num(memory.neededPeakPct.mean) },
+      ksmSavedGiB: { mean: num(memory.ksmSavedGiB.mean), max: num(memory.ksmSavedGiB.max) },
+      ksmConvergeMinutes: memory.ksmConvergeMinutes
+        ? { mean: num(memory.ksmConvergeMinutes.mean), max: num(memory.ksmConvergeMinutes.max), hosts: memory.ksmConvergeMinutes.hosts, notReached: memory.ksmConvergeMinutes.notReached }
+        : null,
+      swapPeakGiB: { mean: num(memory.swapPeakGiB.mean), max: num(memory.swapPeakGiB.max), upper95: memory.swapPeakGiB.upper95 === null ? null : num(memory.swapPeakGiB.upper95) },
+      oomKills: { total: memory.oomKills.total, perReplication: num(memory.oomKills.perReplication), perHostMonth: num(memory.oomKills.perHostMonth) },
+      oomRiskPerHostMonth: {
+        estimate: num(memory.oomRiskPerHostMonth.estimate),
+        lower95: num(memory.oomRiskPerHostMonth.lower95),
+        upper95: num(memory.oomRiskPerHostMonth.upper95),
+        hostMonths: num(memory.oomRiskPerHostMonth.hostMonths),
+        trials: memory.oomRiskPerHostMonth.trials,
+        hostsWithKill: memory.oomRiskPerHostMonth.hostsWithKill,
+      },
+      oomRiskPerHostRun: {
+        estimate: num(memory.oomRiskPerHostRun.estimate),
+        lower95: num(memory.oomRiskPerHostRun.lower95),
+        upper95: num(memory.oomRiskPerHostRun.upper95),
+        runDays: num(memory.oomRiskPerHostRun.runDays),
+      },
+      kills: memory.kills.map((k) => ({ ...k, timeSeconds: num(k.timeSeconds) ?? 0, neededGiB: num(k.neededGiB), capacityGiB: num(k.capacityGiB) })),
+      slowVms: memory.slowVms.map((v) => ({ ...v, slowdownMax: num(v.slowdownMax), swappedMinutes: num(v.swappedMinutes) })),
+      swapStallHostMinutes: num(memory.swapStallHostMinutes),
+      ksmdCoresMean: num(memory.ksmdCoresMean),
+      byHost: memory.byHost.map((h) => ({
+        name: h.name,
+        totalGiB: h.totalGiB,
+        backedPeakPct: num(h.backedPeakPct),
+        neededPeakPct: num(h.neededPeakPct),
+        swapPeakGiB: num(h.swapPeakGiB),
+        ksmSavedMeanGiB: num(h.ksmSavedMeanGiB),
+        kills: h.kills,
+      })),
+      timeline: {
+        stepSeconds: memory.timeline.stepSeconds,
+        hosts: memory.timeline.hosts.map((h) => ({ name: h.name, ramGiB: h.ramGiB, backedGiB: h.backedGiB.map(num), ksmSavedGiB: h.ksmSavedGiB.map(num), swapGiB: h.swapGiB.map(num) })),
+      },
+    },
+    io: {
+      devices: io.devices,
+      utilPct: distribution(io.utilPct),
+      latencyMs: distribution(io.latencyMs),
+      byDevice: io.byDevice.map((d) => ({ name: d.name, utilPctMax: num(d.utilPctMax), shortMinutes: num(d.shortMinutes) })),
+      steadyShortfallPct: num(io.steadyShortfallPct),
+      timeline: {
+        stepSeconds: io.timeline.stepSeconds,
+        utilPctMax: io.timeline.utilPctMax.map(num),
+        latencyMsMean: io.timeline.latencyMsMean.map(num),
+        bootsInFlight: io.timeline.bootsInFlight.map(num),
+        bootsQueued: io.timeline.bootsQueued.map(num),
+      },
+    },
+    boot: {
+      count: num(boot.count),
+      unfinished: num(boot.unfinished),
+      maxPerHost: boot.maxPerHost,
+      maxPerDatastore: boot.maxPerDatastore,
+      seconds: distribution(boot.seconds),
+      secondsByOs: boot.secondsByOs.map((b) => ({ os: b.os, seconds: distribution(b.seconds) })),
+      queuedSeconds: distribution(boot.queuedSeconds),
+      ioLatencyMs: distribution(boot.ioLatencyMs),
+      stormMinutes: boot.stormMinutes ? { mean: num(boot.stormMinutes.mean), max: num(boot.stormMinutes.max) } : null,
     },
     slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: s.upper95 === null ? null : num(s.upper95), pass: s.pass })),
     verdict: study.verdict,

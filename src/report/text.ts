@@ -80,6 +80,10 @@ export function renderText(report: Report): string {
   }
   out.push('');
 
+  out.push(...memoryLines(report), '');
+  const io = ioLines(report);
+  if (io.length > 0) out.push(...io, '');
+
   out.push('SLOs');
   if (report.slos.length === 0) out.push('  none set (add an `slo:` section to the scenario)');
   for (const s of report.slos) {
@@ -89,6 +93,72 @@ export function renderText(report: Report): string {
   out.push('');
   out.push(`Verdict: ${report.verdict.toUpperCase()}`);
   return `${out.join('\n')}\n`;
+}
+
+/** Percent with its interval, for a probability (0..1). */
+function pct(p: number | null): string {
+  return p === null ? 'n/a' : `${fmt(100 * p)} %`;
+}
+
+function memoryLines(report: Report): string[] {
+  const m = report.memory;
+  const out: string[] = ['Memory'];
+  out.push(
+    `  peak backed memory (before KSM): worst host ${fmt(m.backedPeakPct.worst)} % of RAM, mean over hosts ${fmt(m.backedPeakPct.mean)} %; needed after KSM and balloons: worst ${fmt(m.neededPeakPct.worst)} %`,
+  );
+  if ((m.ksmSavedGiB.max ?? 0) > 0 || m.ksmConvergeMinutes) {
+    const converge = m.ksmConvergeMinutes
+      ? m.ksmConvergeMinutes.hosts > 0
+        ? `; 90 % merged ${fmt(m.ksmConvergeMinutes.mean)} min after a host's last boot (worst ${fmt(m.ksmConvergeMinutes.max)} min${m.ksmConvergeMinutes.notReached > 0 ? `, ${m.ksmConvergeMinutes.notReached} host-runs not within the run` : ''})`
+        : `; not 90 % merged within the run on any host after its boots`
+      : '';
+    out.push(`  KSM saved per host: mean ${fmt(m.ksmSavedGiB.mean)} GiB, max ${fmt(m.ksmSavedGiB.max)} GiB${converge}; ksmd ${fmt(m.ksmdCoresMean)} cores per host`);
+  }
+  out.push(`  swap: peak ${fmt(m.swapPeakGiB.mean)} GiB (mean of replications' worst host; max ${fmt(m.swapPeakGiB.max)} GiB)${(m.swapStallHostMinutes ?? 0) > 0 ? `; swap device too slow for ${fmt(m.swapStallHostMinutes)} host-minutes per run` : ''}`);
+  const risk = m.oomRiskPerHostMonth;
+  const run = m.oomRiskPerHostRun;
+  const runLength = run.runDays !== null ? fmtDuration(run.runDays * 86_400) : 'run';
+  out.push(
+    `  OOM kills: ${m.oomKills.total}; hosts with a kill: ${risk.hostsWithKill} of ${risk.trials} host-runs of ${runLength} (${fmt(risk.hostMonths)} host-months)`,
+  );
+  out.push(`  OOM risk per host and ${runLength}: ${pct(run.estimate)} (95 % CI ${pct(run.lower95)}–${pct(run.upper95)}); per host-month: ${pct(risk.estimate)} (95 % CI ${pct(risk.lower95)}–${pct(risk.upper95)})`);
+  if ((risk.upper95 ?? 0) > 0.5 && risk.hostsWithKill === 0) {
+    out.push(`  (no kill seen, but ${risk.trials} host-runs cannot bound a monthly risk tightly: add replications or run longer)`);
+  }
+  for (const k of m.kills.slice(0, 5)) {
+    out.push(`  ! replication ${k.replication}, ${fmtDuration(k.timeSeconds)}: ${k.host} killed ${k.vm} (needed ${fmt(k.neededGiB)} GiB, RAM + swap ${fmt(k.capacityGiB)} GiB)`);
+  }
+  if (m.kills.length > 5) out.push(`  … ${m.oomKills.total - 5} more kills (see the JSON report)`);
+  if (m.slowVms.length > 0) {
+    out.push(`  VMs slowed by swapped working sets (worst ${m.slowVms.length}): ${m.slowVms.map((v) => `${v.vm} ×${fmt(v.slowdownMax)} for ${fmt(v.swappedMinutes)} min`).join(', ')}`);
+  }
+  return out;
+}
+
+function ioLines(report: Report): string[] {
+  const { io, boot } = report;
+  if ((boot.count ?? 0) === 0 && (io.utilPct.max ?? 0) === 0) return [];
+  const limit = [boot.maxPerHost !== null ? `at most ${boot.maxPerHost} boots per host` : '', boot.maxPerDatastore !== null ? `${boot.maxPerDatastore} per datastore` : '']
+    .filter(Boolean)
+    .join(', ');
+  const out: string[] = [`Storage and boots (${io.devices} device${io.devices === 1 ? '' : 's'}; ${limit || 'no boot limit'})`];
+  const rows: string[][] = [['', ...COLUMNS], distributionRow('device utilisation % per device-interval', io.utilPct), distributionRow('IO latency ms per IO', io.latencyMs)];
+  if ((boot.count ?? 0) > 0) {
+    rows.push(distributionRow('boot time s (admission to up)', boot.seconds));
+    for (const b of boot.secondsByOs) if (boot.secondsByOs.length > 1) rows.push(distributionRow(`  ${b.os}`, b.seconds));
+    rows.push(distributionRow('wait for admission s', boot.queuedSeconds));
+    rows.push(distributionRow('latency of boot IOs ms', boot.ioLatencyMs));
+  }
+  out.push(...table(rows));
+  if ((io.steadyShortfallPct ?? 0) >= 10) {
+    out.push(`  ! running VMs got ${fmt(100 - (io.steadyShortfallPct ?? 0))} % of the steady IOPS they wanted: the storage is undersized for the steady load`);
+  }
+  if ((boot.count ?? 0) > 0) {
+    out.push(
+      `  ${fmt(boot.count)} boots per replication${(boot.unfinished ?? 0) > 0 ? `, ${fmt(boot.unfinished)} unfinished at the end` : ''}; storm from first request to last boot ${boot.stormMinutes ? `${fmt(boot.stormMinutes.mean)} min (max ${fmt(boot.stormMinutes.max)})` : 'n/a'}`,
+    );
+  }
+  return out;
 }
 
 export function renderMarkdown(report: Report): string {

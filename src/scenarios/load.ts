@@ -7,10 +7,13 @@
  * problem in a value that came from an override is reported against that `--set`.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import type { ModelScenario } from '../model/scenario.js';
-import { createScenarioSchema, scenarioJsonSchema } from './schema.js';
+import { createScenarioSchema, createTraceSchema, scenarioJsonSchema } from './schema.js';
+import { completeBlocks, meanCpuPct, type TraceSeries, type TraceWorkload } from '../model/workload/trace-demand.js';
+import { loadTraces, TraceSpecError } from './traces/resolve.js';
 import { describeValue, formatPath, suggest, type Loaded, type ScenarioIssue } from './issues.js';
 import { applyOverrides, type AppliedOverride, type Override } from './overrides.js';
 import { loadUnitParser, looksLikeQuantity, type UnitParser } from './units.js';
@@ -19,6 +22,8 @@ import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './sc
 export interface LoadOptions {
   /** `path=value` overrides applied on top of the file, in order. */
   overrides?: readonly Override[];
+  /** Folder that relative trace paths are resolved against (default: the scenario file's). */
+  baseDir?: string;
 }
 
 export interface LoadedScenario {
@@ -83,11 +88,84 @@ export async function parseScenarioText(text: string, file: string, options: Loa
   let units: UnitParser | undefined;
   if (containsQuantityString(raw)) units = await loadUnitParser();
   const result = createScenarioSchema(units).safeParse(raw, { reportInput: true });
-  if (result.success) return { ok: true, value: result.data };
-
   const locate = locator(doc, lineCounter, file, overridden.value);
+  if (result.success) {
+    const traceIssues = await loadScenarioTraces(result.data, raw, units, options.baseDir ?? dirname(file));
+    if (traceIssues.length === 0) return { ok: true, value: result.data };
+    return { ok: false, issues: traceIssues.map((found) => ({ ...locate(found.path), path: formatPath(found.path), message: found.message })) };
+  }
+
   const issues = result.error.issues.flatMap((issue) => explain(issue, raw).map((found) => ({ ...locate(found.path, found.key), path: formatPath(found.path.concat(found.key !== undefined ? [found.key] : [])), message: found.message })));
   return { ok: false, issues: sortIssues(dedupe(issues)) };
+}
+
+/**
+ * Reads the traces of every trace-driven group into the scenario (the schema left them empty) and
+ * sets the group's mean utilisation from them. Problems name the trace field they belong to.
+ */
+async function loadScenarioTraces(scenario: ModelScenario, raw: unknown, units: UnitParser | undefined, baseDir: string): Promise<Explained[]> {
+  const issues: Explained[] = [];
+  const traceSchema = createTraceSchema(units);
+  for (let i = 0; i < scenario.vms.length; i++) {
+    const group = scenario.vms[i]!;
+    const workload = group.workload.trace;
+    if (!workload) continue;
+    const path: PropertyKey[] = ['vms', i, 'workload', 'trace'];
+    // The same settings, typed: they passed validation as part of the scenario.
+    const spec = traceSchema.parse(valueAt(raw, path));
+    try {
+      const traces = await loadTraces(spec, baseDir, scenario.stepSeconds);
+      if (workload.mapping === 'byId' && typeof group.count === 'number' && group.count > traces.length) {
+        issues.push({ path: ['vms', i, 'count'], message: `mapping byId gives each VM its own trace: ${group.count} VMs but ${traces.length} trace${traces.length === 1 ? '' : 's'} (lower count or use mapping: bootstrap)` });
+        continue;
+      }
+      if (workload.mapping === 'bootstrap' && !traces.some((t) => completeBlocks(t, workload.blockSeconds, scenario.stepSeconds).count > 0)) {
+        issues.push({ path: [...path, 'blockHours'], message: `no trace holds a complete block of ${workload.blockSeconds / 3600} h (the longest covers ${Math.max(...traces.map((t) => t.steps)) * scenario.stepSeconds / 3600} h)` });
+        continue;
+      }
+      workload.traces = traces;
+      group.workload.cpu.utilPct = meanCpuPct(traces);
+      describeTracesInJson(workload);
+    } catch (error) {
+      if (!(error instanceof TraceSpecError)) throw error;
+      issues.push({ path: [...path, error.field], message: error.message });
+    }
+  }
+  return issues;
+}
+
+/**
+ * JSON of a trace workload: the traces by id, size and a digest of their values instead of the
+ * values themselves (megabytes of numbers). Keeps `validate --resolved` readable and scenario
+ * keys made with JSON.stringify small while still telling different traces apart. Not enumerable,
+ * so structured cloning (worker threads) carries the plain data and leaves this out.
+ */
+function describeTracesInJson(workload: TraceWorkload): void {
+  let digest: string | undefined;
+  Object.defineProperty(workload, 'toJSON', {
+    enumerable: false,
+    value: () => {
+      digest ??= traceDigest(workload.traces);
+      const { traces, ...rest } = workload;
+      return {
+        ...rest,
+        traces: traces.map((t) => ({ id: t.id, startSeconds: t.startSeconds, steps: t.steps, vcpus: t.vcpus ?? null, memoryGiB: t.memoryGiB ?? null, metrics: Object.keys(t.series) })),
+        digest,
+      };
+    },
+  });
+}
+
+/** FNV-1a (32 bit) over every series' bytes, in hex. */
+function traceDigest(traces: readonly TraceSeries[]): string {
+  let h = 0x811c9dc5;
+  for (const t of traces) {
+    for (const values of Object.values(t.series)) {
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    }
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 function firstLine(message: string): string {

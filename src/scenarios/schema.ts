@@ -17,8 +17,15 @@ import type { ModelScenario, Slo } from '../model/scenario.js';
 import { SLO_DEFINITIONS } from '../model/slo.js';
 import { DISTRIBUTIONS } from '../model/random/distributions.js';
 import { SCHEDULER_POLICIES } from '../model/cpu/scheduler.js';
-import { MEMORY_GIB, TIME_MS, TIME_SECONDS, type Dimension, type UnitParser } from './units.js';
+import { MEMORY_GIB, RATE_MBPS, TIME_HOURS, TIME_MS, TIME_SECONDS, type Dimension, type UnitParser } from './units.js';
+import { BALLOON_DEFAULTS, KSM_DEFAULTS } from '../model/memory/spec.js';
+import { BOOT_PROFILES } from '../model/io/boot.js';
+import { hddIops, RAID_LEVELS, typicalSeekMs, type ArraySpec } from '../model/io/storage.js';
 import { PROFILE_PRESETS, resolveProfile } from './profiles.js';
+import { TRACE_FORMATS } from './traces/format.js';
+import { GAP_FILLS } from './traces/series.js';
+import { MapSpecError, parseGenericMap } from './traces/generic.js';
+import { parseTimeZone } from './traces/time.js';
 
 /** Extra metadata the docs generator and JSON Schema carry beside zod's own. */
 interface FieldMeta {
@@ -67,10 +74,115 @@ function duration(units: UnitParser | undefined) {
     .pipe(quantity(units, TIME_SECONDS));
 }
 
+/**
+ * `workload.trace`: measured series drive the group's VMs (docs/traces.md). Exported so the loader
+ * can read a validated group's trace settings again when it loads the files they name.
+ */
+export function createTraceSchema(units?: UnitParser) {
+  const hours = quantity(units, TIME_HOURS);
+  return z.strictObject({
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(meta({ description: 'A workload file written by `overcast import … -o <file>`; relative paths are relative to the scenario file. Give `file` or `csv`.' })),
+    csv: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .meta(meta({ description: 'Trace files or folders to import when the scenario loads (as `overcast import` would), relative to the scenario file; needs `format`.', accepts: 'a path or a list of paths' })),
+    format: z.enum(TRACE_FORMATS).optional().meta(meta({ description: 'Format of the `csv` files (docs/traces.md).' })),
+    map: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta(meta({ description: 'Generic CSV: column mapping, target → `column[:unit]` (e.g. `{ time: ts, vm: host, cpu: "cpu_util:%" }`); guessed from the header when left out.', accepts: 'a mapping of texts' })),
+    separator: z.string().min(1).optional().meta(meta({ description: 'Generic CSV: field separator (default: detected from the first line).' })),
+    header: z.boolean().default(true).meta(meta({ description: 'Generic CSV: whether the first line names the columns.' })),
+    timeZone: z
+      .string()
+      .default('UTC')
+      .meta(meta({ description: 'Zone of timestamps written without one: `UTC`, an offset such as `+02:00`, or an IANA name such as `Europe/Amsterdam`.' })),
+    strict: z.boolean().default(false).meta(meta({ description: 'Fail on the first malformed row (default: skip and count such rows).' })),
+    gapFill: z
+      .enum(GAP_FILLS)
+      .default('linear')
+      .meta(meta({ description: 'How steps without a measurement are filled: `linear` between the neighbours, `hold` the last value, `zero`.' })),
+    maxGap: duration(units)
+      .pipe(z.number().positive())
+      .optional()
+      .meta(meta({ description: 'Longest a sample holds before the time after it counts as a gap; default three steps or three sample intervals, whichever is longer.', unit: 's', accepts: DURATION_ACCEPTS })),
+    ids: z.array(z.string().min(1)).min(1).optional().meta(meta({ description: 'The traces to use, by id, in this order (default: all, in file order).' })),
+    mapping: z
+      .enum(['bootstrap', 'byId'])
+      .default('bootstrap')
+      .meta(meta({ description: '`byId`: VM k replays trace k, all on the traces’ clock; `bootstrap`: each VM draws a trace, then a random whole block (day) of it for every simulated block, seeded per replication.' })),
+    blockHours: hours
+      .pipe(z.number().positive())
+      .default(24)
+      .meta(meta({ description: 'Bootstrap block length; a day keeps daily patterns. Must be a multiple of `step`.', unit: 'h', defaultText: '24' })),
+    maxShiftHours: hours
+      .pipe(z.number().nonnegative())
+      .default(0)
+      .meta(meta({ description: 'Shift each VM along its trace by a random amount within ± this (whole steps, per VM and replication), so VMs replaying one trace do not peak together.', unit: 'h', defaultText: '0' })),
+    offset: duration(units)
+      .pipe(z.number().nonnegative())
+      .default(0)
+      .meta(meta({ description: '`byId`: how far into the traces to start (then on to the next `startHour`).', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '0s' })),
+  });
+}
+
+/** A moment: a time of day (`07:30`, relative to `startHour`) or a time from the start (`2h`). */
+type Moment = { clockHours: number } | { seconds: number };
+
+function timeOfDay(units: UnitParser | undefined) {
+  return z.union([z.string(), z.number()]).transform((value, ctx): Moment => {
+    if (typeof value === 'string') {
+      const clock = /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value);
+      if (clock) {
+        const hours = Number(clock[1]);
+        const minutes = Number(clock[2]);
+        if (hours > 23 || minutes > 59) {
+          ctx.addIssue({ code: 'custom', message: `expected a time of day from 00:00 to 23:59, found '${value}'`, input: value });
+          return z.NEVER;
+        }
+        return { clockHours: hours + minutes / 60 };
+      }
+    }
+    const parsed = duration(units).safeParse(value);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: `expected a time of day such as '07:30' or a time such as '2h', found ${typeof value === 'string' ? `'${value}'` : value}`, input: value });
+      return z.NEVER;
+    }
+    return { seconds: parsed.data };
+  });
+}
+
+/** Seconds from the start of the run until a moment (a time of day comes at its next occurrence). */
+function momentSeconds(moment: Moment, startHour: number): number {
+  if ('seconds' in moment) return moment.seconds;
+  return ((((moment.clockHours - startHour) % 24) + 24) % 24) * 3600;
+}
+
+type DiskArrayInput = { disks: number; type: 'hdd' | 'ssd'; rpm: number; seekMs?: number | undefined; iopsPerDisk?: number | undefined; raid: ArraySpec['raid'] };
+
+/** The model's array from its description: IOPS per disk from rpm and seek, or given. */
+function arrayOf(a: DiskArrayInput): ArraySpec {
+  const iopsPerDisk = a.iopsPerDisk ?? (a.type === 'ssd' ? 20_000 : hddIops(a.rpm, a.seekMs ?? typicalSeekMs(a.rpm)));
+  return { disks: a.disks, iopsPerDisk, raid: a.raid };
+}
+
 export function createScenarioSchema(units?: UnitParser) {
   const positiveGiB = quantity(units, MEMORY_GIB).pipe(z.number().positive());
   const nonNegativeGiB = quantity(units, MEMORY_GIB).pipe(z.number().nonnegative());
   const positiveMs = quantity(units, TIME_MS).pipe(z.number().positive());
+
+  const diskArray = z.strictObject({
+    disks: z.int().min(1).default(2).meta(meta({ description: 'Disks in the array (all members, e.g. 4 for a RAID 10 of two mirrored pairs).', unit: 'disks' })),
+    type: z.enum(['hdd', 'ssd']).default('hdd').meta(meta({ description: '`hdd`: IOPS from rpm and seek time; `ssd`: `iopsPerDisk` (default 20,000, within SATA SSDs’ 3,000–40,000).' })),
+    rpm: z.int().min(3600).max(20_000).default(10_000).meta(meta({ description: 'Hard disk spindle speed; rotational latency = 30,000 / rpm ms.', unit: 'rpm' })),
+    seekMs: positiveMs.optional().meta(meta({ description: 'Average seek time; default by rpm: 7.2k 8.5 ms, 10k 4.5 ms, 15k 3.5 ms (giving 79, 133, 182 IOPS).', unit: 'ms' })),
+    iopsPerDisk: z.number().positive().optional().meta(meta({ description: 'Random IOPS of one disk; overrides the rpm/seek calculation.', unit: 'IOPS' })),
+    raid: z.enum(RAID_LEVELS).default('raid1').meta(meta({ description: 'RAID level; write penalty raid0 1, raid1/raid10 2, raid5 4, raid6 6.' })),
+  });
 
   const hostGroup = z.strictObject({
     name: z.string().min(1).meta(meta({ description: 'Host group name; hosts are named `<name>-1`, `<name>-2`, …' })),
@@ -92,8 +204,19 @@ export function createScenarioSchema(units?: UnitParser) {
           .default(0.5)
           .meta(meta({ description: 'RAM kept for the host (nova `reserved_host_memory_mb`, default 512 MB).', unit: 'GiB', defaultText: '0.5' })),
         swapGiB: nonNegativeGiB.default(0).meta(meta({ description: 'Host swap space.', unit: 'GiB', defaultText: '0' })),
+        swapMBps: quantity(units, RATE_MBPS)
+          .pipe(z.number().positive())
+          .default(100)
+          .meta(meta({ description: 'Sustained write speed of the swap device (assumption: one hard disk, about 100 MB/s sequential).', unit: 'MB/s', defaultText: '100' })),
       })
       .meta(meta({ description: 'Memory of each host.' })),
+    storage: z
+      .union([
+        diskArray.meta(meta({ description: 'Local disks.' })),
+        z.strictObject({ datastore: z.string().min(1).meta(meta({ description: 'Name of a shared datastore (top-level `datastores`).' })) }),
+      ])
+      .prefault({})
+      .meta(meta({ description: 'Where the host’s VMs keep their disks: a local array, or `{ datastore: name }`. Default: two 10k rpm disks in RAID 1.', accepts: 'a disk array or { datastore: name }' })),
   });
 
   const cpuWorkload = z.strictObject({
@@ -101,7 +224,8 @@ export function createScenarioSchema(units?: UnitParser) {
       .number()
       .min(0)
       .max(100)
-      .meta(meta({ description: 'Mean uncontended utilisation of each vCPU over the day (what it would use alone on the host).', unit: '%' })),
+      .optional()
+      .meta(meta({ description: 'Mean uncontended utilisation of each vCPU over the day (what it would use alone on the host). Required unless the group has `trace`.', unit: '%' })),
     burstMs: positiveMs
       .default(10)
       .meta(meta({ description: 'Mean CPU burst: how long a vCPU stays runnable once woken. Short (1–10 ms) for interactive desktops and web servers, long (100 ms+) for batch.', unit: 'ms', defaultText: '10' })),
@@ -115,18 +239,18 @@ export function createScenarioSchema(units?: UnitParser) {
     gapCv: z.number().nonnegative().default(1).meta(meta({ description: 'Coefficient of variation of idle gaps (as `burstCv`).' })),
     profile: z
       .union([z.enum(Object.keys(PROFILE_PRESETS) as [string, ...string[]]), z.array(z.number().nonnegative()).length(24)])
-      .default('flat')
-      .meta(meta({ description: `Daily shape of the load: a preset (${Object.keys(PROFILE_PRESETS).join(', ')}) or 24 hourly weights from midnight; rescaled to mean 1, so \`utilPct\` stays the daily mean.` })),
+      .optional()
+      .meta(meta({ defaultText: 'flat', description: `Daily shape of the load: a preset (${Object.keys(PROFILE_PRESETS).join(', ')}) or 24 hourly weights from midnight; rescaled to mean 1, so \`utilPct\` stays the daily mean.` })),
     vmCv: z
       .number()
       .nonnegative()
-      .default(0)
-      .meta(meta({ description: 'Spread of mean utilisation between VMs of the group (lognormal with mean 1 and this cv, drawn once per VM and replication).' })),
+      .optional()
+      .meta(meta({ defaultText: '0', description: 'Spread of mean utilisation between VMs of the group (lognormal with mean 1 and this cv, drawn once per VM and replication).' })),
     noiseCv: z
       .number()
       .nonnegative()
-      .default(0)
-      .meta(meta({ description: 'Interval-to-interval variation of each VM’s utilisation (lognormal, mean 1, independent per interval).' })),
+      .optional()
+      .meta(meta({ defaultText: '0', description: 'Interval-to-interval variation of each VM’s utilisation (lognormal, mean 1, independent per interval).' })),
   });
 
   const vmGroup = z.strictObject({
@@ -140,9 +264,51 @@ export function createScenarioSchema(units?: UnitParser) {
     image: z.string().min(1).optional().meta(meta({ description: 'Image the VMs boot from; VMs of one image share pages (used by the memory model). Defaults to the group name.' })),
     workload: z
       .strictObject({
-        cpu: cpuWorkload.meta(meta({ description: 'Parametric CPU demand of each vCPU.' })),
+        cpu: cpuWorkload
+          .optional()
+          .meta(meta({ description: 'Parametric CPU demand of each vCPU. Required unless `trace` is given; with `trace` it holds only the burst shape (`burstMs`, `burstDistribution`, `burstCv`, `gapDistribution`, `gapCv`).' })),
+        trace: createTraceSchema(units)
+          .optional()
+          .meta(meta({ description: 'Measured traces drive the VMs instead of the parametric CPU demand (docs/traces.md).' })),
+        memory: z
+          .strictObject({
+            activeGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set at the day’s peak; default all of `memoryGiB` (the conservative case: no idle memory to save).', unit: 'GiB' })),
+            idleActiveGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set in the quietest hour; in between it follows the CPU profile’s shape. Default `activeGiB`.', unit: 'GiB' })),
+            cacheGiBPerHour: nonNegativeGiB.default(0).meta(meta({ description: 'Growth of the guest’s file cache (Linux page cache, Windows standby list) while it runs, until its memory is full.', unit: 'GiB/h', defaultText: '0' })),
+            freeFloorPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of memory the guest keeps free; Windows keeps free pages zeroed, which KSM merges. Default windows 10, linux/other 2 (assumption).', unit: '%' })),
+            sharedPct: z
+              .number()
+              .min(0)
+              .max(100)
+              .optional()
+              .meta(meta({ description: 'Share of used memory identical across VMs of the same image (KSM-mergeable). Default windows 25 (with the free floor, 32 % of identical Windows guests mergeable, as Waldspurger OSDI’02 reclaimed 32.9 % of 10 identical Windows VMs), linux 15 (Barker ATC’12: sharing beyond zero pages generally < 15 %), other 0.', unit: '%' })),
+            vmCv: z.number().nonnegative().default(0).meta(meta({ description: 'Spread of the working set between VMs (lognormal, mean 1, per VM and replication).' })),
+            noiseCv: z.number().nonnegative().default(0).meta(meta({ description: 'Interval-to-interval variation of the working set (lognormal, mean 1).' })),
+          })
+          .prefault({})
+          .meta(meta({ description: 'What the guests do with their memory (the memory model).' })),
+        io: z
+          .strictObject({
+            iops: z.number().nonnegative().optional().meta(meta({ description: 'Steady front-end IOPS of each running VM. Default windows 10 (VDI users average 8–10 IOPS, calibration.md §2), linux/other 0.', unit: 'IOPS' })),
+            readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 30 (VDI steady state is write-heavy: 30/70 "average"), linux/other 70.', unit: '%' })),
+          })
+          .prefault({})
+          .meta(meta({ description: 'Steady disk IO of each running VM.' })),
       })
       .meta(meta({ description: 'What the VMs do.' })),
+    overheadGiB: nonNegativeGiB.default(0.2).meta(meta({ description: 'QEMU/KVM process memory beside guest RAM (assumption: 200 MiB; LF Edge found 600 MiB enough for most guests).', unit: 'GiB', defaultText: '0.2' })),
+    oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
+    boot: z
+      .strictObject({
+        ios: z.number().positive().optional().meta(meta({ description: 'IOs one boot issues. Default windows 70,000 (a Windows 7 VM to logon, ThinScale 2014), linux 4,000 (assumption).', unit: 'IOs' })),
+        readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 95 (500–600 MB read, 20–30 MB written), linux 90.', unit: '%' })),
+        outstanding: z.number().positive().optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 2 (see docs/io.md).', unit: 'IOs' })),
+        thinkMs: z.number().nonnegative().optional().meta(meta({ description: 'Computing time between a slot’s IOs. Default 2 (windows), 0.3 (linux); assumptions.', unit: 'ms' })),
+        cpuSeconds: z.number().nonnegative().optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU. Default windows 30, linux 10 (assumptions).', unit: 's' })),
+        minSeconds: z.number().nonnegative().optional().meta(meta({ description: 'A boot takes at least this long on storage that keeps up. Default windows 120 (ThinScale: 2–3 minutes), linux 20 (assumption).', unit: 's' })),
+      })
+      .prefault({})
+      .meta(meta({ description: 'What a boot costs (defaults by `os`, docs/io.md).' })),
   });
 
   const schedulerSpec = z
@@ -220,6 +386,72 @@ export function createScenarioSchema(units?: UnitParser) {
       vms: z.array(vmGroup).min(1).meta(meta({ description: 'VM groups, placed in file order.' })),
       scheduler: schedulerSpec,
       cpuModel,
+      ksm: z
+        .strictObject({
+          enabled: z.boolean().default(KSM_DEFAULTS.enabled).meta(meta({ description: 'Kernel samepage merging on (the kernel’s default is off: `run` 0).' })),
+          pagesToScan: z.int().min(1).default(KSM_DEFAULTS.pagesToScan).meta(meta({ description: '`pages_to_scan` per wake-up (kernel default 100).', unit: 'pages' })),
+          sleepMs: z.number().positive().default(KSM_DEFAULTS.sleepMs).meta(meta({ description: '`sleep_millisecs` between wake-ups (kernel default 20): 5,000 pages/s, a pass over 64 GiB in 56 minutes.', unit: 'ms' })),
+          tuned: z.boolean().default(false).meta(meta({ description: 'ksmtuned adjusts the scan rate every 60 s (up to 125,000 pages/s under pressure) and stops ksmd when memory is not committed.' })),
+          cpuMicrosPerPage: z.number().nonnegative().default(KSM_DEFAULTS.cpuMicrosPerPage).meta(meta({ description: 'ksmd CPU per scanned page (2.4 µs: about 30 % of a core at ksmtuned’s ceiling, SUSE measurement).', unit: 'µs' })),
+        })
+        .prefault({})
+        .meta(meta({ description: 'KSM on every host.' })),
+      balloon: z
+        .strictObject({
+          enabled: z.boolean().default(BALLOON_DEFAULTS.enabled).meta(meta({ description: 'virtio-balloon driven by a host policy (nova does not by default).' })),
+          lowFreePct: z.number().min(0).max(100).default(BALLOON_DEFAULTS.lowFreePct).meta(meta({ description: 'Inflate when host free memory is below this share of RAM (older ESX ballooned below 6 %).', unit: '%' })),
+          highFreePct: z.number().min(0).max(100).default(BALLOON_DEFAULTS.highFreePct).meta(meta({ description: 'Deflate above this share.', unit: '%' })),
+          rateMBps: quantity(units, RATE_MBPS).pipe(z.number().positive()).default(BALLOON_DEFAULTS.rateMBps).meta(meta({ description: 'Reclaim speed per VM.', unit: 'MB/s', defaultText: String(BALLOON_DEFAULTS.rateMBps) })),
+          maxPct: z.number().min(0).max(100).default(BALLOON_DEFAULTS.maxPct).meta(meta({ description: 'At most this share of a VM’s memory is ballooned (ESXi: 65 %).', unit: '%' })),
+        })
+        .prefault({})
+        .meta(meta({ description: 'Memory ballooning.' })),
+      oom: z
+        .strictObject({
+          restartAfter: duration(units)
+            .pipe(z.number().nonnegative())
+            .optional()
+            .meta(meta({ description: 'Restart a VM the OOM killer killed after this long (as an operator’s automation would); by default it stays down.', unit: 's', accepts: DURATION_ACCEPTS })),
+        })
+        .prefault({})
+        .meta(meta({ description: 'What happens after an OOM kill.' })),
+      datastores: z
+        .array(diskArray.extend({ name: z.string().min(1).meta(meta({ description: 'Datastore name, referred to by hosts’ `storage: { datastore: name }`.' })) }))
+        .default([])
+        .meta(meta({ description: 'Disk arrays shared by several hosts.' })),
+      boots: z
+        .strictObject({
+          maxPerHost: z.int().min(1).nullable().optional().meta(meta({ description: 'Most boots in progress at once per host (admission control); later ones queue in request order. Default (or null): no limit.', unit: 'boots' })),
+          maxPerDatastore: z.int().min(1).nullable().optional().meta(meta({ description: 'Most boots in progress at once per datastore. Default (or null): no limit.', unit: 'boots' })),
+          waves: z
+            .array(
+              z.discriminatedUnion('kind', [
+                z.strictObject({
+                  kind: z.literal('storm').meta(meta({ description: '`storm`: the VMs of `groups` power on within a window (they are off before).' })),
+                  at: timeOfDay(units).meta(meta({ description: 'When: a time of day (`07:30`) or a time from the start (`2h`).', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
+                  spread: duration(units).pipe(z.number().nonnegative()).default(0).meta(meta({ description: 'Boots are requested uniformly over this window.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '0s' })),
+                  groups: z.array(z.string().min(1)).optional().meta(meta({ description: 'VM groups that boot (default: all).' })),
+                }),
+                z.strictObject({
+                  kind: z.literal('hostReboot').meta(meta({ description: '`hostReboot`: the named hosts restart with all their VMs.' })),
+                  at: timeOfDay(units).meta(meta({ description: 'When: a time of day or a time from the start.', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
+                  hosts: z.array(z.string().min(1)).min(1).meta(meta({ description: 'Hosts by name (`compute-3`).' })),
+                  down: duration(units).pipe(z.number().nonnegative()).default(300).meta(meta({ description: 'How long the host is down before its VMs boot.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
+                }),
+                z.strictObject({
+                  kind: z.literal('rolling').meta(meta({ description: '`rolling`: every host of `hostGroups` reboots in turn.' })),
+                  at: timeOfDay(units).meta(meta({ description: 'When the first host goes down.', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
+                  hostGroups: z.array(z.string().min(1)).optional().meta(meta({ description: 'Host groups to roll through (default: all).' })),
+                  interval: duration(units).pipe(z.number().positive()).default(900).meta(meta({ description: 'Time between one host going down and the next.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '15 min' })),
+                  down: duration(units).pipe(z.number().nonnegative()).default(300).meta(meta({ description: 'How long each host is down before its VMs boot.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
+                }),
+              ]),
+            )
+            .default([])
+            .meta(meta({ description: 'Boot waves. Without any, every VM is running from before the start.' })),
+        })
+        .prefault({})
+        .meta(meta({ description: 'When VMs boot, and how many may boot at once.' })),
       slo: z
         .strictObject(sloShape)
         .prefault({})
@@ -244,7 +476,16 @@ export function createScenarioSchema(units?: UnitParser) {
         ctx.addIssue({ code: 'custom', path: ['step'], message: `must not exceed duration (${scenario.duration} s), found ${scenario.step} s` });
       }
       scenario.vms.forEach((group, i) => {
+        const trace = group.workload.trace;
+        const at = (...path: (string | number)[]): (string | number)[] => ['vms', i, 'workload', ...path];
+        if (!trace) {
+          if (!group.workload.cpu) ctx.addIssue({ code: 'custom', path: at('cpu'), message: 'missing required field (expected a mapping: the parametric CPU demand, or give workload.trace)' });
+          else if (group.workload.cpu.utilPct === undefined) ctx.addIssue({ code: 'custom', path: at('cpu', 'utilPct'), message: 'missing required field (expected a number >= 0 and <= 100)' });
+        } else {
+          checkTrace(trace, group.workload.cpu, scenario.step, at, group.count, ctx);
+        }
         const cpu = group.workload.cpu;
+        if (!cpu) return;
         if (cpu.burstDistribution === 'hyperexponential' && cpu.burstCv < 1) {
           ctx.addIssue({ code: 'custom', path: ['vms', i, 'workload', 'cpu', 'burstCv'], message: `hyperexponential needs burstCv >= 1, found ${cpu.burstCv}` });
         }
@@ -252,6 +493,7 @@ export function createScenarioSchema(units?: UnitParser) {
           ctx.addIssue({ code: 'custom', path: ['vms', i, 'workload', 'cpu', 'gapCv'], message: `hyperexponential needs gapCv >= 1, found ${cpu.gapCv}` });
         }
       });
+      checkBootsAndStorage(scenario, ctx);
     }, { when: (payload) => payload.issues.length === 0 }) // cross-field checks only on fields that are valid themselves
     .transform((s): ModelScenario => ({
       name: s.name,
@@ -263,7 +505,13 @@ export function createScenarioSchema(units?: UnitParser) {
       startHour: s.startHour,
       overcommit: s.overcommit,
       placement: s.placement,
-      hosts: s.hosts,
+      hosts: s.hosts.map((h) => ({
+        name: h.name,
+        count: h.count,
+        cpu: h.cpu,
+        memory: h.memory,
+        storage: 'datastore' in h.storage ? { kind: 'datastore' as const, name: h.storage.datastore } : { kind: 'local' as const, array: arrayOf(h.storage) },
+      })),
       vms: s.vms.map((g) => ({
         name: g.name,
         count: g.count,
@@ -271,7 +519,28 @@ export function createScenarioSchema(units?: UnitParser) {
         memoryGiB: g.memoryGiB,
         os: g.os,
         image: g.image ?? g.name,
-        workload: { cpu: { ...g.workload.cpu, profile: resolveProfile(g.workload.cpu.profile) } },
+        workload: {
+          ...workloadOf(g.workload, s.step),
+          memory: {
+            activeGiB: g.workload.memory.activeGiB ?? g.memoryGiB,
+            idleActiveGiB: g.workload.memory.idleActiveGiB ?? g.workload.memory.activeGiB ?? g.memoryGiB,
+            cacheGiBPerHour: g.workload.memory.cacheGiBPerHour,
+            freeFloorPct: g.workload.memory.freeFloorPct ?? (g.os === 'windows' ? 10 : 2),
+            sharedPct: g.workload.memory.sharedPct ?? (g.os === 'windows' ? 25 : g.os === 'linux' ? 15 : 0),
+            vmCv: g.workload.memory.vmCv,
+            noiseCv: g.workload.memory.noiseCv,
+          },
+          io: { iops: g.workload.io.iops ?? (g.os === 'windows' ? 10 : 0), readPct: g.workload.io.readPct ?? (g.os === 'windows' ? 30 : 70) },
+        },
+        process: { overheadGiB: g.overheadGiB, oomScoreAdj: g.oomScoreAdj },
+        boot: {
+          ios: g.boot.ios ?? BOOT_PROFILES[g.os].ios,
+          readPct: g.boot.readPct ?? BOOT_PROFILES[g.os].readPct,
+          outstanding: g.boot.outstanding ?? BOOT_PROFILES[g.os].outstanding,
+          thinkMs: g.boot.thinkMs ?? BOOT_PROFILES[g.os].thinkMs,
+          cpuSeconds: g.boot.cpuSeconds ?? BOOT_PROFILES[g.os].cpuSeconds,
+          minSeconds: g.boot.minSeconds ?? BOOT_PROFILES[g.os].minSeconds,
+        },
       })),
       scheduler: s.scheduler,
       cpuModel: {
@@ -281,8 +550,126 @@ export function createScenarioSchema(units?: UnitParser) {
         microWindowSeconds: s.cpuModel.microWindow,
         warmupSeconds: s.cpuModel.warmup,
       },
+      memory: { ksm: s.ksm, balloon: s.balloon, restartKilledAfterSeconds: s.oom.restartAfter ?? null },
+      datastores: s.datastores.map((d) => ({ name: d.name, array: arrayOf(d) })),
+      boots: {
+        maxPerHost: s.boots.maxPerHost ?? null,
+        maxPerDatastore: s.boots.maxPerDatastore ?? null,
+        waves: s.boots.waves.map((w) => {
+          const atSeconds = momentSeconds(w.at, s.startHour);
+          if (w.kind === 'storm') return { kind: 'storm' as const, atSeconds, spreadSeconds: w.spread, groups: w.groups ?? s.vms.map((g) => g.name) };
+          if (w.kind === 'hostReboot') return { kind: 'hostReboot' as const, atSeconds, hosts: w.hosts, downSeconds: w.down };
+          return { kind: 'rolling' as const, atSeconds, hostGroups: w.hostGroups ?? s.hosts.map((h) => h.name), intervalSeconds: w.interval, downSeconds: w.down };
+        }),
+      },
       slo: s.slo,
     }));
+}
+
+type CpuInput = {
+  utilPct?: number | undefined;
+  burstMs: number;
+  burstDistribution: ModelScenario['vms'][number]['workload']['cpu']['burstDistribution'];
+  burstCv: number;
+  gapDistribution: ModelScenario['vms'][number]['workload']['cpu']['gapDistribution'];
+  gapCv: number;
+  profile?: string | number[] | undefined;
+  vmCv?: number | undefined;
+  noiseCv?: number | undefined;
+};
+type TraceOutput = z.output<ReturnType<typeof createTraceSchema>>;
+
+/** The model's workload: parametric, or trace-driven with the traces left for the loader to fill in. */
+function workloadOf(w: { cpu?: CpuInput | undefined; trace?: TraceOutput | undefined }, stepSeconds: number): Pick<ModelScenario['vms'][number]['workload'], 'cpu' | 'trace'> {
+  const cpu = w.cpu ?? { burstMs: 10, burstDistribution: 'exponential' as const, burstCv: 1, gapDistribution: 'exponential' as const, gapCv: 1 };
+  const shape = { burstMs: cpu.burstMs, burstDistribution: cpu.burstDistribution, burstCv: cpu.burstCv, gapDistribution: cpu.gapDistribution, gapCv: cpu.gapCv };
+  if (!w.trace) {
+    return { cpu: { utilPct: cpu.utilPct ?? 0, ...shape, profile: resolveProfile(cpu.profile ?? 'flat'), vmCv: cpu.vmCv ?? 0, noiseCv: cpu.noiseCv ?? 0 } };
+  }
+  const t = w.trace;
+  const sources = t.file ?? (Array.isArray(t.csv) ? t.csv.join(', ') : (t.csv ?? ''));
+  return {
+    // utilPct becomes the traces' mean when the loader reads them.
+    cpu: { utilPct: 0, ...shape, profile: resolveProfile('flat'), vmCv: 0, noiseCv: 0 },
+    trace: {
+      label: sources,
+      traces: [],
+      stepSeconds,
+      mapping: t.mapping,
+      blockSeconds: t.blockHours * 3600,
+      maxShiftSeconds: t.maxShiftHours * 3600,
+      offsetSeconds: t.offset,
+    },
+  };
+}
+
+/** Cross-field checks of a trace-driven group. */
+function checkTrace(
+  trace: TraceOutput,
+  cpu: CpuInput | undefined,
+  stepSeconds: number,
+  at: (...path: (string | number)[]) => (string | number)[],
+  count: number | 'fill',
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path: at('trace', ...path), message });
+  if (trace.file === undefined && trace.csv === undefined) issue([], 'give the traces: `file` (a workload file from overcast import) or `csv` (trace files to import)');
+  if (trace.file !== undefined && trace.csv !== undefined) issue(['csv'], 'give either `file` or `csv`, not both');
+  if (trace.csv !== undefined && trace.format === undefined) issue(['format'], `missing required field with csv (expected one of ${TRACE_FORMATS.map((f) => `'${f}'`).join(', ')})`);
+  if (trace.file !== undefined) {
+    for (const key of ['format', 'map', 'separator'] as const) if (trace[key] !== undefined) issue([key], 'only with `csv`: a workload file was imported already');
+  }
+  if (trace.map !== undefined && trace.format !== undefined && trace.format !== 'generic') issue(['map'], `only with format 'generic', found format '${trace.format}'`);
+  if (trace.map !== undefined) {
+    try {
+      parseGenericMap(trace.map);
+    } catch (error) {
+      if (!(error instanceof MapSpecError)) throw error;
+      issue(error.target !== undefined && error.target in trace.map ? ['map', error.target] : ['map'], error.message);
+    }
+  }
+  if (parseTimeZone(trace.timeZone) === undefined) issue(['timeZone'], `unknown time zone '${trace.timeZone}' (expected UTC, an offset such as +02:00, or an IANA name such as Europe/Amsterdam)`);
+  const blockSeconds = trace.blockHours * 3600;
+  if (Math.abs(blockSeconds / stepSeconds - Math.round(blockSeconds / stepSeconds)) > 1e-9 || blockSeconds < stepSeconds) {
+    issue(['blockHours'], `must be a whole number of steps (step ${stepSeconds} s), found ${trace.blockHours} h`);
+  }
+  if (trace.mapping === 'byId' && count === 'fill') issue(['mapping'], 'byId gives each VM its own trace, so the group needs a number as count, not fill (or use mapping: bootstrap)');
+  if (cpu) {
+    for (const key of ['utilPct', 'profile', 'vmCv', 'noiseCv'] as const) {
+      if (cpu[key] !== undefined) ctx.addIssue({ code: 'custom', path: at('cpu', key), message: 'not used with workload.trace: the measured traces set the utilisation (remove it, or remove trace)' });
+    }
+  }
+}
+
+/** Names that boot waves and hosts refer to must exist. */
+function checkBootsAndStorage(
+  s: {
+    hosts: { name: string; count: number; storage: object }[];
+    vms: { name: string }[];
+    datastores: { name: string }[];
+    boots: { waves: ({ kind: 'storm'; groups?: string[] | undefined } | { kind: 'hostReboot'; hosts: string[] } | { kind: 'rolling'; hostGroups?: string[] | undefined })[] };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const datastores = new Set(s.datastores.map((d) => d.name));
+  s.hosts.forEach((h, i) => {
+    if ('datastore' in h.storage) {
+      const name = (h.storage as { datastore: string }).datastore;
+      if (!datastores.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['hosts', i, 'storage', 'datastore'], message: `no datastore named '${name}' (datastores: ${[...datastores].join(', ') || 'none'})` });
+      }
+    }
+  });
+  checkUniqueNames(s.datastores, 'datastores', ctx);
+  const groups = new Set(s.vms.map((g) => g.name));
+  const hostGroups = new Set(s.hosts.map((h) => h.name));
+  const hostNames = new Set(s.hosts.flatMap((h) => Array.from({ length: h.count }, (_, k) => `${h.name}-${k + 1}`)));
+  s.boots.waves.forEach((w, i) => {
+    const at = (field: string, k: number): (string | number)[] => ['boots', 'waves', i, field, k];
+    if (w.kind === 'storm') (w.groups ?? []).forEach((g, k) => groups.has(g) || ctx.addIssue({ code: 'custom', path: at('groups', k), message: `no VM group named '${g}' (groups: ${[...groups].join(', ')})` }));
+    if (w.kind === 'hostReboot') w.hosts.forEach((h, k) => hostNames.has(h) || ctx.addIssue({ code: 'custom', path: at('hosts', k), message: `no host named '${h}' (hosts are named <group>-<n>, e.g. ${[...hostNames][0] ?? 'compute-1'})` }));
+    if (w.kind === 'rolling') (w.hostGroups ?? []).forEach((g, k) => hostGroups.has(g) || ctx.addIssue({ code: 'custom', path: at('hostGroups', k), message: `no host group named '${g}' (host groups: ${[...hostGroups].join(', ')})` }));
+  });
 }
 
 function checkUniqueNames(items: readonly { name: string }[], path: string, ctx: z.RefinementCtx): void {

@@ -22,6 +22,7 @@ export interface Dimension {
 }
 
 export const TIME_SECONDS: Dimension = { name: 'a time', unit: 's', example: "'24h' or '5 min'" };
+export const TIME_HOURS: Dimension = { name: 'a time', unit: 'h', example: "'24 h' or '1 day'" };
 export const TIME_MS: Dimension = { name: 'a time', unit: 'ms', example: "'20 ms'" };
 export const MEMORY_GIB: Dimension = { name: 'a memory size', unit: 'GiB', example: "'256 GiB' or '4096 MiB'" };
 export const RATE_MBPS: Dimension = { name: 'a data rate', unit: 'MB/s', example: "'400 MB/s'" };

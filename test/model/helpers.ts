@@ -14,6 +14,8 @@ import { meanInterval, type MeanInterval } from '../../src/model/stats/intervals
 import { fleetScratch, solveHostInterval } from '../../src/model/cpu/fleet.js';
 import type { SchedulerParams } from '../../src/model/cpu/scheduler.js';
 import type { CpuWorkload, HostGroup, ModelScenario, VmGroup } from '../../src/model/scenario.js';
+import { BOOT_PROFILES } from '../../src/model/io/boot.js';
+import { BALLOON_DEFAULTS, KSM_DEFAULTS } from '../../src/model/memory/spec.js';
 
 // ------------------------------------------------------------------------------------ scenarios
 
@@ -22,7 +24,8 @@ export function hostGroup(name: string, count: number, cores: number, totalGiB: 
     name,
     count,
     cpu: { cores, reservedCores },
-    memory: { totalGiB, reservedGiB, swapGiB: 0 },
+    memory: { totalGiB, reservedGiB, swapGiB: 0, swapMBps: 100 },
+    storage: { kind: 'local', array: { disks: 2, iopsPerDisk: 133, raid: 'raid1' } },
   };
 }
 
@@ -39,7 +42,21 @@ const flatCpu: CpuWorkload = {
 };
 
 export function vmGroup(name: string, count: number | 'fill', vcpus: number, memoryGiB: number): VmGroup {
-  return { name, count, vcpus, memoryGiB, os: 'linux', image: 'base', workload: { cpu: { ...flatCpu, profile: [...flatCpu.profile] } } };
+  return {
+    name,
+    count,
+    vcpus,
+    memoryGiB,
+    os: 'linux',
+    image: 'base',
+    workload: {
+      cpu: { ...flatCpu, profile: [...flatCpu.profile] },
+      memory: { activeGiB: memoryGiB, idleActiveGiB: memoryGiB, cacheGiBPerHour: 0, freeFloorPct: 2, sharedPct: 15, vmCv: 0, noiseCv: 0 },
+      io: { iops: 0, readPct: 70 },
+    },
+    process: { overheadGiB: 0, oomScoreAdj: 0 },
+    boot: { ...BOOT_PROFILES.linux },
+  };
 }
 
 export interface ScenarioParts {
@@ -64,6 +81,9 @@ export function scenario(parts: ScenarioParts): ModelScenario {
     vms: parts.vms,
     scheduler: { policy: 'cfs' },
     cpuModel: { resolution: 'auto', microBudgetBursts: 1e8, microWindows: 2, microWindowSeconds: 60 },
+    memory: { ksm: { ...KSM_DEFAULTS }, balloon: { ...BALLOON_DEFAULTS }, restartKilledAfterSeconds: null },
+    datastores: [],
+    boots: { waves: [], maxPerHost: null, maxPerDatastore: null },
     slo: {},
   };
 }

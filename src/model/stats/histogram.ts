@@ -56,8 +56,9 @@ export class Histogram {
     let min = this.min;
     let max = this.max;
     for (let i = from; i < to; i++) {
-      const value = values[i]! * scale;
       const weight = weights[i]!;
+      if (weight === 0) continue; // e.g. a VM that is not running this interval
+      const value = values[i]! * scale;
       if (!(value >= 0)) {
         // Keep what was added so far consistent before refusing the rest.
         this.count = count;

@@ -69,8 +69,9 @@ export function wilsonInterval(successes: number, trials: number): ProportionInt
   const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / (1 + z2n);
   return {
     estimate: p,
-    lower95: Math.max(0, centre - half),
-    upper95: Math.min(1, centre + half),
+    // Exact at the ends: no successes cannot have a positive lower bound (round-off leaves ~1e-17).
+    lower95: successes === 0 ? 0 : Math.max(0, centre - half),
+    upper95: successes === trials ? 1 : Math.min(1, centre + half),
     successes,
     trials,
   };

@@ -20,9 +20,10 @@ export interface DistributionSummary {
   ci95?: { mean: Interval; p95: Interval; p99: Interval };
 }
 
+/** The t-interval of the per-replication values, truncated at 0: every metric here is non-negative. */
 function interval(values: number[]): Interval | undefined {
   const ci = meanInterval(values);
-  return Number.isFinite(ci.lower95) ? [ci.lower95, ci.upper95] : undefined;
+  return Number.isFinite(ci.lower95) ? [Math.max(0, ci.lower95), ci.upper95] : undefined;
 }
 
 /** Pools the replications' histograms and summarises them. */

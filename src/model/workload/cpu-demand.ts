@@ -34,8 +34,12 @@ export class CpuDemandField {
   /** 24 hourly weights per VM, row-major. */
   private readonly profiles: Float64Array;
   private readonly noise: Rng[];
+  /** Where each VM's utilisation goes in the output array. */
+  private readonly slots: Int32Array;
 
-  constructor(vms: readonly DemandVm[], streams: StreamFactory) {
+  /** `slots[i]` is the output index of vms[i] (default: i). */
+  constructor(vms: readonly DemandVm[], streams: StreamFactory, slots?: Int32Array) {
+    this.slots = slots ?? Int32Array.from(vms, (_, i) => i);
     const n = vms.length;
     this.size = n;
     this.base = new Float64Array(n);
@@ -60,7 +64,7 @@ export class CpuDemandField {
   /** Writes every VM's utilisation for the next interval, which starts at `hourOfDay` (0..24). Call once per step, in order. */
   fill(hourOfDay: number, out: Float64Array): void {
     const hour = Math.floor(hourOfDay) % 24;
-    const { base, sigma, mu, spare, hasSpare, profiles, noise } = this;
+    const { base, sigma, mu, spare, hasSpare, profiles, noise, slots } = this;
     for (let i = 0; i < this.size; i++) {
       let u = base[i]! * profiles[24 * i + hour]!;
       const s = sigma[i]!;
@@ -87,7 +91,7 @@ export class CpuDemandField {
         }
         u *= Math.exp(mu[i]! + s * z);
       }
-      out[i] = u > 1 ? 1 : u;
+      out[slots[i]!] = u > 1 ? 1 : u;
     }
   }
 }

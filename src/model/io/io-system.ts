@@ -1,0 +1,364 @@
+/**
+ * Storage and boots for a whole replication: one device per host with local disks and one per
+ * shared datastore; the queue of boot requests with admission control (at most N boots at once
+ * per host and per datastore, served in request order, later requests overtaking only where the
+ * earlier one is blocked by its own host's or datastore's limit); the boots' fluid progress on
+ * their devices (./boot.ts, ./device.ts); and what the report needs: device utilisation and IO
+ * latency, boot durations, admission waits, the storm's length and timelines.
+ *
+ * Time enters only through the calls the replication makes, in time order: boot requests and
+ * completions are events on the replication's kernel, and every step boundary refreshes the
+ * steady IO each device carries. Between those moments every rate is constant, so progress and
+ * the IO served are integrated exactly.
+ */
+import type { GuestOs, ModelScenario } from '../scenario.js';
+import type { Placement } from '../placement.js';
+import { Histogram } from '../stats/histogram.js';
+import { DeviceBoots, type BootProfile } from './boot.js';
+import { deviceState, solveDevice, thinkForRate, type DeviceState } from './device.js';
+import { backendOpsPerIo, type ArraySpec } from './storage.js';
+
+export interface IoHooks {
+  /** Schedules a completion check of device d's boots at `atSeconds`, tagged with its generation. */
+  scheduleBootDone(atSeconds: number, device: number, generation: number): void;
+  /** A boot was admitted (the VM starts booting now). */
+  bootStarted(vm: number, timeSeconds: number): void;
+  /** A boot finished (the VM is up now). */
+  bootFinished(vm: number, timeSeconds: number): void;
+}
+
+export interface IoReplication {
+  devices: number;
+  /** Utilisation % of each device in each step (time-averaged within the step). */
+  utilPct: Histogram;
+  /** Latency of every IO served, ms (the mean latency of the interval it was served in). */
+  latencyMs: Histogram;
+  /** The same for boot IOs only: what a booting desktop waits (the field report's "0.2 s per IO"). */
+  bootLatencyMs: Histogram;
+  bootSeconds: Histogram;
+  bootSecondsByOs: Record<GuestOs, Histogram>;
+  /** Wait from boot request to admission, s. */
+  queuedSeconds: Histogram;
+  boots: number;
+  /** Boots requested that had not finished when the run ended. */
+  bootsUnfinished: number;
+  /** First boot request and last boot completion, s (NaN without boots). */
+  firstRequestSeconds: number;
+  lastDoneSeconds: number;
+  /** Per device: peak step utilisation %, and steps in which running VMs got less than 95 % of their steady IOPS. */
+  deviceUtilPctMax: Float64Array;
+  deviceShortSteps: Float64Array;
+  /** Steady IO the running VMs wanted and got, IOs over the run (all devices). */
+  steadyIosWanted: number;
+  steadyIosServed: number;
+  timeline: { utilPctMax: Float64Array; latencyMsMean: Float64Array; bootsInFlight: Float64Array; bootsQueued: Float64Array };
+  deviceNames: string[];
+}
+
+interface Device {
+  name: string;
+  array: ArraySpec;
+  boots: DeviceBoots;
+  state: DeviceState;
+  /** Running VMs on the device this step, their nominal steady IOPS and its read share. */
+  steadyVms: number;
+  steadyIops: number;
+  steadyReadShare: number;
+  /** Accounting since the last step boundary. */
+  busySeconds: number;
+  steadyWanted: number;
+  steadyServed: number;
+  ios: number;
+  latencyIoSeconds: number;
+  inFlightSeconds: number;
+}
+
+export class IoSystem {
+  readonly result: IoReplication;
+  private readonly devices: Device[];
+  private readonly deviceOfHost: Int32Array;
+  /** Per datastore device: whether boots there count against maxPerDatastore. */
+  private readonly isDatastore: Uint8Array;
+  private readonly profileOf: BootProfile[];
+  private readonly osOf: GuestOs[];
+  private readonly hostOfVm: Int32Array;
+  private readonly bootingOnHost: Int32Array;
+  private readonly queue: number[] = [];
+  private readonly requestedAt: Float64Array;
+  private readonly maxPerHost: number;
+  private readonly maxPerDatastore: number;
+  private readonly hooks: IoHooks;
+  private readonly scratch = deviceState();
+  private lastAccounted = 0;
+  private queuedSeconds = 0;
+
+  constructor(scenario: ModelScenario, placement: Placement, steps: number, hooks: IoHooks) {
+    this.hooks = hooks;
+    const datastoreIndex = new Map<string, number>();
+    this.devices = [];
+    const makeDevice = (name: string, array: ArraySpec): Device => ({
+      name,
+      array,
+      boots: new DeviceBoots(),
+      state: deviceState(),
+      steadyVms: 0,
+      steadyIops: 0,
+      steadyReadShare: 1,
+      busySeconds: 0,
+      steadyWanted: 0,
+      steadyServed: 0,
+      ios: 0,
+      latencyIoSeconds: 0,
+      inFlightSeconds: 0,
+    });
+    for (const ds of scenario.datastores) {
+      datastoreIndex.set(ds.name, this.devices.length);
+      this.devices.push(makeDevice(`datastore ${ds.name}`, ds.array));
+    }
+    this.isDatastore = new Uint8Array(this.devices.length + placement.hosts.length).fill(1, 0, this.devices.length);
+    this.deviceOfHost = new Int32Array(placement.hosts.length);
+    placement.hosts.forEach((host, h) => {
+      const storage = scenario.hosts[host.group]!.storage;
+      if (storage.kind === 'datastore') this.deviceOfHost[h] = datastoreIndex.get(storage.name)!;
+      else {
+        this.deviceOfHost[h] = this.devices.length;
+        this.devices.push(makeDevice(`${host.name} local`, storage.array));
+      }
+    });
+    this.profileOf = placement.vms.map((vm) => scenario.vms[vm.group]!.boot);
+    this.osOf = placement.vms.map((vm) => scenario.vms[vm.group]!.os);
+    this.hostOfVm = Int32Array.from(placement.vms, (vm) => vm.host);
+    this.bootingOnHost = new Int32Array(placement.hosts.length);
+    this.requestedAt = new Float64Array(placement.vms.length).fill(Number.NaN);
+    this.maxPerHost = scenario.boots.maxPerHost ?? Number.POSITIVE_INFINITY;
+    this.maxPerDatastore = scenario.boots.maxPerDatastore ?? Number.POSITIVE_INFINITY;
+    const byOs = (): Record<GuestOs, Histogram> => ({ windows: new Histogram(), linux: new Histogram(), other: new Histogram() });
+    this.result = {
+      devices: this.devices.length,
+      utilPct: new Histogram(),
+      latencyMs: new Histogram(),
+      bootLatencyMs: new Histogram(),
+      bootSeconds: new Histogram(),
+      bootSecondsByOs: byOs(),
+      queuedSeconds: new Histogram(),
+      boots: 0,
+      bootsUnfinished: 0,
+      firstRequestSeconds: Number.NaN,
+      lastDoneSeconds: Number.NaN,
+      deviceUtilPctMax: new Float64Array(this.devices.length),
+      deviceShortSteps: new Float64Array(this.devices.length),
+      steadyIosWanted: 0,
+      steadyIosServed: 0,
+      timeline: {
+        utilPctMax: new Float64Array(steps),
+        latencyMsMean: new Float64Array(steps),
+        bootsInFlight: new Float64Array(steps),
+        bootsQueued: new Float64Array(steps),
+      },
+      deviceNames: this.devices.map((d) => d.name),
+    };
+  }
+
+  deviceOf(host: number): number {
+    return this.deviceOfHost[host]!;
+  }
+
+  /** A VM asks to boot at `now`; it is admitted at once if its host and datastore have room. */
+  request(vm: number, now: number): void {
+    this.account(now);
+    this.requestedAt[vm] = now;
+    if (Number.isNaN(this.result.firstRequestSeconds)) this.result.firstRequestSeconds = now;
+    this.queue.push(vm);
+    this.admit(now);
+  }
+
+  /** Drops a VM's request or boot in progress (its host went down, or it was killed). */
+  cancel(vm: number, now: number): void {
+    const queued = this.queue.indexOf(vm);
+    if (queued >= 0) {
+      this.account(now);
+      this.queue.splice(queued, 1);
+      return;
+    }
+    const d = this.deviceOfHost[this.hostOfVm[vm]!]!;
+    const device = this.devices[d]!;
+    const index = device.boots.vms.indexOf(vm);
+    if (index < 0) return;
+    this.account(now);
+    device.boots.advance(now);
+    device.boots.remove(index);
+    this.bootingOnHost[this.hostOfVm[vm]!]!--;
+    this.admit(now);
+    this.refresh(d, now);
+  }
+
+  /** Seconds the boot of `vm` needs at the current rate (for its CPU demand); its minimum if unknown. */
+  expectedBootSeconds(vm: number, now: number): number {
+    const device = this.devices[this.deviceOfHost[this.hostOfVm[vm]!]!]!;
+    const index = device.boots.vms.indexOf(vm);
+    const profile = this.profileOf[vm]!;
+    if (index < 0) return profile.minSeconds;
+    const elapsed = now - device.boots.startedAt[index]!;
+    const remaining = device.boots.remainingIos[index]! - device.boots.ratePerBoot * (now - device.boots.since);
+    const ioLeft = remaining <= 0 ? 0 : device.boots.ratePerBoot > 0 ? remaining / device.boots.ratePerBoot : Number.POSITIVE_INFINITY;
+    return Math.max(profile.minSeconds, elapsed + ioLeft);
+  }
+
+  /** A completion check scheduled for device d. */
+  onBootDone(d: number, generation: number, now: number): void {
+    const device = this.devices[d]!;
+    if (generation !== device.boots.generation) return; // rates changed since it was scheduled
+    this.account(now);
+    device.boots.advance(now);
+    const boots = device.boots;
+    for (let i = boots.count - 1; i >= 0; i--) {
+      if (boots.remainingIos[i]! <= 1e-6 && boots.notBefore[i]! <= now + 1e-9) {
+        const vm = boots.vms[i]!;
+        const seconds = now - boots.startedAt[i]!;
+        boots.remove(i);
+        this.bootingOnHost[this.hostOfVm[vm]!]!--;
+        this.result.bootSeconds.add(seconds);
+        this.result.bootSecondsByOs[this.osOf[vm]!].add(seconds);
+        this.result.boots++;
+        this.result.lastDoneSeconds = now;
+        this.hooks.bootFinished(vm, now);
+      }
+    }
+    this.admit(now);
+    this.refresh(d, now);
+  }
+
+  /** Sets the steady IO a device carries from now on (each step): `vms` running VMs wanting `iops` in all. */
+  setSteadyLoad(d: number, vms: number, iops: number, readShare: number, now: number): void {
+    const device = this.devices[d]!;
+    if (device.steadyVms === vms && device.steadyIops === iops && device.steadyReadShare === readShare) return;
+    this.account(now);
+    device.boots.advance(now);
+    device.steadyVms = vms;
+    device.steadyIops = iops;
+    device.steadyReadShare = readShare;
+    this.refresh(d, now);
+  }
+
+  /** Closes step k (which lasted `stepSeconds` and ends now): per-device and fleet readings. */
+  closeStep(k: number, now: number, stepSeconds: number): void {
+    this.account(now);
+    const r = this.result;
+    let utilMax = 0;
+    let ios = 0;
+    let latencyIoSeconds = 0;
+    let inFlight = 0;
+    this.devices.forEach((device, d) => {
+      const utilPct = (100 * device.busySeconds) / stepSeconds;
+      r.utilPct.add(Math.max(0, utilPct));
+      if (utilPct > utilMax) utilMax = utilPct;
+      if (utilPct > r.deviceUtilPctMax[d]!) r.deviceUtilPctMax[d] = utilPct;
+      if (device.steadyServed < 0.95 * device.steadyWanted) r.deviceShortSteps[d]!++;
+      r.steadyIosWanted += device.steadyWanted;
+      r.steadyIosServed += device.steadyServed;
+      device.steadyWanted = 0;
+      device.steadyServed = 0;
+      ios += device.ios;
+      latencyIoSeconds += device.latencyIoSeconds;
+      inFlight += device.inFlightSeconds / stepSeconds;
+      device.busySeconds = 0;
+      device.ios = 0;
+      device.latencyIoSeconds = 0;
+      device.inFlightSeconds = 0;
+    });
+    r.timeline.utilPctMax[k] = utilMax;
+    r.timeline.latencyMsMean[k] = ios > 0 ? (1000 * latencyIoSeconds) / ios : 0;
+    r.timeline.bootsInFlight[k] = inFlight;
+    r.timeline.bootsQueued[k] = this.queuedSeconds / stepSeconds;
+    this.queuedSeconds = 0;
+  }
+
+  /** At the end of the run: boots still queued or in progress. */
+  finish(): void {
+    let unfinished = this.queue.length;
+    for (const device of this.devices) unfinished += device.boots.count;
+    this.result.bootsUnfinished = unfinished;
+  }
+
+  /** Integrates what every device served since the last call, at the rates in force. */
+  private account(now: number): void {
+    const dt = now - this.lastAccounted;
+    if (dt <= 0) return;
+    for (const device of this.devices) {
+      const served = (device.state.steadyIops + device.state.bootIops) * dt;
+      device.steadyWanted += device.steadyIops * dt;
+      device.steadyServed += device.state.steadyIops * dt;
+      device.busySeconds += device.state.utilization * dt;
+      device.ios += served;
+      device.latencyIoSeconds += served * device.state.latencySeconds;
+      device.inFlightSeconds += device.boots.count * dt;
+      if (served > 0) this.result.latencyMs.add(1000 * device.state.latencySeconds, served);
+      const bootServed = device.state.bootIops * dt;
+      if (bootServed > 0) this.result.bootLatencyMs.add(1000 * device.state.latencySeconds, bootServed);
+    }
+    this.queuedSeconds += this.queue.length * dt;
+    this.lastAccounted = now;
+  }
+
+  /** Admits queued boots, in request order, wherever their host and datastore have room. */
+  private admit(now: number): void {
+    const touched = new Set<number>();
+    for (let i = 0; i < this.queue.length; i++) {
+      const vm = this.queue[i]!;
+      const host = this.hostOfVm[vm]!;
+      const d = this.deviceOfHost[host]!;
+      if (this.bootingOnHost[host]! >= this.maxPerHost) continue;
+      if (this.isDatastore[d] && this.devices[d]!.boots.count >= this.maxPerDatastore) continue;
+      this.queue.splice(i--, 1);
+      const device = this.devices[d]!;
+      if (!touched.has(d)) {
+        device.boots.advance(now);
+        touched.add(d);
+      }
+      device.boots.add(vm, now, this.profileOf[vm]!);
+      this.bootingOnHost[host]!++;
+      this.result.queuedSeconds.add(now - this.requestedAt[vm]!);
+      this.hooks.bootStarted(vm, now);
+    }
+    for (const d of touched) this.refresh(d, now);
+  }
+
+  /** Re-solves device d for its current boots and steady load and schedules its next completion. */
+  private refresh(d: number, now: number): void {
+    const device = this.devices[d]!;
+    const boots = device.boots;
+    boots.advance(now);
+    const array = device.array;
+    // The mix of reads and writes decides the RAID cost of an IO: weigh the steady IO by its
+    // nominal rate and the boots by the rate they would reach on an idle device.
+    const diskSeconds = 1 / array.iopsPerDisk;
+    let bootDemand = 0;
+    let bootReads = 0;
+    let thinkWeighted = 0;
+    for (let i = 0; i < boots.count; i++) {
+      const profile = this.profileOf[boots.vms[i]!]!;
+      const unloaded = profile.outstanding / (profile.thinkMs / 1000 + diskSeconds);
+      bootDemand += unloaded;
+      bootReads += unloaded * (profile.readPct / 100);
+      thinkWeighted += unloaded * (profile.thinkMs / 1000);
+    }
+    const demand = device.steadyIops + bootDemand;
+    const readShare = demand > 0 ? (device.steadyIops * device.steadyReadShare + bootReads) / demand : 1;
+    const serviceSeconds = backendOpsPerIo(array.raid, readShare) / array.iopsPerDisk;
+    solveDevice(
+      {
+        servers: array.disks,
+        serviceSeconds,
+        // Each running VM keeps one IO in flight, thinking so that it issues its nominal IOPS unloaded.
+        steady: { outstanding: device.steadyVms, thinkSeconds: thinkForRate(device.steadyVms, device.steadyIops, serviceSeconds) },
+        boot: { outstanding: boots.totalOutstanding(), thinkSeconds: bootDemand > 0 ? thinkWeighted / bootDemand : 0 },
+      },
+      this.scratch,
+    );
+    Object.assign(device.state, this.scratch);
+    boots.ratePerBoot = boots.count > 0 ? device.state.bootIops / boots.count : 0;
+    boots.generation++;
+    const next = boots.nextCompletion();
+    if (Number.isFinite(next)) this.hooks.scheduleBootDone(Math.max(now, next), d, boots.generation);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * One import: the series builders of every entity seen so far, the log of what happened to the
+ * rows, and the hand-over of each finished trace. Format readers feed rows in; per-file formats
+ * finish an entity when its file ends, interleaved ones at the end of the input.
+ */
+import type { TraceMetric } from '../../model/workload/trace-demand.js';
+import { ADDED, BACKWARDS, DUPLICATE, DUPLICATE_REPLACED, SeriesBuilder, type BuiltTrace, type GapFill } from './series.js';
+import type { ImportLog } from './validation.js';
+
+export interface SessionOptions {
+  stepSeconds: number;
+  gapFill: GapFill;
+  /** Longest a sample holds; default three steps or three nominal sample intervals, whichever is longer. */
+  maxGapSeconds?: number | undefined;
+}
+
+export type TraceSink = (trace: BuiltTrace) => void | Promise<void>;
+
+export class ImportSession {
+  readonly log: ImportLog;
+  readonly stepSeconds: number;
+  readonly gapFill: GapFill;
+  private readonly maxGapOption: number | undefined;
+  private metrics: readonly TraceMetric[] = [];
+  private nominalSeconds: number | undefined;
+  private readonly builders = new Map<string, SeriesBuilder>();
+  private readonly sink: TraceSink;
+  private finishedIds = new Set<string>();
+
+  constructor(log: ImportLog, options: SessionOptions, sink: TraceSink) {
+    this.log = log;
+    this.stepSeconds = options.stepSeconds;
+    this.gapFill = options.gapFill;
+    this.maxGapOption = options.maxGapSeconds;
+    this.sink = sink;
+  }
+
+  /** Set by the reader before the first row: which metrics its rows carry, and its nominal sample interval. */
+  configure(metrics: readonly TraceMetric[], nominalSeconds: number | undefined): void {
+    this.metrics = metrics;
+    this.nominalSeconds = nominalSeconds;
+  }
+
+  get maxGapSeconds(): number {
+    return this.maxGapOption ?? 3 * Math.max(this.stepSeconds, this.nominalSeconds ?? 0);
+  }
+
+  builder(id: string): SeriesBuilder {
+    let b = this.builders.get(id);
+    if (!b) {
+      if (this.finishedIds.has(id)) throw new RangeError(`trace '${id}' was finished already`);
+      b = new SeriesBuilder(id, {
+        stepSeconds: this.stepSeconds,
+        metrics: this.metrics,
+        gapFill: this.gapFill,
+        maxGapSeconds: this.maxGapSeconds,
+        nominalSeconds: this.nominalSeconds,
+      });
+      this.builders.set(id, b);
+    }
+    return b;
+  }
+
+  /** True when the entity has a builder that is still open. */
+  has(id: string): boolean {
+    return this.builders.has(id);
+  }
+
+  /** Adds a row of `id` at time t; counts it as accepted (or why not) unless `countRow` is false. */
+  sample(id: string, t: number, values: Float64Array, file: string, line: number, countRow = true): boolean {
+    const result = this.builder(id).add(t, values);
+    if (result === ADDED) {
+      if (countRow) this.log.rowsAccepted++;
+      return true;
+    }
+    if (result === BACKWARDS) this.log.reject(file, line, 'timestamp earlier than the previous row of this VM (rows must be in time order per VM)');
+    else if (result === DUPLICATE) this.log.skip(file, line, 'duplicate timestamp (the first row is kept)');
+    else if (result === DUPLICATE_REPLACED) this.log.skip(file, line, 'duplicate timestamp (an all-zero row gave way to the real one)');
+    return false;
+  }
+
+  /** Finishes one entity and hands its trace on. */
+  async finish(id: string): Promise<void> {
+    const b = this.builders.get(id);
+    if (!b) return;
+    this.builders.delete(id);
+    this.finishedIds.add(id);
+    if (b.empty) return;
+    await this.sink(b.finish());
+  }
+
+  /** Finishes every open entity, in order of first appearance. */
+  async finishAll(): Promise<void> {
+    for (const id of [...this.builders.keys()]) await this.finish(id);
+  }
+}
