@@ -1,6 +1,7 @@
 // Lint rules. Beyond typescript-eslint's recommended set, the one project rule is the layering:
-// model <- scenarios <- report <- cli/ui. Lower layers never import upper ones, and the model
+// model <- scenarios <- study <- report <- cli/ui. Lower layers never import upper ones, and the model
 // (the pure simulation core) does no I/O and knows nothing of files, terminals or React.
+// src/parallel (worker threads) sits beside the stack: it runs model code and is used by the cli.
 import tseslint from 'typescript-eslint';
 
 const upperLayers = (...layers) =>
@@ -27,7 +28,7 @@ export default tseslint.config(
             name,
             message: 'the model is a pure core: no I/O, UI or parsing libraries',
           })),
-          patterns: upperLayers('scenarios', 'report', 'cli', 'tui', 'parallel'),
+          patterns: upperLayers('scenarios', 'study', 'report', 'cli', 'tui', 'parallel'),
         },
       ],
       'no-restricted-globals': ['error', { name: 'console', message: 'the model does no I/O' }, { name: 'process', message: 'the model does no I/O' }],
@@ -36,7 +37,17 @@ export default tseslint.config(
   },
   {
     files: ['src/scenarios/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: upperLayers('report', 'cli', 'tui') }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: upperLayers('study', 'report', 'cli', 'tui', 'parallel') }] },
+  },
+  {
+    // Sweeps, searches and shards: many simulations of varied scenarios; runners are injected.
+    files: ['src/study/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: upperLayers('report', 'cli', 'tui', 'parallel') }] },
+  },
+  {
+    // Worker threads run model code only.
+    files: ['src/parallel/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: upperLayers('scenarios', 'study', 'report', 'cli', 'tui') }] },
   },
   {
     files: ['src/report/**/*.ts'],

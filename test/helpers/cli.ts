@@ -9,14 +9,15 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; tty?: boolean } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { cwd?: string; tty?: boolean; env?: Record<string, string> } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (t) => void (stdout += t), isTTY: options.tty ?? false },
     stderr: { write: (t) => void (stderr += t), isTTY: options.tty ?? false },
     stdinIsTTY: options.tty ?? false,
-    env: {},
+    // One thread unless a test asks for more: the worker pool has its own tests (test/parallel/).
+    env: { OVERCAST_WORKERS: '1', ...options.env },
     cwd: options.cwd ?? packageRoot(),
   };
   const code = await main(args, io);

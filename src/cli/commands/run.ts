@@ -1,7 +1,7 @@
 /** `overcast run <scenario>`: simulate and print the report as text, markdown or JSON. */
 import { Option, type Command } from 'commander';
 import { runStudy } from '../../model/run.js';
-import { buildReport, reportJson } from '../../report/report.js';
+import { buildReport, reportJson, type Report } from '../../report/report.js';
 import { renderMarkdown, renderText } from '../../report/text.js';
 import { EXIT_OK, EXIT_SLO, UsageError } from '../exit-codes.js';
 import { writeFileAtomic, type CliIo } from '../io.js';
@@ -9,11 +9,15 @@ import { createProgress } from '../progress.js';
 import { loadScenarioArg, type ScenarioOptions } from '../scenario-arg.js';
 import { scenarioOptions, type RegisterCommand } from '../command.js';
 import { resolve } from 'node:path';
+import { runReplicated, runShard } from '../../study/run.js';
+import { partialJson } from '../../study/shards.js';
+import { packageVersion } from '../paths.js';
+import { createRunner, parseShardOption, resolveWorkers, shardOption, workersOption, type ParallelOptions } from '../study-support.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export interface RunOptions extends ScenarioOptions {
+export interface RunOptions extends ScenarioOptions, ParallelOptions {
   json?: boolean;
   format?: string;
   output?: string;
@@ -28,7 +32,9 @@ export function runOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]))
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--fail-on-slo', 'exit with code 3 when an SLO is breached (for CI gates)')
-    .option('-q, --quiet', 'no progress on stderr');
+    .option('-q, --quiet', 'no progress on stderr')
+    .addOption(workersOption())
+    .addOption(shardOption());
 }
 
 export const register: RegisterCommand = (program, { io, exit }) => {
@@ -40,21 +46,55 @@ export const register: RegisterCommand = (program, { io, exit }) => {
 };
 
 export async function runCommand(scenarioArg: string, options: RunOptions, io: CliIo): Promise<number> {
+  const shard = parseShardOption(options.shard);
+  if (shard && (options.json || options.format !== undefined || options.failOnSlo)) {
+    throw new UsageError('--shard writes a partial result (JSON) for `overcast merge`; --json, --format and --fail-on-slo belong to the merge');
+  }
   const format = chooseFormat(options);
   const { scenario } = await loadScenarioArg(scenarioArg, io.cwd, options);
+  const workers = resolveWorkers(options.workers, io.env);
   const progress = createProgress(io.stderr, `${scenario.name}: replication`, !options.quiet);
   const started = Date.now();
-  const study = runStudy(scenario, { onProgress: (done, total) => progress.update(done, total) });
-  progress.done(options.quiet || !io.stderr.isTTY ? undefined : `${scenario.name}: ${study.replications} replications in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const onProgress = (done: number, total: number): void => progress.update(done, total);
+  const summary = (what: string): string | undefined => (options.quiet || !io.stderr.isTTY ? undefined : `${scenario.name}: ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const report = buildReport(study);
+  if (shard) {
+    const runner = createRunner(workers, scenario.replications);
+    let text: string;
+    try {
+      const partial = await runShard(scenario, shard, runner, packageVersion(), { onProgress });
+      text = partialJson(partial);
+      progress.done(summary(`shard ${shard.index}/${shard.count}, ${partial.results.length} replications`));
+    } finally {
+      await runner.close();
+    }
+    if (options.output) await writeFileAtomic(resolve(io.cwd, options.output), text);
+    else io.stdout.write(text);
+    return EXIT_OK;
+  }
+
+  let study;
+  if (workers > 1 && scenario.replications > 1) {
+    const runner = createRunner(workers, scenario.replications);
+    try {
+      study = await runReplicated(scenario, runner, { onProgress });
+    } finally {
+      await runner.close();
+    }
+  } else study = runStudy(scenario, { onProgress });
+  progress.done(summary(`${study.replications} replications`));
+  return writeReport(buildReport(study), format, options, io);
+}
+
+/** Writes a run report (from `run` or `merge`) in the chosen format to stdout or `--output`. */
+export async function writeReport(report: Report, format: ReportFormat, options: Pick<RunOptions, 'output' | 'failOnSlo'>, io: CliIo): Promise<number> {
   const text = format === 'json' ? reportJson(report) : format === 'markdown' ? renderMarkdown(report) : renderText(report);
   if (options.output) await writeFileAtomic(resolve(io.cwd, options.output), text);
   else io.stdout.write(text);
   return options.failOnSlo && report.verdict === 'fail' ? EXIT_SLO : EXIT_OK;
 }
 
-function chooseFormat(options: RunOptions): ReportFormat {
+export function chooseFormat(options: Pick<RunOptions, 'json' | 'format'>): ReportFormat {
   if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json conflicts with --format ${options.format}`);
   const format = options.json ? 'json' : (options.format ?? 'text');
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${REPORT_FORMATS.join(', ')}, found '${format}'`);

@@ -1,0 +1,51 @@
+/**
+ * Replications on all cores: a piscina pool of worker threads, each running ./worker.ts.
+ *
+ * Results are identical to a single-threaded run because each replication depends only on its
+ * task (see ../model/runner.ts) and callers combine them in replication order, not in completion
+ * order. The pool runs the compiled worker (dist/src/parallel/worker.js) in production; when this
+ * module itself runs as TypeScript (tests under vitest, `tsx`), the workers load the .ts worker
+ * through tsx, since worker threads do not inherit vitest's transform.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { ReplicationRunner, ReplicationTask } from '../model/runner.js';
+import type { Encoded } from '../model/transfer.js';
+
+export interface PoolOptions {
+  /** Worker threads; at least 1. */
+  workers: number;
+}
+
+/** Threads the machine can run at once (respects CPU affinity; not cgroup CPU quotas). */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function createWorkerPool(options: PoolOptions): ReplicationRunner {
+  const workers = Math.max(1, Math.floor(options.workers));
+  const asTypeScript = import.meta.url.endsWith('.ts');
+  const filename = new URL(asTypeScript ? './worker.ts' : './worker.js', import.meta.url).href;
+  const pool = new Piscina<ReplicationTask, Encoded>({
+    filename,
+    minThreads: workers,
+    maxThreads: workers,
+    // One task at a time per thread: replications are CPU-bound.
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    ...(asTypeScript ? { execArgv: ['--import', 'tsx'] } : {}),
+  });
+  let closed = false;
+  return {
+    workers,
+    run(task) {
+      if (closed) return Promise.reject(new Error('the worker pool is closed'));
+      return pool.run(task);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.destroy();
+    },
+  };
+}

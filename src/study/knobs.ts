@@ -1,0 +1,134 @@
+/**
+ * The knobs `overcast recommend` turns: one table, so a model that adds a knob (the IO model's
+ * concurrent-boot limit) or SLOs for one (the memory model's OOM risk) extends the recommender by
+ * editing a row here.
+ *
+ * A knob is a scenario path (in file terms, as `--set` takes it) with a search grid. Every knob is
+ * assumed monotone: raising it never makes an SLO metric better (more VMs per host, more boots at
+ * once). The recommender searches each for the largest value at which every SLO set in the
+ * scenario holds at 95 % confidence.
+ *
+ * A knob whose path the resolved scenario does not have is reported as "not modelled yet"; so is
+ * an SLO a knob is expected to answer to (`ownSlos`) that ../model/slo.ts does not define yet.
+ */
+import type { ModelScenario } from '../model/scenario.js';
+import type { Override } from '../scenarios/overrides.js';
+import { labelledOverride } from './source.js';
+
+export type KnobId = 'cpuAllocationRatio' | 'ramAllocationRatio' | 'maxConcurrentBoots';
+
+export interface KnobSpec {
+  /** The stable JSON name (`recommendation.<id>`). */
+  id: KnobId;
+  label: string;
+  /** The setting it becomes in OpenStack nova.conf. */
+  configName: string;
+  /** Scenario path in file terms (`--set` syntax); null while no model defines one. */
+  path: string | null;
+  /** The same field in the resolved model scenario, when it is named differently. */
+  modelPath?: string;
+  /** Search grid: values min, min + step, …, up to max. The step is the search tolerance. */
+  range: { min: number; max: number; step: number };
+  /**
+   * An allocation ratio: it limits how many VMs placement admits. While one ratio is searched the
+   * others are lifted (../fleet.ts LIFTED_RATIO), so the searched ratio is what limits the fleet;
+   * each recommended ratio then describes the largest safe fleet in its own resource's terms.
+   */
+  placementRatio: boolean;
+  /**
+   * While this ratio is lifted for another knob's search: overrides that also take its resource
+   * out of the way physically, where a model would otherwise react to the absurd overcommit a
+   * lifted ratio allows (the memory model kills VMs when RAM is overcommitted 30×, which would
+   * make the CPU look idle). Without it only the ratio is lifted.
+   */
+  liftResource?: (scenario: ModelScenario) => Override[];
+  /** SLOs this knob is expected to answer to, including ones no model defines yet. */
+  ownSlos: string[];
+  /** Said when the knob is not in the scenario. */
+  awaiting: string;
+  /** Why the knob has nothing to act on in this scenario (e.g. no boots happen), or null. */
+  inapplicable?: (scenario: ModelScenario) => string | null;
+}
+
+export const KNOBS: readonly KnobSpec[] = [
+  {
+    id: 'cpuAllocationRatio',
+    label: 'CPU allocation ratio',
+    configName: 'cpu_allocation_ratio',
+    path: 'overcommit.cpu',
+    range: { min: 1, max: 32, step: 0.1 },
+    placementRatio: true,
+    ownSlos: ['cpuReadyPctP95', 'cpuReadyPctMean', 'schedDelayMsP99', 'hostUtilPctP95'],
+    awaiting: '',
+  },
+  {
+    id: 'ramAllocationRatio',
+    label: 'RAM allocation ratio',
+    configName: 'ram_allocation_ratio',
+    path: 'overcommit.memory',
+    range: { min: 0.5, max: 4, step: 0.05 },
+    placementRatio: true,
+    // Hosts with a thousand times their RAM: no memory pressure, whatever the CPU ratio admits.
+    liftResource: (scenario) => scenario.hosts.map((h, i) => labelledOverride(`hosts.${i}.memory.totalGiB`, h.memory.totalGiB * 1000, 'recommend (RAM lifted)')),
+    // The memory model's SLOs (OOM risk with KSM, ballooning and swap).
+    ownSlos: ['oomRiskPerHostMonth', 'swapPeakGiB'],
+    awaiting: 'the memory model (KSM, ballooning, swap, OOM)',
+  },
+  {
+    id: 'maxConcurrentBoots',
+    label: 'concurrent-boot limit',
+    configName: 'max_concurrent_builds',
+    // The IO model's admission control: boots in progress at once per host (null: no limit), as
+    // nova's max_concurrent_builds is per compute node. Monotone as long as bootSecondsP95 counts
+    // from admission (a queued boot's wait is not in it): more boots at once, slower boots.
+    path: 'boots.maxPerHost',
+    range: { min: 1, max: 200, step: 1 },
+    placementRatio: false,
+    ownSlos: ['bootSecondsP95', 'ioLatencyMsP95'],
+    awaiting: 'the IO and boot-storm model',
+    inapplicable: (scenario) => {
+      const waves = readPath(scenario, 'boots.waves');
+      return Array.isArray(waves) && waves.length > 0 ? null : 'no VMs boot in this scenario (boots.waves is empty), so there is nothing to throttle';
+    },
+  },
+];
+
+export function knobById(id: KnobId): KnobSpec {
+  return KNOBS.find((k) => k.id === id)!;
+}
+
+/** Reads a dotted path from a resolved scenario; undefined when a segment is missing. */
+export function readPath(scenario: ModelScenario, path: string): unknown {
+  let node: unknown = scenario;
+  for (const segment of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+/**
+ * The knob's value in the scenario: a number, null for "no limit" (a limit knob left unset), or
+ * undefined when the scenario (its model) has no such knob.
+ */
+export function knobValue(knob: KnobSpec, scenario: ModelScenario): number | null | undefined {
+  const path = knob.modelPath ?? knob.path;
+  if (path === null) return undefined;
+  const value = readPath(scenario, path);
+  return typeof value === 'number' || value === null ? value : undefined;
+}
+
+/** Grid helpers: index ↔ value, values rounded to the step's decimals. */
+export function gridSize(range: KnobSpec['range']): number {
+  return Math.floor((range.max - range.min) / range.step + 1e-9) + 1;
+}
+
+export function gridValue(range: KnobSpec['range'], index: number): number {
+  return Number((range.min + index * range.step).toFixed(10));
+}
+
+/** The grid index at or below a value (clamped into the grid). */
+export function gridIndexBelow(range: KnobSpec['range'], value: number): number {
+  const i = Math.floor((value - range.min) / range.step + 1e-9);
+  return Math.max(0, Math.min(gridSize(range) - 1, i));
+}

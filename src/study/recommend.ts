@@ -1,0 +1,602 @@
+/**
+ * `overcast recommend`: the largest value of each knob (CPU allocation ratio, RAM allocation
+ * ratio, concurrent-boot limit) for which every SLO set in the scenario holds at 95 % confidence.
+ *
+ * Method (docs/recommend.md has the long form):
+ * - **Confidence.** At a candidate value the scenario runs with its replications; an SLO holds
+ *   when the upper end of its 95 % interval across replications (`upper95` from ../model/slo.ts),
+ *   not the point value, is within the limit.
+ * - **More replications near the boundary.** A candidate that fails only because of its interval
+ *   (every failing SLO's point value is within its limit) is re-run with twice the replications,
+ *   up to `maxReplications`, reusing the replications it has. Clear passes and clear failures cost
+ *   the base count.
+ * - **Search.** ./search.ts: bracket from the current value with doubling steps, then narrow to
+ *   the knob's grid step by regula falsi on the SLO margin (safeguarded by bisection). Common
+ *   random numbers make this efficient: every stream is keyed by (seed, replication, VM), so
+ *   neighbouring candidates see the same VMs doing the same things and the metric moves smoothly.
+ * - **Full fleets.** Each candidate is judged on the fleet the knob admits (./fleet.ts): a `fill`
+ *   group fills the hosts; otherwise the VM mix grows until Placement refuses the next VM.
+ *   While one allocation ratio is searched the other is lifted (and, for RAM, its resource: see
+ *   KnobSpec.liftResource), so the searched ratio is what limits the fleet.
+ * - **What judges a knob.** The set SLOs, minus the lifted ratios' own SLOs (when the knob has
+ *   own SLOs set; otherwise the fleet-density answer through the others is all there is), minus
+ *   those that fail even at the bottom of the knob's range (out of its reach).
+ * - **N+1.** Optionally every candidate is judged with the largest host down.
+ * - The knobs are searched in table order; a knob that is not a placement ratio (the boot limit)
+ *   is searched with the ratios at the values chosen for the config. A knob's value goes into the
+ *   config when one of its own SLOs judged it; otherwise the scenario's value is kept. The
+ *   combination, and the scenario's own settings, are then judged on every set SLO.
+ */
+import type { StudyResult } from '../model/run.js';
+import type { ModelScenario } from '../model/scenario.js';
+import { SLO_DEFINITIONS } from '../model/slo.js';
+import type { Override } from '../scenarios/overrides.js';
+import { StudyInputError } from './errors.js';
+import { Evaluator } from './evaluator.js';
+import { HOURS_PER_MONTH, hostMonths, hostMonthsToDemonstrate, zeroEventUpperBound } from './exposure.js';
+import { growMix, hasFillGroup, LIFTED_RATIO, oneHostDown, placementLimits, type PlacementLimits } from './fleet.js';
+import { gridIndexBelow, gridSize, gridValue, KNOBS, knobValue, type KnobId, type KnobSpec } from './knobs.js';
+import { DEFAULT_MOVERS, MOVERS, type MoverContext } from './movers.js';
+import { searchGrid, type GridSearchResult } from './search.js';
+import { labelledOverride, resolveScenario, type ScenarioSource } from './source.js';
+import type { ReplicationRunner } from '../model/runner.js';
+
+/** The confidence level of the intervals the SLOs are judged on. */
+export const CONFIDENCE = 0.95;
+
+export interface RecommendOptions {
+  /** Knobs to search (default: all). Knobs not searched keep the scenario's value. */
+  knobs?: readonly KnobId[];
+  /** Require the SLOs to hold with the largest host down. */
+  nPlus1?: boolean;
+  /** `auto`: fill or grow the fleet to each candidate (default); `as-is`: keep the VM counts. */
+  fleet?: 'auto' | 'as-is';
+  /** Most replications per candidate near the boundary (default 4 × the scenario's). */
+  maxReplications?: number;
+  /** "What would move it" searches (mover ids; default load+20 and n+1). */
+  whatIf?: readonly string[];
+  /** Evaluate the risk curve around each recommendation (default true). */
+  riskCurve?: boolean;
+  /** Free-text progress ("cpuAllocationRatio 4.35: pass"). */
+  onStatus?: (text: string) => void;
+}
+
+export interface SloReading {
+  name: string;
+  metric: string;
+  unit: string;
+  /** The scenario's limit, or null when this SLO is not set (still shown on risk curves). */
+  limit: number | null;
+  value: number;
+  upper95: number | null;
+  /** upper95 <= limit; null when no limit is set. */
+  pass: boolean | null;
+}
+
+export interface Evaluation {
+  /** The knob value evaluated (null for the combined check). */
+  value: number | null;
+  replications: number;
+  /** The SLOs the verdict is on (the set SLOs within the searched knob's reach). */
+  judged: string[];
+  pass: boolean;
+  /** Failed only because of the interval: every failing SLO's point value met its limit. */
+  uncertain: boolean;
+  /** Worst relative excess of an SLO's upper95 over its limit: ≤ 0 when passing (drives the search). */
+  margin: number;
+  failing: string[];
+  slos: SloReading[];
+  /** The admitted fleet (before a host is taken down in N+1). */
+  fleet: PlacementLimits;
+  /** Factor applied to the VM counts to fill the hosts (1 when the counts were used as written). */
+  growth: number;
+  /** N+1: the host that was down. */
+  hostDown: string | null;
+  /** Host-months simulated for this evaluation. */
+  hostMonths: number;
+}
+
+export type KnobStatus = 'bound' | 'range-top' | 'infeasible' | 'not-modelled' | 'not-applicable' | 'not-searched';
+
+export interface WhatIf {
+  id: string;
+  label: string;
+  /** Why it was not run, or null. */
+  skipped: string | null;
+  value: number | null;
+  status: KnobStatus | null;
+  bindingSlo: string | null;
+}
+
+export interface KnobRecommendation {
+  id: KnobId;
+  label: string;
+  configName: string;
+  path: string | null;
+  status: KnobStatus;
+  value: number | null;
+  bindingSlo: string | null;
+  confidence: number | null;
+  /** The scenario's value, or null when not modelled. */
+  current: number | null;
+  range: KnobSpec['range'];
+  /** The evaluation at `value` (null when none passed). */
+  atValue: Evaluation | null;
+  /** The evaluation one grid step above `value` that failed (null when the top passed). */
+  firstFail: Evaluation | null;
+  /** Headroom of every set SLO at `value`: limit − upper95 (and relative to the limit). */
+  margins: { name: string; upper95: number | null; limit: number; headroom: number | null; headroomPct: number | null }[];
+  /** The set SLO with the least headroom other than the binding one, and the lowest evaluated value where it failed. */
+  nextConstraint: { name: string; headroomPct: number | null; failsFrom: number | null } | null;
+  /**
+   * Set SLOs that fail even at the bottom of the knob's range: no value of this knob meets them,
+   * so its search is judged on the others (they are for another knob, the workload or more
+   * replications to settle).
+   */
+  outOfReach: string[];
+  /** Set SLOs of the ratios lifted during this knob's search, left out of its judgement. */
+  notJudged: string[];
+  /** SLOs this knob answers to that no model defines yet, and defined ones the scenario does not set. */
+  ownSlosNotModelled: string[];
+  ownSlosNotSet: string[];
+  /** Every evaluation of the search, in the order made. */
+  searched: Evaluation[];
+  /** Evaluations around `value`, ascending. */
+  riskCurve: Evaluation[];
+  whatIf: WhatIf[];
+  notes: string[];
+}
+
+export interface RecommendResult {
+  scenario: ModelScenario;
+  confidence: number;
+  baseReplications: number;
+  maxReplications: number;
+  nPlus1: boolean;
+  /** How the fleet was filled: a fill group's name, 'grown' (mix scaled) or 'as-is'. */
+  fleetMode: { kind: 'fill' | 'grown' | 'as-is'; detail: string };
+  /** SLOs set in the scenario. */
+  slos: { name: string; metric: string; unit: string; limit: number }[];
+  knobs: KnobRecommendation[];
+  /** The scenario's own settings, judged the same way (fleet filled, N+1 if asked). */
+  current: {
+    values: Record<KnobId, number | null>;
+    evaluation: Evaluation;
+  };
+  /** The values to paste and their verification. */
+  combined: {
+    values: Record<KnobId, number | null>;
+    notes: string[];
+    evaluation: Evaluation | null;
+  };
+  exposure: {
+    hostMonthsTotal: number;
+    hostMonthsAtRecommendation: number | null;
+    zeroEventUpper95PerHostMonth: number | null;
+    warnings: string[];
+  };
+  stats: { evaluations: number; replications: number; workers: number };
+}
+
+/** Reads every defined SLO metric (set or not) from a study. */
+export function readSlos(study: StudyResult, slo: ModelScenario['slo']): SloReading[] {
+  const limits = slo as Record<string, number | undefined>;
+  return Object.entries(SLO_DEFINITIONS).map(([name, def]) => {
+    const { value, upper95 } = def.read(study);
+    const limit = limits[name] ?? null;
+    const pass = limit === null ? null : upper95 !== null && Number.isFinite(upper95) && Number.isFinite(value) && upper95 <= limit;
+    return { name, metric: def.metric, unit: def.unit, limit, value, upper95, pass };
+  });
+}
+
+/** Relative excess of an SLO's upper95 over its limit (absolute when the limit is 0); +∞ without data. */
+function excess(s: SloReading): number {
+  if (s.limit === null) return Number.NEGATIVE_INFINITY;
+  const upper = s.upper95;
+  if (upper === null || !Number.isFinite(upper) || !Number.isFinite(s.value)) return Number.POSITIVE_INFINITY;
+  return s.limit > 0 ? (upper - s.limit) / s.limit : upper - s.limit;
+}
+
+/** The failing SLO that exceeds its limit the most (relative to the limit). */
+function worstFailing(evaluation: Evaluation): string | null {
+  let worst: string | null = null;
+  let most = Number.NEGATIVE_INFINITY;
+  for (const s of evaluation.slos) {
+    if (!evaluation.failing.includes(s.name)) continue;
+    const e = excess(s);
+    if (worst === null || e > most) {
+      most = e;
+      worst = s.name;
+    }
+  }
+  return worst;
+}
+
+interface DecideRequest {
+  overrides: Override[];
+  nPlus1: boolean;
+  /** SLOs the verdict is on. */
+  judged: readonly string[];
+  /** What is evaluated, for messages. */
+  context: string;
+  value: number | null;
+}
+
+export async function recommend(source: ScenarioSource, runner: ReplicationRunner, options: RecommendOptions = {}): Promise<RecommendResult> {
+  const base = await resolveScenario(source);
+  const nPlus1 = options.nPlus1 ?? false;
+  const fleetOption = options.fleet ?? 'auto';
+  const R0 = base.replications;
+  if (R0 < 2) throw new StudyInputError(`recommend needs at least 2 replications for a confidence interval (the scenario has ${R0}; use --replications)`);
+  const Rmax = Math.max(R0, Math.floor(options.maxReplications ?? 4 * R0));
+  const setSlos = Object.entries(SLO_DEFINITIONS)
+    .filter(([name]) => (base.slo as Record<string, number | undefined>)[name] !== undefined)
+    .map(([name, def]) => ({ name, metric: def.metric, unit: def.unit, limit: (base.slo as Record<string, number>)[name]! }));
+  if (setSlos.length === 0) throw new StudyInputError(`recommend needs at least one SLO in the scenario (slo: …, or --set slo.cpuReadyPctP95=5); defined: ${Object.keys(SLO_DEFINITIONS).join(', ')}`);
+  if (nPlus1 && base.hosts.reduce((s, h) => s + h.count, 0) < 2) throw new StudyInputError('--n-plus-1 needs at least two hosts');
+  const selected = new Set(options.knobs ?? KNOBS.map((k) => k.id));
+  const whatIfIds = options.whatIf ?? DEFAULT_MOVERS;
+  for (const id of whatIfIds) if (!MOVERS.some((m) => m.id === id)) throw new StudyInputError(`--what-if ${id}: unknown (choose from ${MOVERS.map((m) => m.id).join(', ')}, or none)`);
+  const status = options.onStatus ?? (() => {});
+
+  const evaluator = new Evaluator(runner);
+  let evaluations = 0;
+  const memo = new Map<string, Promise<Evaluation>>();
+
+  const decide = (request: DecideRequest): Promise<Evaluation> => {
+    const key = JSON.stringify([request.overrides, request.nPlus1, request.judged]);
+    let known = memo.get(key);
+    if (!known) {
+      known = evaluate(request);
+      memo.set(key, known);
+    }
+    return known;
+  };
+
+  const evaluate = async ({ overrides, nPlus1: down, judged, context, value }: DecideRequest): Promise<Evaluation> => {
+    const resolved = await resolveScenario(source, overrides, context);
+    const grown = fleetOption === 'as-is' ? { scenario: resolved, factor: 1 } : growMix(resolved);
+    const degraded = down ? oneHostDown(grown.scenario) : null;
+    const simulated = degraded?.scenario ?? grown.scenario;
+    let replications = R0;
+    for (;;) {
+      const study = await evaluator.study(simulated, replications);
+      const slos = readSlos(study, simulated.slo);
+      const failing = slos.filter((s) => s.pass === false && judged.includes(s.name));
+      const pass = failing.length === 0;
+      const uncertain = !pass && failing.every((s) => Number.isFinite(s.value) && s.limit !== null && s.value <= s.limit);
+      if (!pass && uncertain && replications < Rmax) {
+        replications = Math.min(Rmax, replications * 2);
+        status(`${context}: close to a limit, ${replications} replications`);
+        continue;
+      }
+      evaluations++;
+      // The decision is memoised; the replications themselves (histograms, timelines) are let go,
+      // which keeps a long search's memory flat. Judging the same scenario again on other SLOs
+      // (rare) recomputes them.
+      evaluator.forget(simulated);
+      status(`${context}: ${pass ? 'pass' : `fail (${failing.map((s) => s.name).join(', ')})`} · ${replications} replications`);
+      return {
+        value,
+        replications,
+        pass,
+        uncertain,
+        judged: [...judged],
+        margin: Math.max(...slos.filter((s) => judged.includes(s.name)).map(excess)),
+        failing: failing.map((s) => s.name),
+        slos,
+        fleet: placementLimits(grown.scenario),
+        growth: grown.factor,
+        hostDown: degraded?.hostDown ?? null,
+        hostMonths: hostMonths(simulated, replications),
+      };
+    }
+  };
+
+  const modelled = (knob: KnobSpec): boolean => knob.path !== null && knobValue(knob, base) !== undefined;
+  const inactive = (k: KnobRecommendation): boolean => k.status === 'not-modelled' || k.status === 'not-applicable' || k.status === 'not-searched';
+
+  /** Overrides that lift the other allocation ratios while `knob` is searched. */
+  const liftOthers = (knob: KnobSpec): Override[] =>
+    knob.placementRatio
+      ? KNOBS.filter((k) => k !== knob && k.placementRatio && modelled(k)).flatMap((k) => [labelledOverride(k.path!, LIFTED_RATIO, 'recommend (lifted)'), ...(k.liftResource?.(base) ?? [])])
+      : [];
+
+  /** Searches a knob; `coarse` (what-ifs) stops at 2 % of the value instead of one grid step. */
+  const searchKnob = async (
+    knob: KnobSpec,
+    context: Override[],
+    down: boolean,
+    judged: readonly string[],
+    startValue: number,
+    label: string,
+    coarse = false,
+  ): Promise<GridSearchResult<Evaluation>> => {
+    const range = knob.range;
+    return searchGrid<Evaluation>({
+      size: gridSize(range),
+      start: gridIndexBelow(range, startValue),
+      firstStep: Math.max(1, Math.round((0.5 * Math.max(startValue, range.min)) / range.step)),
+      stopWidth: coarse ? Math.max(1, Math.floor((0.02 * Math.max(startValue, range.min)) / range.step)) : 1,
+      test: (index) => {
+        const value = gridValue(range, index);
+        return decide({ overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1: down, judged, context: `${label ? `${label} ` : ''}${knob.id} ${value}`, value });
+      },
+    });
+  };
+
+  const toRecommendation = (knob: KnobSpec, result: GridSearchResult<Evaluation>): Pick<KnobRecommendation, 'status' | 'value' | 'bindingSlo' | 'atValue' | 'firstFail'> => {
+    const at = (index: number | null): Evaluation | null => (index === null ? null : (result.evaluations.find((e) => e.index === index)?.decision ?? null));
+    const atValue = at(result.lastPass);
+    const firstFail = at(result.firstFail);
+    const status: KnobStatus = result.lastPass === null ? 'infeasible' : result.firstFail === null ? 'range-top' : 'bound';
+    return {
+      status,
+      value: result.lastPass === null ? null : gridValue(knob.range, result.lastPass),
+      bindingSlo: firstFail ? worstFailing(firstFail) : null,
+      atValue,
+      firstFail,
+    };
+  };
+
+  const moverContext: MoverContext = { base, nPlus1, fleet: fleetOption };
+  const recommendations: KnobRecommendation[] = [];
+  const pasted = new Map<KnobId, number | null>();
+  const judgedFor = new Map<KnobId, string[]>();
+
+  for (const knob of KNOBS) {
+    const current = modelled(knob) ? (knobValue(knob, base) ?? null) : null;
+    const ownSlosNotModelled = knob.ownSlos.filter((n) => !(n in SLO_DEFINITIONS));
+    const ownSlosNotSet = knob.ownSlos.filter((n) => n in SLO_DEFINITIONS && !setSlos.some((s) => s.name === n));
+    const blank = {
+      id: knob.id,
+      label: knob.label,
+      configName: knob.configName,
+      path: knob.path,
+      value: null,
+      bindingSlo: null,
+      confidence: null,
+      current,
+      range: knob.range,
+      atValue: null,
+      firstFail: null,
+      margins: [],
+      nextConstraint: null,
+      ownSlosNotModelled,
+      ownSlosNotSet,
+      searched: [],
+      riskCurve: [],
+      whatIf: [],
+      outOfReach: [],
+      notJudged: [],
+    };
+    if (!modelled(knob)) {
+      recommendations.push({ ...blank, status: 'not-modelled', notes: [`not modelled yet: this version of overcast has no ${knob.label} (it comes with ${knob.awaiting})`] });
+      pasted.set(knob.id, null);
+      continue;
+    }
+    const inapplicable = knob.inapplicable?.(base) ?? null;
+    if (inapplicable !== null) {
+      recommendations.push({ ...blank, status: 'not-applicable', notes: [inapplicable] });
+      pasted.set(knob.id, current);
+      continue;
+    }
+    if (!selected.has(knob.id)) {
+      recommendations.push({ ...blank, status: 'not-searched', notes: [`not searched (--knob); the scenario's value ${current} is kept`] });
+      pasted.set(knob.id, current);
+      continue;
+    }
+    // Ratios: the others lifted. Other knobs: the ratios at the values chosen so far.
+    const context = knob.placementRatio
+      ? liftOthers(knob)
+      : KNOBS.filter((k) => k.placementRatio && pasted.get(k.id) !== undefined && pasted.get(k.id) !== null).map((k) => labelledOverride(k.path!, pasted.get(k.id)!, 'recommend'));
+    // Which SLOs judge this knob. While other ratios are lifted their own SLOs (OOM risk for the
+    // RAM ratio, say) describe a resource deliberately left unlimited, so they are left out —
+    // unless this knob has no SLO of its own set, when the fleet-density answer through the other
+    // SLOs is all there is. Then: an SLO that fails even at the bottom of the knob's range is out
+    // of its reach, and the search is judged on the rest.
+    const all = setSlos.map((x) => x.name);
+    const liftedOwned = knob.placementRatio ? KNOBS.filter((k) => k !== knob && k.placementRatio && modelled(k)).flatMap((k) => k.ownSlos) : [];
+    const hasOwn = knob.ownSlos.some((n) => all.includes(n));
+    const notJudged = hasOwn ? all.filter((n) => liftedOwned.includes(n)) : [];
+    const candidates = all.filter((n) => !notJudged.includes(n));
+    const bottom = await decide({
+      overrides: [...context, labelledOverride(knob.path!, knob.range.min, 'recommend')],
+      nPlus1,
+      judged: candidates,
+      context: `${knob.id} ${knob.range.min} (bottom of the range)`,
+      value: knob.range.min,
+    });
+    const outOfReach = bottom.failing;
+    const judged = candidates.filter((n) => !outOfReach.includes(n));
+    judgedFor.set(knob.id, judged);
+    // A limit left unset (null: no limit) is searched downwards from the top of the range. With
+    // nothing left to judge the knob is infeasible, and the bottom evaluation's failures say why.
+    const result: GridSearchResult<Evaluation> =
+      judged.length > 0 ? await searchKnob(knob, context, nPlus1, judged, current ?? knob.range.max, '') : { lastPass: null, firstFail: 0, evaluations: [{ index: 0, decision: bottom }] };
+    const core = toRecommendation(knob, result);
+    const notes: string[] = [];
+    const atValue = core.atValue;
+    const margins = setSlos.map((s) => {
+      const reading = atValue?.slos.find((r) => r.name === s.name);
+      const upper = reading?.upper95 ?? null;
+      const headroom = upper === null ? null : s.limit - upper;
+      return { name: s.name, upper95: upper, limit: s.limit, headroom, headroomPct: headroom === null || s.limit === 0 ? null : (100 * headroom) / s.limit };
+    });
+    let nextConstraint: KnobRecommendation['nextConstraint'] = null;
+    for (const m of margins) {
+      if (m.name === core.bindingSlo || !judged.includes(m.name)) continue;
+      if (nextConstraint === null || (m.headroomPct ?? Infinity) < (nextConstraint.headroomPct ?? Infinity)) {
+        const failsFrom = result.evaluations
+          .filter((e) => e.decision.slos.some((r) => r.name === m.name && r.pass === false))
+          .map((e) => e.decision.value!)
+          .sort((a, b) => a - b)[0];
+        nextConstraint = { name: m.name, headroomPct: m.headroomPct, failsFrom: failsFrom ?? null };
+      }
+    }
+    if (core.status === 'range-top') notes.push(`no SLO binds up to the top of the search range (${knob.range.max}); the answer may be higher`);
+    if (core.status === 'infeasible') notes.push(`every SLO it is judged on fails even at the bottom of the search range (${knob.range.min})${core.bindingSlo ? `; ${core.bindingSlo} by the most` : ''}`);
+    if (notJudged.length > 0) {
+      const owner = KNOBS.filter((k) => k !== knob && k.ownSlos.some((n) => notJudged.includes(n))).map((k) => k.configName);
+      notes.push(`${notJudged.join(', ')} not judged here: ${notJudged.length === 1 ? 'it belongs' : 'they belong'} to ${owner.join(', ')}, lifted in this search`);
+    }
+    if (outOfReach.length > 0 && judged.length > 0) {
+      notes.push(`${outOfReach.join(', ')} fail${outOfReach.length === 1 ? 's' : ''} even at ${knob.range.min}, so no ${knob.configName} meets ${outOfReach.length === 1 ? 'it' : 'them'}: judged on ${judged.join(', ')} (see the verification of the combination)`);
+    }
+    if (knob.placementRatio) {
+      const others = KNOBS.filter((k) => k !== knob && k.placementRatio && modelled(k)).map((k) => k.configName);
+      if (others.length > 0) notes.push(`searched with ${others.join(' and ')} lifted (and its resource, where a model reacts to it), so ${knob.configName} is what limits the fleet`);
+    }
+    const ownActive = knob.ownSlos.filter((n) => judged.includes(n));
+    if (ownActive.length === 0 && judged.length > 0) {
+      const why = [
+        ownSlosNotModelled.length > 0 ? `${ownSlosNotModelled.join(', ')} not modelled yet` : '',
+        ownSlosNotSet.length > 0 ? `${ownSlosNotSet.join(', ')} not set in the scenario` : '',
+        knob.ownSlos.some((n) => outOfReach.includes(n)) ? `${knob.ownSlos.filter((n) => outOfReach.includes(n)).join(', ')} out of its reach` : '',
+      ].filter((x) => x !== '');
+      notes.push(`judged only ${knob.placementRatio ? 'through fleet density ' : ''}on ${judged.join(', ')}: of its own SLOs, ${why.join('; ')}`);
+    }
+    if (core.value !== null && core.value < 1 && knob.id === 'ramAllocationRatio') {
+      notes.push('below 1.0: at the fleet density the SLOs allow, the hosts have RAM to spare; the CPU ratio is what limits this fleet');
+    }
+    const paste = core.value !== null && ownActive.length > 0 ? core.value : current;
+    if (paste !== core.value) {
+      notes.push(
+        core.value === null
+          ? `no value in the search range meets the SLOs; the config keeps the scenario's ${current}`
+          : `the config keeps the scenario's ${current}: none of its own SLOs is modelled, set and within reach, and a value chosen through other SLOs alone would hide its own risk`,
+      );
+    }
+    pasted.set(knob.id, paste);
+    recommendations.push({
+      ...blank,
+      ...core,
+      confidence: core.value !== null ? CONFIDENCE : null,
+      margins,
+      nextConstraint,
+      outOfReach,
+      notJudged,
+      searched: [bottom, ...result.evaluations.map((e) => e.decision).filter((e) => e !== bottom)],
+      notes,
+    });
+  }
+
+  // Risk curves and what-ifs, all knobs at once so a worker pool stays busy.
+  await Promise.all(
+    recommendations.map(async (rec) => {
+      const knob = KNOBS.find((k) => k.id === rec.id)!;
+      if (inactive(rec)) return;
+      // The curve and what-ifs cost as much as the search again; they are for values that go
+      // into the config (the knob's own SLOs are modelled and set) or knobs asked for by --knob.
+      const judged = judgedFor.get(knob.id) ?? setSlos.map((x) => x.name);
+      const ownActive = knob.ownSlos.some((n) => judged.includes(n));
+      if (!ownActive && options.knobs === undefined) {
+        rec.notes.push(`no risk curve or what-ifs: the config keeps the scenario's value (ask with --knob ${knob.id === 'ramAllocationRatio' ? 'ram' : knob.id})`);
+        return;
+      }
+      const context = knob.placementRatio
+        ? liftOthers(knob)
+        : KNOBS.filter((k) => k.placementRatio && pasted.get(k.id) !== null && pasted.get(k.id) !== undefined).map((k) => labelledOverride(k.path!, pasted.get(k.id)!, 'recommend'));
+      const centre = rec.value ?? knob.range.min;
+      const jobs: Promise<unknown>[] = [];
+      if (options.riskCurve ?? true) {
+        const indices = [...new Set([0.8, 0.9, 1, 1.1, 1.2].map((f) => gridIndexBelow(knob.range, centre * f + 1e-9)))];
+        jobs.push(
+          Promise.all(
+            indices.map((i) => {
+              const value = gridValue(knob.range, i);
+              return decide({ overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1, judged, context: `${knob.id} ${value}`, value });
+            }),
+          ).then((curve) => {
+            rec.riskCurve = curve.sort((a, b) => a.value! - b.value!);
+          }),
+        );
+      }
+      rec.whatIf = whatIfIds.flatMap((id) => {
+        const mover = MOVERS.find((m) => m.id === id)!;
+        if (mover.knobs && !mover.knobs.includes(knob.id)) return [];
+        return [{ id, label: mover.label(moverContext), skipped: mover.notApplicable(moverContext), value: null, status: null, bindingSlo: null }];
+      });
+      rec.whatIf.forEach((w) => {
+        if (w.skipped) return;
+        const mover = MOVERS.find((m) => m.id === w.id)!;
+        const down = mover.nPlus1 ? mover.nPlus1(nPlus1) : nPlus1;
+        jobs.push(
+          searchKnob(knob, [...context, ...mover.overrides(moverContext)], down, judged, centre, `[${w.id}]`, true)
+            .then((result) => {
+              const core = toRecommendation(knob, result);
+              w.value = core.value;
+              w.status = core.status;
+              w.bindingSlo = core.bindingSlo;
+            })
+            .catch((error: unknown) => {
+              if (!(error instanceof StudyInputError)) throw error;
+              w.skipped = error.message.split('\n')[0]!;
+            }),
+        );
+      });
+      await Promise.all(jobs);
+    }),
+  );
+
+  // The combination to paste, verified.
+  const values = Object.fromEntries(KNOBS.map((k) => [k.id, pasted.get(k.id) ?? null])) as Record<KnobId, number | null>;
+  const combinedOverrides = KNOBS.filter((k) => modelled(k) && values[k.id] !== null).map((k) => labelledOverride(k.path!, values[k.id]!, 'recommend'));
+  const combinedNotes: string[] = [];
+  const [combinedEvaluation, currentEvaluation] = await Promise.all([
+    decide({ overrides: combinedOverrides, nPlus1, judged: setSlos.map((x) => x.name), context: 'combined', value: null }),
+    decide({ overrides: [], nPlus1, judged: setSlos.map((x) => x.name), context: 'current settings', value: null }),
+  ]);
+  // What limits placement with these values: how much of each ratio's capacity the fleet uses.
+  const limits = combinedEvaluation.fleet;
+  const cpuUse = values.cpuAllocationRatio ? limits.vcpuPerPcpu / values.cpuAllocationRatio : 0;
+  const ramUse = values.ramAllocationRatio ? limits.memoryAllocatedPct / 100 / values.ramAllocationRatio : 0;
+  const binding = cpuUse >= ramUse ? 'cpu_allocation_ratio' : 'ram_allocation_ratio';
+  combinedNotes.push(
+    `with these values placement stops at ${limits.vms} VMs: vCPU:pCPU ${limits.vcpuPerPcpu.toFixed(2)} (${(100 * cpuUse).toFixed(0)} % of the CPU ratio), RAM ${limits.memoryAllocatedPct.toFixed(1)} % allocated (${(100 * ramUse).toFixed(0)} % of the RAM ratio): ${binding} limits the fleet${fleetOption === 'as-is' ? ' (VM counts as written)' : ''}`,
+  );
+  if (!combinedEvaluation.pass) combinedNotes.push(`the combination fails ${combinedEvaluation.failing.join(', ')}: do not paste it as is`);
+
+  // Rare events: a limit on a rate per host-month needs enough event-free host-months to show.
+  const atRecommendation = recommendations.find((r) => r.atValue)?.atValue ?? combinedEvaluation;
+  const warnings: string[] = [];
+  for (const s of setSlos) {
+    if (!/host-?month/i.test(`${s.name} ${s.unit} ${s.metric}`) || s.limit <= 0 || s.limit >= 1) continue;
+    const needed = hostMonthsToDemonstrate(s.limit);
+    const have = atRecommendation.hostMonths;
+    if (have < needed) {
+      const perReplication = have / atRecommendation.replications;
+      warnings.push(
+        `${s.name} <= ${s.limit}: with no event seen, showing that takes ≥ ${Math.ceil(needed)} host-months (−ln 0.05 / limit); a candidate simulates ${have.toFixed(1)} (${perReplication.toFixed(2)} per replication), so about ${Math.ceil(needed / perReplication)} replications (--replications, or shards of a sweep: docs/scale.md)`,
+      );
+    }
+  }
+
+  return {
+    scenario: base,
+    confidence: CONFIDENCE,
+    baseReplications: R0,
+    maxReplications: Rmax,
+    nPlus1,
+    fleetMode:
+      fleetOption === 'as-is'
+        ? { kind: 'as-is', detail: 'VM counts as written (--as-is)' }
+        : hasFillGroup(base)
+          ? { kind: 'fill', detail: `group ${base.vms.find((g) => g.count === 'fill')!.name} fills the hosts (count: fill)` }
+          : { kind: 'grown', detail: 'the VM groups grown in proportion until Placement refuses the next VM' },
+    slos: setSlos,
+    knobs: recommendations,
+    current: {
+      values: Object.fromEntries(KNOBS.map((k) => [k.id, modelled(k) ? (knobValue(k, base) ?? null) : null])) as Record<KnobId, number | null>,
+      evaluation: currentEvaluation,
+    },
+    combined: { values, notes: combinedNotes, evaluation: combinedEvaluation },
+    exposure: {
+      hostMonthsTotal: evaluator.hostSecondsSimulated / (HOURS_PER_MONTH * 3600),
+      hostMonthsAtRecommendation: atRecommendation?.hostMonths ?? null,
+      zeroEventUpper95PerHostMonth: atRecommendation ? zeroEventUpperBound(atRecommendation.hostMonths) : null,
+      warnings,
+    },
+    stats: { evaluations, replications: evaluator.replicationsRun, workers: runner.workers },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * A scenario's replications on a replication runner (one thread or a worker pool), whole or as
+ * one shard of N. The whole run combines results in replication order, so it is byte-identical to
+ * `runStudy` in ../model/run.ts whatever ran them.
+ */
+import type { StudyResult } from '../model/run.js';
+import type { ReplicationRunner } from '../model/runner.js';
+import type { ModelScenario } from '../model/scenario.js';
+import { Evaluator } from './evaluator.js';
+import { runPartial, shardTasks, type PartialFile, type ShardSpec } from './shards.js';
+
+export interface RunProgress {
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function runReplicated(scenario: ModelScenario, runner: ReplicationRunner, options: RunProgress = {}): Promise<StudyResult> {
+  let done = 0;
+  const evaluator = new Evaluator(runner, { onReplication: () => options.onProgress?.(++done, scenario.replications) });
+  return evaluator.study(scenario, scenario.replications);
+}
+
+/** Runs shard `shard` of the scenario's replications and returns the partial result. */
+export async function runShard(scenario: ModelScenario, shard: ShardSpec, runner: ReplicationRunner, version: string, options: RunProgress = {}): Promise<PartialFile> {
+  const mine = shardTasks(scenario.replications, shard);
+  let done = 0;
+  const results = await Promise.all(
+    mine.map(async (replication) => {
+      const result = await runner.run({ scenario, replication });
+      options.onProgress?.(++done, mine.length);
+      return { replication, result };
+    }),
+  );
+  return runPartial(scenario, shard, version, results);
+}
