@@ -8,6 +8,11 @@ import type { CommandContext, RegisterCommand } from './command.js';
 import { register as registerRun, runCommand, runOptions } from './commands/run.js';
 import { register as registerSchema } from './commands/schema.js';
 import { register as registerValidate } from './commands/validate.js';
+import { openUi, register as registerUi, wantsUi } from './commands/ui.js';
+import { register as registerSweep } from './commands/sweep.js';
+import { register as registerRecommend } from './commands/recommend.js';
+import { register as registerMerge } from './commands/merge.js';
+import { register as registerImport } from './commands/import.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './paths.js';
@@ -17,7 +22,7 @@ import { suggest } from '../scenarios/issues.js';
 const DEFAULT_SCENARIO = 'default';
 
 /** Every subcommand, in the order `overcast --help` lists them. */
-const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerSchema];
+const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerSchema, registerImport, registerSweep, registerRecommend, registerMerge, registerUi];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -38,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       writeErr: (text) => io.stderr.write(text),
     })
     .helpCommand(true)
-    .addHelpText('after', `\nBundled scenarios: ${bundledScenarioNames().join(', ')}\nWithout a command, overcast runs the given scenario (default: ${DEFAULT_SCENARIO}).`);
+    .addHelpText('after', `\nBundled scenarios: ${bundledScenarioNames().join(', ')}\nWithout a command, overcast opens the terminal UI on the given scenario (default: ${DEFAULT_SCENARIO}) in a terminal, and prints its report otherwise (pipe, CI, --json, --format, --output, --fail-on-slo).`);
 
   // Without a command, the first argument is a scenario. Excess arguments are accepted here only
   // to tell a misspelt command (`overcast rn x`) from a scenario name.
@@ -51,7 +56,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         if (hint && !looksLikeFile) throw new UsageError(`unknown command '${scenario}' (did you mean '${hint}'?)`);
       }
       if (command.args.length > 1) throw new UsageError(`too many arguments: ${command.args.join(' ')} (run one scenario at a time)`);
-      exitCode = await runCommand(scenario ?? DEFAULT_SCENARIO, options, io);
+      // In a terminal (not CI, no report format or file asked for) the bare command opens the UI.
+      exitCode = wantsUi(io, options) ? await openUi(scenario ?? DEFAULT_SCENARIO, options, io) : await runCommand(scenario ?? DEFAULT_SCENARIO, options, io);
     });
 
   const context: CommandContext = { io, exit: (code) => (exitCode = code) };

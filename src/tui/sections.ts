@@ -1,0 +1,44 @@
+/**
+ * The report sections the UI can show, one tab each in the section pane. Plain data (no React):
+ * the reducer and the key bindings use it to cycle tabs and charts; components/SectionView.tsx
+ * maps each id to the component that draws it.
+ *
+ * A section is shown only when the report has it (`present`), so a model that adds a report
+ * section (memory, io, boot, network, heartbeats, recommendation) adds one entry here and one
+ * component; see src/tui/README.md.
+ */
+import type { Report } from '../report/report.js';
+import { hasIo, memoryEvents, memoryOf } from './report-sections.js';
+
+export interface SectionInfo {
+  /** Stable id; also the report key it reads, by convention. */
+  id: string;
+  /** Tab title. */
+  title: string;
+  /** Whether this report has the section. */
+  present(report: Report): boolean;
+  /** Charts the section cycles through with j/k when they do not all fit. */
+  charts: number;
+  /** Event-log lines the section contributes after a run (OOM kills, failovers, …). */
+  events?(report: Report): string[];
+  /** The section draws a block in the host view (SectionHostBlock in components/SectionView.tsx). */
+  hostBlock?: boolean;
+}
+
+/** Unplaced VMs are events worth a line in the log. */
+function placementEvents(report: Report): string[] {
+  return report.placement.unplacedByGroup.map((u) => `${u.count} VM${u.count === 1 ? '' : 's'} of ${u.group} did not fit (${u.reason})`);
+}
+
+export const SECTIONS: readonly SectionInfo[] = [
+  { id: 'cpu', title: 'CPU', present: (r) => r.cpu !== undefined, charts: 2 },
+  { id: 'memory', title: 'Memory', present: (r) => memoryOf(r)?.timeline !== undefined, charts: 2, events: memoryEvents, hostBlock: true },
+  { id: 'io', title: 'IO & boots', present: hasIo, charts: 2 },
+  { id: 'placement', title: 'Placement', present: (r) => r.placement !== undefined, charts: 1, events: placementEvents },
+];
+
+/** Sections the report has, in tab order (just the first before any result). */
+export function presentSections(report: Report | undefined): SectionInfo[] {
+  if (!report) return SECTIONS.slice(0, 1);
+  return SECTIONS.filter((s) => s.present(report));
+}
