@@ -89,6 +89,8 @@ export function renderText(report: Report): string {
   for (const s of report.slos) {
     const upper = s.upper95 !== null ? ` (95 % upper ${fmt(s.upper95)})` : '';
     out.push(`  ${s.pass ? 'PASS' : 'FAIL'}  ${s.name}: ${s.metric} ${fmt(s.value)} ${s.unit}${upper} ${s.pass ? '<=' : '>'} limit ${fmt(s.limit)} ${s.unit}`);
+    // `run` judges the point value; `recommend` the interval's upper end. Say when they differ.
+    if (s.pass && s.upper95 !== null && s.upper95 > s.limit) out.push(`        not demonstrated at 95 %: the upper bound is over the limit (more replications narrow it; \`overcast recommend\` judges on it)`);
   }
   out.push('');
   out.push(`Verdict: ${report.verdict.toUpperCase()}`);

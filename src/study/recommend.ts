@@ -437,8 +437,11 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     if (core.status === 'range-top') notes.push(`no SLO binds up to the top of the search range (${knob.range.max}); the answer may be higher`);
     if (core.status === 'infeasible') notes.push(`every SLO it is judged on fails even at the bottom of the search range (${knob.range.min})${core.bindingSlo ? `; ${core.bindingSlo} by the most` : ''}`);
     if (notJudged.length > 0) {
-      const owner = KNOBS.filter((k) => k !== knob && k.ownSlos.some((n) => notJudged.includes(n))).map((k) => k.configName);
-      notes.push(`${notJudged.join(', ')} not judged here: ${notJudged.length === 1 ? 'it belongs' : 'they belong'} to ${owner.join(', ')}, lifted in this search`);
+      for (const owner of KNOBS.filter((k) => k !== knob && k.ownSlos.some((n) => notJudged.includes(n)))) {
+        const names = notJudged.filter((n) => owner.ownSlos.includes(n));
+        const why = owner.placementRatio ? 'lifted in this search' : 'searched next, with the ratios chosen here';
+        notes.push(`${names.join(', ')} not judged here: ${names.length === 1 ? 'it belongs' : 'they belong'} to ${owner.configName}, ${why}`);
+      }
     }
     if (outOfReach.length > 0 && judged.length > 0) {
       notes.push(`${outOfReach.join(', ')} fail${outOfReach.length === 1 ? 's' : ''} even at ${knob.range.min}, so no ${knob.configName} meets ${outOfReach.length === 1 ? 'it' : 'them'}: judged on ${judged.join(', ')} (see the verification of the combination)`);
@@ -555,7 +558,19 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   combinedNotes.push(
     `with these values placement stops at ${limits.vms} VMs: vCPU:pCPU ${limits.vcpuPerPcpu.toFixed(2)} (${(100 * cpuUse).toFixed(0)} % of the CPU ratio), RAM ${limits.memoryAllocatedPct.toFixed(1)} % allocated (${(100 * ramUse).toFixed(0)} % of the RAM ratio): ${binding} limits the fleet${fleetOption === 'as-is' ? ' (VM counts as written)' : ''}`,
   );
-  if (!combinedEvaluation.pass) combinedNotes.push(`the combination fails ${combinedEvaluation.failing.join(', ')}: do not paste it as is`);
+  if (!combinedEvaluation.pass) {
+    // Over the limit at the point value is a real failure; within it, with only the interval's
+    // upper end over, it is a failure to demonstrate (rare events: more replications settle it).
+    const failing = combinedEvaluation.slos.filter((r) => combinedEvaluation.failing.includes(r.name));
+    const broken = failing.filter((r) => r.limit === null || !(r.value <= r.limit));
+    const unproven = failing.filter((r) => !broken.includes(r));
+    if (broken.length > 0) combinedNotes.push(`the combination fails ${broken.map((r) => r.name).join(', ')}: do not paste it as is`);
+    for (const r of unproven) {
+      combinedNotes.push(
+        `${r.name} is ${r.value} (within ${r.limit}) but its 95 % upper bound ${r.upper95 === null ? 'is unknown' : Number(r.upper95.toPrecision(3))} is not: not demonstrated with ${combinedEvaluation.replications} replications (see Rare events)`,
+      );
+    }
+  }
 
   // Rare events: a limit on a rate per host-month needs enough event-free host-months to show.
   const atRecommendation = recommendations.find((r) => r.atValue)?.atValue ?? combinedEvaluation;

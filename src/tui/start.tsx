@@ -8,6 +8,7 @@ import { loadScenarioFile } from '../scenarios/load.js';
 import type { Override } from '../scenarios/overrides.js';
 import App from './components/App.js';
 import { knobOverrides, knobsFor, UI_REPLICATIONS } from './knobs.js';
+import { studyRecommender } from './recommend.js';
 import { WorkerBackend } from './worker-backend.js';
 
 export interface StartOptions {
@@ -61,6 +62,7 @@ export async function startUi(options: StartOptions): Promise<number> {
         knobs={knobs}
         file={options.file}
         backend={backend}
+        recommend={studyRecommender}
         baseOverrides={options.baseOverrides}
         {...(first.ok ? { preloaded: first.value.scenario } : {})}
         cwd={options.cwd}

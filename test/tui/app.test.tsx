@@ -155,9 +155,9 @@ describe('the App', () => {
     expect(sideText(app.lastFrame())).toContain('re-run requested');
   });
 
-  it('s says honestly that the recommendation is not available yet', async () => {
+  it('s says so when no recommender is plugged in', async () => {
     const app = await openApp();
-    await app.press('s', logHas('recommendation not available yet'));
+    await app.press('s', logHas('recommendation not available here'));
   });
 
   it('s applies a recommendation when a recommender is plugged in', async () => {

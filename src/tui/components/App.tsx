@@ -1,5 +1,5 @@
 import { Box, useApp, useInput, useStdin } from 'ink';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { basename } from 'node:path';
 import type { ModelScenario } from '../../model/scenario.js';
 import type { Override } from '../../scenarios/overrides.js';
@@ -66,6 +66,7 @@ export default function App(props: Props) {
     now,
   );
   const { exit } = useApp();
+  const recommending = useRef(false);
   const { isRawModeSupported } = useStdin();
   const baseOverrides = props.baseOverrides ?? [];
   const stopRuns = useRuns(store, { backend: props.backend, baseOverrides, preloaded: props.preloaded, debounceMs: props.debounceMs });
@@ -96,11 +97,22 @@ export default function App(props: Props) {
         return;
       }
       case 'recommend': {
+        // One search at a time: it runs for tens of seconds on all cores.
+        if (recommending.current) {
+          store.dispatch({ type: 'log', kind: 'info', text: 'a recommendation is already running' });
+          return;
+        }
+        recommending.current = true;
         const overrides = [...baseOverrides, ...knobOverrides(state.knobs, state.values)];
-        (props.recommend ?? recommendationUnavailable)({ file: props.file, overrides }).then(
-          (r) => store.dispatch(r.ok ? { type: 'applyValues', values: r.values, reason: `recommendation (${r.summary})` } : { type: 'log', kind: 'info', text: r.message }),
-          (error: unknown) => store.dispatch({ type: 'log', kind: 'error', text: `recommendation failed: ${error instanceof Error ? error.message : String(error)}` }),
-        );
+        store.dispatch({ type: 'log', kind: 'info', text: 'recommendation started (the scenario’s replications, all cores; the screen stays live)' });
+        (props.recommend ?? recommendationUnavailable)({ file: props.file, overrides })
+          .then(
+            (r) => store.dispatch(r.ok ? { type: 'applyValues', values: r.values, reason: `recommendation (${r.summary})` } : { type: 'log', kind: 'info', text: r.message }),
+            (error: unknown) => store.dispatch({ type: 'log', kind: 'error', text: `recommendation failed: ${error instanceof Error ? error.message : String(error)}` }),
+          )
+          .finally(() => {
+            recommending.current = false;
+          });
         return;
       }
     }
