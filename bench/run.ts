@@ -12,6 +12,16 @@
  *    (8.64 million VM-intervals), micro windows off, with the CFS split (the default) and the
  *    FIFO split (processor sharing; cheaper, less faithful to CFS).
  * 4. load: parsing and validating the bundled default scenario (includes the lazy mathjs import).
+ * 7. memory: the memory model alone (guests, KSM with ksmtuned, swap, OOM) per VM-interval.
+ * 8. storm: a boot storm of 1,000 Windows desktops through the whole model.
+ * 5. import: streaming trace import (src/scenarios/traces/) of generated files in the system's
+ *    temporary folder, never the repository: Bitbrains-format files (one VM per file, 30 days of
+ *    5-minute rows each) and one Alibaba-format file (machines one after another, 10 s rows);
+ *    reports MB/s and the peak resident memory during the import. `--import-mb <n>` sets the size
+ *    of each input (default 128 MB, 16 with --quick); `--only import` runs just this case.
+ *
+ * 6. recommend: wall time of `recommend` on the bundled vdi-callcenter scenario with 1 and 2 worker
+ *    threads, the speedup, and a check that both give the same JSON (`--only recommend`).
  *
  * Run with `--quick` for a 10× smaller version of every case (a smoke test of this script).
  */
@@ -21,11 +31,32 @@ import { cfsDefaults, fifoScheduler } from '../src/model/cpu/scheduler.js';
 import { createStream } from '../src/model/random/streams.js';
 import { runStudy } from '../src/model/run.js';
 import type { ModelScenario } from '../src/model/scenario.js';
-import { loadScenarioFile } from '../src/scenarios/load.js';
+import { loadScenarioFile, parseScenarioText } from '../src/scenarios/load.js';
+import { MemoryModel, type OomKill } from '../src/model/memory/host-memory.js';
+import { BALLOON_DEFAULTS, KSM_DEFAULTS } from '../src/model/memory/spec.js';
 import { bundledScenario } from '../src/cli/paths.js';
+import { readFileSync } from 'node:fs';
+import { inProcessRunner } from '../src/model/runner.js';
+import { createWorkerPool } from '../src/parallel/pool.js';
+import { buildRecommendReport, recommendJson } from '../src/report/recommend.js';
+import { recommend } from '../src/study/recommend.js';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { importTraces } from '../src/scenarios/traces/import.js';
+import { UTC } from '../src/scenarios/traces/time.js';
+import { traceLine } from '../src/scenarios/traces/workload-file.js';
+import type { TraceFormatName } from '../src/scenarios/traces/format.js';
 
 const quick = process.argv.includes('--quick');
 const scale = quick ? 0.1 : 1;
+const argAfter = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = argAfter('--only');
+const importMb = Number(argAfter('--import-mb') ?? (quick ? 16 : 128));
 
 interface Figure {
   case: string;
@@ -43,6 +74,7 @@ function gc(): void {
 }
 
 async function measure(name: string, body: () => Promise<{ throughput: string; extra: string }> | { throughput: string; extra: string }): Promise<void> {
+  if (only !== undefined && !name.startsWith(only)) return;
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   let peakHeap = heapBefore;
@@ -116,9 +148,9 @@ await measure('micro-cfs (30 pCPU, 120 vCPU @ 20 %, 10 ms)', () => {
 
 // 3. fleet kernel, with each way of dividing the waiting among VMs.
 for (const policy of ['cfs', 'fifo'] as const) {
-  await measure(`fleet, ${policy} split (1,000 VMs × 30 days of 5-min steps)`, () => {
+  await measure(`fleet, ${policy} split (1,000 VMs × 30 days of 5-min steps)`, async () => {
     const days = 30 * scale;
-    const scenario = fleetScenario(days, policy);
+    const scenario = await fleetScenario(days, policy);
     const started = performance.now();
     const study = runStudy(scenario);
     const wall = (performance.now() - started) / 1000;
@@ -141,45 +173,138 @@ await measure('load default.yaml (first, with mathjs import)', async () => {
   return { throughput: `${first.toFixed(0)} ms first load`, extra: `${each.toFixed(1)} ms per load after; ok=${String(loaded.ok)}` };
 });
 
+// 7. memory model alone: 1,000 Windows VMs on 28 hosts, KSM with ksmtuned, stepped every minute.
+{
+  await measure('memory model (1,000 VMs × 1 day of 1-min steps)', () => {
+    const steps = Math.round(1440 * scale);
+    const hosts = Array.from({ length: 28 }, (_, h) => ({ name: `h${h}`, totalGiB: 128, reservedGiB: 8, swapGiB: 8, swapMBps: 100 }));
+    const guest = { activeGiB: 2.5, idleActiveGiB: 1.5, cacheGiBPerHour: 0.2, freeFloorPct: 10, sharedPct: 25, vmCv: 0.15, noiseCv: 0.05 };
+    const profile = Array.from({ length: 24 }, (_, hour) => (hour >= 8 && hour < 20 ? 1.6 : 0.3));
+    const vms = Array.from({ length: 1000 }, (_, v) => ({ name: `d${v}`, host: v % 28, allocatedGiB: 4, overheadGiB: 0.2, oomScoreAdj: 0, zeroesMemory: true, image: 'win', guest, profile }));
+    const memory = new MemoryModel(hosts, vms, { ksm: { ...KSM_DEFAULTS, enabled: true, tuned: true }, balloon: { ...BALLOON_DEFAULTS }, restartKilledAfterSeconds: null }, (vm, purpose) =>
+      createStream(1, 0, `vm:${vm.name}`, purpose),
+    );
+    vms.forEach((_, v) => memory.startWarm(v, 0));
+    memory.settleKsm();
+    const kills: OomKill[] = [];
+    const started = performance.now();
+    for (let k = 1; k <= steps; k++) memory.step(k * 60, 60, (k / 60) % 24, kills);
+    const wall = (performance.now() - started) / 1000;
+    const vmIntervals = vms.length * steps;
+    return { throughput: `${(vmIntervals / wall / 1e6).toFixed(2)} M VM-intervals/s`, extra: `${(vmIntervals / 1e6).toFixed(2)} M VM-intervals, ${((wall / vmIntervals) * 1e9).toFixed(0)} ns each, ${kills.length} kills` };
+  });
+}
+
+// 8. a boot storm of 1,000 Windows desktops: 28 hosts of 36 (vdi-bootstorm's hosts), one replication.
+{
+  await measure('storm of 1,000 Windows desktops (28 hosts, 4 h of 1-min steps)', async () => {
+    const loaded = await loadScenarioFile(bundledScenario('vdi-bootstorm'), { overrides: ['hosts.compute.count=28', 'replications=1', 'vms.desktop.count=1000'] });
+    if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join('; '));
+    const started = performance.now();
+    const study = runStudy(loaded.value.scenario);
+    const wall = (performance.now() - started) / 1000;
+    return {
+      throughput: `${(study.boot.count / wall).toFixed(0)} boots/s simulated`,
+      extra: `${study.boot.count} boots, storm ${study.boot.stormMinutes?.mean.toFixed(0)} min, boot p95 ${(study.boot.seconds.p95 / 60).toFixed(1)} min, ${(study.placement.vms.length * study.steps / 1e3).toFixed(0)} k VM-intervals`,
+    };
+  });
+}
+
+// 5. trace import: a synthetic Bitbrains file (one VM, 5-minute rows) of --import-mb MB, streamed.
+if (!only || only === 'import') {
+  await measure(`import ${importMb} MB of Bitbrains CSV`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overcast-bench-'));
+    try {
+      const file = join(dir, '1.csv');
+      const out = createWriteStream(file);
+      out.write('Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%];\tMemory capacity provisioned [KB];\tMemory usage [KB];\tDisk read throughput [KB/s];\tDisk write throughput [KB/s];\tNetwork received throughput [KB/s];\tNetwork transmitted throughput [KB/s]\n');
+      let bytes = 0;
+      const rng = createStream(1, 0, 'bench', 'import');
+      for (let t = 1_376_314_846; bytes < importMb * 2 ** 20; t += 300) {
+        const pct = 100 * rng();
+        const line = `${t};\t2;\t5199.998618;\t${(pct * 52).toFixed(6)};\t${pct.toFixed(6)};\t4194304.0;\t${(4194304 * rng()).toFixed(4)};\t${(100 * rng()).toFixed(4)};\t${(50 * rng()).toFixed(4)};\t${(10 * rng()).toFixed(4)};\t${(10 * rng()).toFixed(4)}\n`;
+        bytes += line.length;
+        if (!out.write(line)) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'finish');
+      const started = performance.now();
+      let encoded = 0;
+      const result = await importTraces([file], { format: 'bitbrains' as TraceFormatName, stepSeconds: 300, gapFill: 'linear', strict: false, timeZone: UTC }, (trace) => {
+        encoded += traceLine(trace).length;
+      });
+      const wall = (performance.now() - started) / 1000;
+      return { throughput: `${(result.bytes / 2 ** 20 / wall).toFixed(1)} MB/s`, extra: `${(result.bytes / 2 ** 20).toFixed(0)} MB, ${result.traces[0]?.samples ?? 0} rows, ${(encoded / 2 ** 20).toFixed(1)} MB workload file` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 /** 1,000 two-vCPU VMs on 32 hosts of 30 pCPUs at CPU ratio 4, busy by day: most host-intervals are contended. */
-function fleetScenario(days: number, policy: 'cfs' | 'fifo'): ModelScenario {
-  return {
-    name: 'bench-fleet',
-    seed: 1,
-    replications: 1,
-    durationSeconds: days * 86_400,
-    stepSeconds: 300,
-    startHour: 0,
-    overcommit: { cpu: 4, memory: 1.5 },
-    placement: 'spread',
-    hosts: [{ name: 'h', count: 32, cpu: { cores: 32, reservedCores: 2 }, memory: { totalGiB: 256, reservedGiB: 8, swapGiB: 0 } }],
-    vms: [
-      {
-        name: 'vm',
-        count: 1000,
-        vcpus: 2,
-        memoryGiB: 4,
-        os: 'linux',
-        image: 'vm',
-        workload: {
-          cpu: {
-            utilPct: 30,
-            burstMs: 10,
-            burstDistribution: 'exponential',
-            burstCv: 1,
-            gapDistribution: 'exponential',
-            gapCv: 1,
-            profile: Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 1.6 : 0.52)),
-            vmCv: 0.5,
-            noiseCv: 0.3,
-          },
-        },
-      },
-    ],
-    scheduler: { policy },
-    cpuModel: { resolution: 'fleet', microBudgetBursts: 0, microWindows: 0, microWindowSeconds: 10 },
-    slo: {},
-  };
+async function fleetScenario(days: number, policy: 'cfs' | 'fifo'): Promise<ModelScenario> {
+  const day = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 1.6 : 0.52));
+  const text = `
+name: bench-fleet
+seed: 1
+replications: 1
+duration: ${days * 86_400}s
+step: 5 min
+overcommit: { cpu: 4, memory: 1.5 }
+hosts:
+  - { name: h, count: 32, cpu: { cores: 32, reservedCores: 2 }, memory: { totalGiB: 256, reservedGiB: 8 } }
+vms:
+  - name: vm
+    count: 1000
+    vcpus: 2
+    memoryGiB: 4
+    workload:
+      cpu: { utilPct: 30, burstMs: 10, profile: [${day.join(', ')}], vmCv: 0.5, noiseCv: 0.3 }
+      memory: { activeGiB: 2, cacheGiBPerHour: 0.2, vmCv: 0.3, noiseCv: 0.1 }
+scheduler: { policy: ${policy} }
+cpuModel: { resolution: fleet, microWindows: 0 }
+ksm: { enabled: true, tuned: true }
+`;
+  const parsed = await parseScenarioText(text, 'bench-fleet.yaml');
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  return parsed.value;
+}
+
+// 6. recommend (issue 7): wall time of `overcast recommend vdi-callcenter` with one thread and
+//    with a pool of two worker threads (dist/src/parallel/worker.js). The JSON must be identical;
+//    the speedup is what two cores give. --quick: 4 replications per candidate, no what-ifs.
+{
+  const recommendSource = { label: 'vdi-callcenter', file: bundledScenario('vdi-callcenter'), text: readFileSync(bundledScenario('vdi-callcenter'), 'utf8'), overrides: quick ? ['replications=4'] : [] };
+  const recommendOptions = quick ? { whatIf: [] } : {};
+  let singleSeconds = Number.NaN;
+  let singleJson = '';
+  for (const workers of [1, 2]) {
+    await measure(`recommend vdi-callcenter, ${workers} worker${workers === 1 ? '' : 's'}`, async () => {
+      const runner = workers === 1 ? inProcessRunner() : createWorkerPool({ workers });
+      // CPU time of the whole process (worker threads included): cores actually used = CPU / wall,
+      // which shows how much of the machine the run got when others share it.
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      try {
+        const result = await recommend(recommendSource, runner, recommendOptions);
+        const seconds = (performance.now() - started) / 1000;
+        const cpu = process.cpuUsage(cpuBefore);
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+        const json = recommendJson(buildRecommendReport(result));
+        if (workers === 1) {
+          singleSeconds = seconds;
+          singleJson = json;
+        }
+        const ratio = result.knobs.find((k) => k.id === 'cpuAllocationRatio')!;
+        return {
+          throughput: `${(result.stats.replications / seconds).toFixed(1)} replications/s`,
+          extra: `${result.stats.evaluations} candidates, ${result.stats.replications} replications; cpu ratio ${ratio.value}; CPU ${cpuSeconds.toFixed(0)} s = ${(cpuSeconds / seconds).toFixed(2)} cores busy${workers > 1 ? `; speedup ×${(singleSeconds / seconds).toFixed(2)}, JSON ${json === singleJson ? 'identical' : 'DIFFERENT'}` : ''}`,
+        };
+      } finally {
+        await runner.close();
+      }
+    });
+  }
 }
 
 const rows = [['case', 'wall s', 'throughput', 'detail', 'heap Δ MiB', 'RSS MiB'], ...figures.map((f) => [f.case, f.seconds.toFixed(2), f.throughput, f.extra, String(f.heapMiB), String(f.rssMiB)])];
