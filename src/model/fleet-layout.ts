@@ -1,15 +1,41 @@
 /**
  * How a replication lays the fleet out in flat arrays: every host owns a contiguous range of
  * slots, its VMs first (ordered by group, so each group is a contiguous run) and then its host
- * threads (ksmd, and later QEMU and daemon threads), which compete for the host's pCPUs like
- * vCPUs but are not VMs. The CPU kernel solves a host over its whole range; VM metrics use the
- * VM part only.
+ * threads, which compete for the host's pCPUs like vCPUs but are not VMs: ksmd, then one slot
+ * per host daemon, then for each VM whose device work is modelled (docs/latency.md) its QEMU main
+ * loop, its vhost workers (one per queue, with vhost_net) and its iothreads, in VM order. The CPU
+ * kernel solves a host over its whole range; VM metrics use the VM part only.
  */
 import type { Placement } from './placement.js';
 
 /** Host threads per host, in this order after the host's VMs. */
 export const HOST_THREADS = ['ksmd'] as const;
 export type HostThread = (typeof HOST_THREADS)[number];
+
+/** Kinds of host thread, as reported (`hostThreads.cpuPct`); a slot's kind is its index here. */
+export const THREAD_KINDS = ['qemu', 'vhost', 'iothread', 'ksmd', 'daemons'] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
+export const KIND_VM = -1;
+export const KIND_QEMU = 0;
+export const KIND_VHOST = 1;
+export const KIND_IOTHREAD = 2;
+export const KIND_KSMD = 3;
+export const KIND_DAEMON = 4;
+
+/** The device threads of one VM, when its device work is modelled. */
+export interface VmThreads {
+  qemu: boolean;
+  vhost: number;
+  iothreads: number;
+}
+
+/** What host threads beyond ksmd a fleet has. */
+export interface ThreadPlan {
+  /** Daemon threads per host. */
+  daemons: number;
+  /** Per placement VM: its device threads, or undefined when they are not modelled. */
+  vmThreads: (vm: number) => VmThreads | undefined;
+}
 
 export interface FleetLayout {
   /** Slots in all: VMs plus host threads. */
@@ -33,13 +59,29 @@ export interface FleetLayout {
   groupRuns: Int32Array;
   hostRunFrom: Int32Array;
   hostRunTo: Int32Array;
+  /** Per slot: KIND_VM or the thread's kind (an index into THREAD_KINDS). */
+  kind: Int8Array;
+  /** Per slot: the VM a device thread works for, the daemon index of a daemon, else −1. */
+  owner: Int32Array;
+  /** Per placement VM: its QEMU main loop slot, first vhost slot and first iothread slot (−1: none), and the counts. */
+  qemuSlot: Int32Array;
+  vhostFrom: Int32Array;
+  vhostCount: Int32Array;
+  iothreadFrom: Int32Array;
+  iothreadCount: Int32Array;
+  /** Any device threads at all (false: the layout of a fleet without latency paths). */
+  deviceThreads: boolean;
 }
 
-export function layoutFleet(placement: Placement): FleetLayout {
+export function layoutFleet(placement: Placement, plan?: ThreadPlan): FleetLayout {
   const hosts = placement.hosts.length;
-  const threads = HOST_THREADS.length;
+  const daemons = plan?.daemons ?? 0;
+  const threads = HOST_THREADS.length + daemons;
   const vmSlots = placement.vms.length;
-  const slots = vmSlots + hosts * threads;
+  const perVm = placement.vms.map((_, v) => plan?.vmThreads(v));
+  let deviceSlots = 0;
+  for (const t of perVm) if (t) deviceSlots += (t.qemu ? 1 : 0) + t.vhost + t.iothreads;
+  const slots = vmSlots + hosts * threads + deviceSlots;
   const layout: FleetLayout = {
     slots,
     vmSlots,
@@ -54,6 +96,14 @@ export function layoutFleet(placement: Placement): FleetLayout {
     groupRuns: new Int32Array(0),
     hostRunFrom: new Int32Array(hosts),
     hostRunTo: new Int32Array(hosts),
+    kind: new Int8Array(slots).fill(KIND_VM),
+    owner: new Int32Array(slots).fill(-1),
+    qemuSlot: new Int32Array(vmSlots).fill(-1),
+    vhostFrom: new Int32Array(vmSlots).fill(-1),
+    vhostCount: new Int32Array(vmSlots),
+    iothreadFrom: new Int32Array(vmSlots).fill(-1),
+    iothreadCount: new Int32Array(vmSlots),
+    deviceThreads: deviceSlots > 0,
   };
   const runs: number[] = [];
   let slot = 0;
@@ -74,12 +124,31 @@ export function layoutFleet(placement: Placement): FleetLayout {
     }
     layout.hostVmTo[h] = slot;
     layout.hostRunTo[h] = runs.length / 3;
-    for (let t = 0; t < threads; t++) {
+    const thread = (kind: number, owner: number): number => {
       layout.vmOfSlot[slot] = -1;
       layout.vcpus[slot] = 1;
       layout.groupOf[slot] = -1;
       layout.hostOf[slot] = h;
-      slot++;
+      layout.kind[slot] = kind;
+      layout.owner[slot] = owner;
+      return slot++;
+    };
+    thread(KIND_KSMD, -1);
+    for (let d = 0; d < daemons; d++) thread(KIND_DAEMON, d);
+    for (const v of sorted) {
+      const t = perVm[v];
+      if (!t) continue;
+      if (t.qemu) layout.qemuSlot[v] = thread(KIND_QEMU, v);
+      layout.vhostCount[v] = t.vhost;
+      for (let q = 0; q < t.vhost; q++) {
+        const s = thread(KIND_VHOST, v);
+        if (q === 0) layout.vhostFrom[v] = s;
+      }
+      layout.iothreadCount[v] = t.iothreads;
+      for (let q = 0; q < t.iothreads; q++) {
+        const s = thread(KIND_IOTHREAD, v);
+        if (q === 0) layout.iothreadFrom[v] = s;
+      }
     }
     layout.hostTo[h] = slot;
   });

@@ -32,7 +32,8 @@ import { TraceDemandField } from './workload/trace-demand.js';
 import { fleetScratch, solveHostInterval, type FleetSplit } from './cpu/fleet.js';
 import { resolveScheduler } from './cpu/scheduler.js';
 import { autoWarmupSeconds, runHostMicro } from './cpu/micro-host.js';
-import { layoutFleet, threadSlot, type FleetLayout } from './fleet-layout.js';
+import { layoutFleet, threadSlot, THREAD_KINDS, type FleetLayout } from './fleet-layout.js';
+import { LatencyPaths, threadPlan, type LatencyReplication } from './latency/paths.js';
 import { MemoryModel, type OomKill } from './memory/host-memory.js';
 import { IoSystem, type IoReplication } from './io/io-system.js';
 
@@ -100,12 +101,23 @@ export interface MemoryReplication {
   timeline: { backedGiB: Float64Array; ksmSavedGiB: Float64Array; swapGiB: Float64Array; hosts: number };
 }
 
+/** CPU of host threads by kind (THREAD_KINDS order). */
+export interface ThreadReplication {
+  /** Core-seconds each kind ran, all hosts. */
+  coreSeconds: Float64Array;
+  /** Largest share of one core a single thread of the kind ran in an interval. */
+  maxShare: Float64Array;
+}
+
 export interface ReplicationResult {
   replication: number;
   steps: number;
   cpu: CpuReplication;
   memory: MemoryReplication;
   io: IoReplication;
+  threads: ThreadReplication;
+  /** Network paths and heartbeats; absent when the scenario models none (docs/latency.md). */
+  latency?: LatencyReplication | undefined;
 }
 
 /** Per-host memory timelines are kept for fleets up to this many hosts. */
@@ -180,6 +192,9 @@ class FleetRun {
   private readonly memory: MemoryModel;
   private readonly io: IoSystem;
   private readonly kills: OomKill[] = [];
+  /** Daemons, device threads, network paths and heartbeats (undefined when the scenario has none). */
+  private readonly latency: LatencyPaths | undefined;
+  private readonly threads: ThreadReplication = { coreSeconds: new Float64Array(THREAD_KINDS.length), maxShare: new Float64Array(THREAD_KINDS.length) };
 
   private readonly cpu: CpuReplication;
   private readonly mem: MemoryReplication;
@@ -203,7 +218,8 @@ class FleetRun {
   constructor(scenario: ModelScenario, placement: Placement, replication: number) {
     this.scenario = scenario;
     this.placement = placement;
-    this.layout = layoutFleet(placement);
+    const plan = threadPlan(scenario, placement);
+    this.layout = layoutFleet(placement, plan);
     this.steps = stepCount(scenario);
     this.endSeconds = this.steps * scenario.stepSeconds;
     this.streams = streamFactory(scenario.seed, replication);
@@ -308,7 +324,14 @@ class FleetRun {
     this.hostLastBootDone = new Float64Array(hosts).fill(Number.NaN);
     this.hostConverged = new Uint8Array(hosts);
 
+    this.latency = plan ? new LatencyPaths(scenario, placement, this.layout, this.steps, this.streams, this.method === 'micro', (v) => this.vmState[v] === RUNNING) : undefined;
     this.windowSteps = this.method === 'fleet' ? this.chooseWindows() : placement.hosts.map(() => []);
+    const latency = this.latency;
+    if (latency && this.method === 'fleet') {
+      // The heartbeat hosts are also micro-simulated at the heartbeats' sample intervals.
+      const extra = latency.heartbeatSteps();
+      this.windowSteps = this.windowSteps.map((list, h) => (latency.watches(h) ? [...new Set([...list, ...extra])].sort((a, b) => a - b) : list));
+    }
     this.captured = this.windowSteps.map((list, h) => list.map(() => this.hostBuffers(h)));
     const hostSlots = (h: number): number => this.layout.hostTo[h]! - this.layout.hostFrom[h]!;
     this.microRows = this.method === 'micro' ? placement.hosts.map((_, h) => new Float64Array(this.steps * hostSlots(h))) : [];
@@ -332,7 +355,16 @@ class FleetRun {
     if (this.method === 'micro') this.runMicroEverywhere();
     else this.runWindows();
     this.finish();
-    return { replication: this.streams.replication, steps: this.steps, cpu: this.cpu, memory: this.mem, io: this.io.result };
+    this.latency?.finish(this.endSeconds);
+    return {
+      replication: this.streams.replication,
+      steps: this.steps,
+      cpu: this.cpu,
+      memory: this.mem,
+      io: this.io.result,
+      threads: this.threads,
+      ...(this.latency && { latency: this.latency.result }),
+    };
   }
 
   private hourAt(seconds: number): number {
@@ -431,16 +463,31 @@ class FleetRun {
     }
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.memory.readings[h]!.ksmdCores);
     this.setSteadyIo(now);
+    const scratch = this.kernelScratch;
+    const latency = this.latency;
+    if (latency) {
+      // Device threads at the demanded packet rates; where packets are demanded, one solve of that
+      // load gives each path's share, and the rates (and threads) are capped to what it allows.
+      for (let h = 0; h < placement.hosts.length; h++) {
+        latency.openHost(h, demand);
+        if (latency.twoPass[h]) {
+          solveHostInterval(layout.hostFrom[h]!, layout.hostTo[h]!, layout.vcpus, demand, placement.hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
+          latency.applyCapacity(h, demand, this.ready, this.runShare);
+          if (this.method === 'micro') latency.closeHost(h, k, this.runShare, this.ready);
+        } else if (this.method === 'micro') latency.closeHost(h, k, this.runShare, this.ready);
+      }
+    }
 
     if (this.method === 'micro') {
       this.captureMicroRows(k);
       return;
     }
-    const scratch = this.kernelScratch;
     for (let h = 0; h < placement.hosts.length; h++) {
       const from = layout.hostFrom[h]!;
       const to = layout.hostTo[h]!;
       const util = solveHostInterval(from, to, layout.vcpus, demand, placement.hosts[h]!.pcpus, this.ready, this.runShare, scratch, this.split);
+      latency?.closeHost(h, k, this.runShare, this.ready);
+      this.recordThreads(layout.hostVmTo[h]!, to, this.runShare, 0);
       this.recordHost(h, k, util);
       this.recordHostVms(h, k);
       const w = this.windowSteps[h]!.indexOf(k);
@@ -516,6 +563,18 @@ class FleetRun {
     this.hostVcpuIntervals[h]! += total;
     result.timeline.readyPctMean[k]! += weighted;
     this.timelineVcpus[k]! += total;
+  }
+
+  /** Adds the CPU host-thread slots [from, to) ran this interval (`run` indexed from `offset`) to their kinds. */
+  private recordThreads(from: number, to: number, run: Float64Array, offset: number): void {
+    const { layout, threads } = this;
+    const step = this.scenario.stepSeconds;
+    for (let s = from; s < to; s++) {
+      const kind = layout.kind[s]!;
+      const share = run[s - offset]!;
+      threads.coreSeconds[kind]! += share * layout.vcpus[s]! * step;
+      if (share > threads.maxShare[kind]!) threads.maxShare[kind] = share;
+    }
   }
 
   private recordHost(h: number, k: number, util: number): void {
@@ -617,6 +676,7 @@ class FleetRun {
           warmupSeconds: scenario.cpuModel.warmupSeconds ?? autoWarmupSeconds(vms, groups, (v) => rows[v]!),
           streams: this.streams,
           purpose: `cpu-micro@${k}`,
+          ...(this.latency?.watches(h) && { onWakeDelay: (local: number, delay: number, at: number) => this.latency!.onWake(h, local, delay, at, k, seconds) }),
           onVmSample: (_s, readyShare) => {
             for (let v = 0; v < vmCount; v++) {
               const c = weights[v]!;
@@ -686,6 +746,7 @@ class FleetRun {
         warmupSeconds: scenario.cpuModel.warmupSeconds ?? autoWarmupSeconds(vms, groups, (v) => rows[v]!),
         streams: this.streams,
         purpose: 'cpu-micro',
+        ...(this.latency?.watches(h) && { onWakeDelay: (local: number, delay: number, at: number) => this.latency!.onWake(h, local, delay, at, -1, scenario.stepSeconds) }),
         onVmSample: (k, readyShare, runShare) => {
           let busy = 0;
           for (let s = 0; s < n; s++) {
@@ -694,6 +755,7 @@ class FleetRun {
             busy += runShare[s]! * vms[s]!.vcpus;
           }
           this.recordHostVms(h, k);
+          this.recordThreads(from + vmCount, to, runShare, from);
           for (let s = 0; s < vmCount; s++) {
             const c = weights[k * n + s]!;
             fleetWeighted += c * kernelReady[k * n + s]!;

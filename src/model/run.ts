@@ -9,6 +9,7 @@ import { maxOfArrays, meanOfArrays, summarizeDistribution, type DistributionSumm
 import { evaluateSlos, type SloResult } from './slo.js';
 import { summarizeMemory, type MemorySummary } from './memory/summary.js';
 import { summarizeIo, type BootSummary, type IoSummary } from './io/summary.js';
+import { summarizeLatency, type LatencySummary } from './latency/summary.js';
 
 export interface HostCpuSummary {
   name: string;
@@ -48,6 +49,8 @@ export interface StudyResult {
   memory: MemorySummary;
   io: IoSummary;
   boot: BootSummary;
+  /** Host threads, network paths and heartbeats (docs/latency.md). */
+  latency: LatencySummary;
   slos: SloResult[];
   verdict: 'pass' | 'fail';
 }
@@ -114,7 +117,8 @@ export function combineReplications(
   const steps = stepCount(scenario);
   const memory = summarizeMemory(scenario, placement, results.map((r) => r.memory), steps);
   const { io, boot } = summarizeIo(scenario, results.map((r) => r.io));
-  const partial = { scenario, placement, steps, replications: results.length, cpu, memory, io, boot };
+  const latency = summarizeLatency(scenario, placement, results.map((r) => r.threads), results.map((r) => r.latency), steps);
+  const partial = { scenario, placement, steps, replications: results.length, cpu, memory, io, boot, latency };
   const slos = evaluateSlos(scenario.slo, partial);
   return { ...partial, slos, verdict: slos.every((s) => s.pass) ? 'pass' : 'fail' };
 }

@@ -9,6 +9,7 @@ import type { TraceWorkload } from './workload/trace-demand.js';
 import type { GuestMemorySpec, MemoryModelSpec, VmMemoryParams } from './memory/spec.js';
 import type { ArraySpec } from './io/storage.js';
 import type { BootProfile } from './io/boot.js';
+import type { HeartbeatSpec, HostThreadsSpec, NetworkSpec } from './latency/spec.js';
 
 export type PlacementPolicy = 'pack' | 'spread';
 export type GuestOs = 'windows' | 'linux' | 'other';
@@ -86,6 +87,14 @@ export interface VmGroup {
   process: VmMemoryParams;
   /** What booting costs this group's VMs. */
   boot: BootProfile;
+  /**
+   * Network demand and virtio NIC (the latency paths, docs/latency.md). A group with `network`, or
+   * with iothreads, or in a heartbeat, gets its QEMU main loop, vhost workers and iothreads
+   * modelled as host threads; other groups' device work is not modelled.
+   */
+  network?: NetworkSpec | undefined;
+  /** Dedicated iothreads per VM (virtio-blk data plane): disk emulation leaves the QEMU main loop. */
+  iothreads?: number | undefined;
 }
 
 /**
@@ -137,6 +146,15 @@ export interface Slo {
   swapPeakGiB?: number | undefined;
   bootSecondsP95?: number | undefined;
   ioLatencyMsP95?: number | undefined;
+  flapsPerDay?: number | undefined;
+}
+
+/** Host threads, daemons and heartbeats (docs/latency.md). */
+export interface LatencySpec {
+  hostThreads: HostThreadsSpec;
+  heartbeats: HeartbeatSpec[];
+  /** Fleet resolution: micro-level windows per replication on the hosts that carry heartbeats. */
+  heartbeatWindows: number;
 }
 
 export interface ModelScenario {
@@ -158,4 +176,6 @@ export interface ModelScenario {
   datastores: Datastore[];
   boots: BootPlan;
   slo: Slo;
+  /** Absent: no daemons, heartbeats or modelled device threads (the defaults of docs/latency.md). */
+  latency?: LatencySpec | undefined;
 }

@@ -12,6 +12,7 @@ import type { DistributionSummary } from './stats/summary.js';
 import type { CpuSummary } from './run.js';
 import type { MemorySummary } from './memory/summary.js';
 import type { BootSummary, IoSummary } from './io/summary.js';
+import type { LatencySummary } from './latency/summary.js';
 
 /** The parts of a study the SLOs read. */
 export interface SloInputs {
@@ -19,6 +20,7 @@ export interface SloInputs {
   memory: MemorySummary;
   io: IoSummary;
   boot: BootSummary;
+  latency: LatencySummary;
 }
 
 export interface SloResult {
@@ -84,6 +86,17 @@ export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
     metric: 'IO latency p95 per IO',
     unit: 'ms',
     read: (s) => fromDistribution((d) => d.p95, 'p95')(s.io.latencyMs),
+  },
+  flapsPerDay: {
+    metric: 'heartbeat flaps per day (failovers the old master reclaims), worst heartbeat',
+    unit: '/day',
+    read: (s) => {
+      let worst: { value: number; upper95: number | null } = { value: Number.NaN, upper95: null };
+      for (const hb of s.latency.heartbeats) {
+        if (!(hb.flapsPerDay <= worst.value)) worst = { value: hb.flapsPerDay, upper95: hb.flapsPerDayCi95[1] };
+      }
+      return worst;
+    },
   },
 };
 

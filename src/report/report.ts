@@ -7,6 +7,7 @@
  */
 import type { StudyResult } from '../model/run.js';
 import type { DistributionSummary } from '../model/stats/summary.js';
+import type { ThreadKind } from '../model/fleet-layout.js';
 
 export const REPORT_VERSION = 1;
 
@@ -99,6 +100,30 @@ export interface Report {
     ioLatencyMs: ReportDistribution;
     stormMinutes: { mean: number | null; max: number | null } | null;
   };
+  hostThreads: {
+    cpuPct: Record<ThreadKind, number | null>;
+    coresPerHost: Record<ThreadKind, number | null>;
+    maxThreadPct: Record<ThreadKind, number | null>;
+  };
+  network: {
+    nicGbps: number | null;
+    vms: { name: string; group: string; host: string; demandGbps: number | null; achievedGbps: number | null; bottleneck: string }[];
+  };
+  heartbeats: {
+    name: string;
+    master: string;
+    backup: string;
+    intervalMs: number;
+    masterDownMs: number | null;
+    gapMs: ReportDistribution;
+    delayMs: ReportDistribution;
+    sent: number;
+    lost: number;
+    failoversPerDay: number | null;
+    flapsPerDay: number | null;
+    ci95: { failoversPerDay: [number | null, number | null]; flapsPerDay: [number | null, number | null] };
+    days: number | null;
+  }[];
   slos: { name: string; metric: string; unit: string; limit: number; value: number | null; upper95: number | null; pass: boolean }[];
   verdict: 'pass' | 'fail';
 }
@@ -122,8 +147,12 @@ function distribution(d: DistributionSummary): ReportDistribution {
   };
 }
 
+function perKind(values: Record<ThreadKind, number>): Record<ThreadKind, number | null> {
+  return { qemu: num(values.qemu), vhost: num(values.vhost), iothread: num(values.iothread), ksmd: num(values.ksmd), daemons: num(values.daemons) };
+}
+
 export function buildReport(study: StudyResult): Report {
-  const { scenario, placement, cpu, memory, io, boot } = study;
+  const { scenario, placement, cpu, memory, io, boot, latency } = study;
   const pcpus = placement.hosts.reduce((s, h) => s + h.pcpus, 0);
   const vcpus = placement.hosts.reduce((s, h) => s + h.vcpusAllocated, 0);
   const memoryUsable = placement.hosts.reduce((s, h) => s + h.memoryGiB, 0);
@@ -258,6 +287,30 @@ export function buildReport(study: StudyResult): Report {
       ioLatencyMs: distribution(boot.ioLatencyMs),
       stormMinutes: boot.stormMinutes ? { mean: num(boot.stormMinutes.mean), max: num(boot.stormMinutes.max) } : null,
     },
+    hostThreads: {
+      cpuPct: perKind(latency.hostThreads.cpuPct),
+      coresPerHost: perKind(latency.hostThreads.coresPerHost),
+      maxThreadPct: perKind(latency.hostThreads.maxThreadPct),
+    },
+    network: {
+      nicGbps: latency.network.nicGbps,
+      vms: latency.network.vms.map((v) => ({ name: v.name, group: v.group, host: v.host, demandGbps: num(v.demandGbps), achievedGbps: num(v.achievedGbps), bottleneck: v.bottleneck })),
+    },
+    heartbeats: latency.heartbeats.map((hb) => ({
+      name: hb.name,
+      master: hb.master,
+      backup: hb.backup,
+      intervalMs: hb.intervalMs,
+      masterDownMs: num(hb.masterDownMs),
+      gapMs: distribution(hb.gapMs),
+      delayMs: distribution(hb.delayMs),
+      sent: hb.sent,
+      lost: hb.lost,
+      failoversPerDay: num(hb.failoversPerDay),
+      flapsPerDay: num(hb.flapsPerDay),
+      ci95: { failoversPerDay: [num(hb.failoversPerDayCi95[0]), num(hb.failoversPerDayCi95[1])], flapsPerDay: [num(hb.flapsPerDayCi95[0]), num(hb.flapsPerDayCi95[1])] },
+      days: num(hb.days),
+    })),
     slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: s.upper95 === null ? null : num(s.upper95), pass: s.pass })),
     verdict: study.verdict,
   };

@@ -83,6 +83,8 @@ export function renderText(report: Report): string {
   out.push(...memoryLines(report), '');
   const io = ioLines(report);
   if (io.length > 0) out.push(...io, '');
+  const latency = latencyLines(report);
+  if (latency.length > 0) out.push(...latency, '');
 
   out.push('SLOs');
   if (report.slos.length === 0) out.push('  none set (add an `slo:` section to the scenario)');
@@ -158,6 +160,40 @@ function ioLines(report: Report): string[] {
   if ((boot.count ?? 0) > 0) {
     out.push(
       `  ${fmt(boot.count)} boots per replication${(boot.unfinished ?? 0) > 0 ? `, ${fmt(boot.unfinished)} unfinished at the end` : ''}; storm from first request to last boot ${boot.stormMinutes ? `${fmt(boot.stormMinutes.mean)} min (max ${fmt(boot.stormMinutes.max)})` : 'n/a'}`,
+    );
+  }
+  return out;
+}
+
+/** Host threads, network paths and heartbeats, when the scenario models them (docs/latency.md). */
+export function latencyLines(report: Report): string[] {
+  const { hostThreads, network, heartbeats } = report;
+  const device = (['qemu', 'vhost', 'iothread', 'daemons'] as const).some((k) => (hostThreads.cpuPct[k] ?? 0) > 0);
+  if (!device && network.vms.length === 0 && heartbeats.length === 0) return [];
+  const out: string[] = ['Host threads (CPU % of all pCPUs · cores per host · busiest thread % of a core)'];
+  out.push(
+    ...table(
+      [
+        ['', 'qemu', 'vhost', 'iothread', 'ksmd', 'daemons'],
+        ['CPU % of pCPUs', ...(['qemu', 'vhost', 'iothread', 'ksmd', 'daemons'] as const).map((k) => fmt(hostThreads.cpuPct[k]))],
+        ['cores per host', ...(['qemu', 'vhost', 'iothread', 'ksmd', 'daemons'] as const).map((k) => fmt(hostThreads.coresPerHost[k]))],
+        ['busiest thread %', ...(['qemu', 'vhost', 'iothread', 'ksmd', 'daemons'] as const).map((k) => fmt(hostThreads.maxThreadPct[k]))],
+      ],
+      '  ',
+    ),
+  );
+  if (network.vms.length > 0) {
+    out.push(`Network (host NIC ${fmt(network.nicGbps)} Gbit/s)`);
+    const shown = network.vms.slice(0, 12);
+    out.push(...table([['VM', 'host', 'demand Gbit/s', 'achieved Gbit/s', 'bottleneck'], ...shown.map((v) => [v.name, v.host, fmt(v.demandGbps), fmt(v.achievedGbps), v.bottleneck])], '  '));
+    if (network.vms.length > shown.length) out.push(`  … ${network.vms.length - shown.length} more VMs in the JSON report`);
+  }
+  for (const hb of heartbeats) {
+    out.push(`Heartbeat ${hb.name} (${hb.master} → ${hb.backup}, every ${fmt(hb.intervalMs)} ms, master down after ${fmt(hb.masterDownMs)} ms)`);
+    out.push(...table([['', ...COLUMNS], distributionRow('gap between adverts ms', hb.gapMs), distributionRow('advert delay ms', hb.delayMs)], '  '));
+    const range = (x: [number | null, number | null]): string => `${fmt(x[0])}–${fmt(x[1])}`;
+    out.push(
+      `  failovers ${fmt(hb.failoversPerDay)}/day (95 % ${range(hb.ci95.failoversPerDay)}) · flaps ${fmt(hb.flapsPerDay)}/day (95 % ${range(hb.ci95.flapsPerDay)}) · ${fmt(hb.lost)} of ${fmt(hb.sent)} adverts lost`,
     );
   }
   return out;

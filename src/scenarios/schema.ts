@@ -20,6 +20,7 @@ import { SCHEDULER_POLICIES } from '../model/cpu/scheduler.js';
 import { MEMORY_GIB, RATE_MBPS, TIME_HOURS, TIME_MS, TIME_SECONDS, type Dimension, type UnitParser } from './units.js';
 import { BALLOON_DEFAULTS, KSM_DEFAULTS } from '../model/memory/spec.js';
 import { BOOT_PROFILES } from '../model/io/boot.js';
+import { LATENCY_DEFAULTS } from '../model/latency/spec.js';
 import { hddIops, RAID_LEVELS, typicalSeekMs, type ArraySpec } from '../model/io/storage.js';
 import { PROFILE_PRESETS, resolveProfile } from './profiles.js';
 import { TRACE_FORMATS } from './traces/format.js';
@@ -296,6 +297,35 @@ export function createScenarioSchema(units?: UnitParser) {
           .meta(meta({ description: 'Steady disk IO of each running VM.' })),
       })
       .meta(meta({ description: 'What the VMs do.' })),
+    network: z
+      .strictObject({
+        gbps: z.number().nonnegative().meta(meta({ description: 'Mean bandwidth each VM wants, sent plus received; it follows the VM’s CPU demand (profile, spread and noise).', unit: 'Gbit/s' })),
+        packetBytes: z
+          .number()
+          .min(64)
+          .max(65_536)
+          .default(LATENCY_DEFAULTS.packetBytes)
+          .meta(meta({ description: 'Mean packet size; the packet rate is bandwidth / size. Default 1500 (full Ethernet frames; assumption).', unit: 'bytes' })),
+        vhostNet: z
+          .union([z.boolean(), z.enum(['on', 'off'])])
+          .default(LATENCY_DEFAULTS.vhostNet)
+          .transform((v) => v === true || v === 'on')
+          .meta(meta({ description: '`on`: packets go through in-kernel vhost workers, one per queue (the default since qemu-kvm made vhost-net its default); `off`: through the QEMU main loop in user space (Ubuntu 14.04’s VHOST_NET_ENABLED=0, field reports 000/001).', accepts: 'on, off, true or false' })),
+        queues: z
+          .int()
+          .min(1)
+          .max(256)
+          .default(LATENCY_DEFAULTS.queues)
+          .meta(meta({ description: 'virtio-net queue pairs (libvirt `<driver queues=N>`; nova hw_vif_multiqueue_enabled gives one per vCPU). Default 1: virtio-net’s single queue (calibration.md §3). Each queue’s softirq runs on one guest vCPU.', unit: 'queues' })),
+      })
+      .optional()
+      .meta(meta({ description: 'Network demand and virtio NIC; the group’s QEMU main loop, vhost workers and guest softirq are then modelled (docs/latency.md).' })),
+    iothreads: z
+      .int()
+      .min(0)
+      .max(64)
+      .optional()
+      .meta(meta({ description: 'Dedicated iothreads per VM (virtio-blk data plane, x-data-plane): disk emulation moves off the QEMU main loop (field report 003). Default 0.', unit: 'threads' })),
     overheadGiB: nonNegativeGiB.default(0.2).meta(meta({ description: 'QEMU/KVM process memory beside guest RAM (assumption: 200 MiB; LF Edge found 600 MiB enough for most guests).', unit: 'GiB', defaultText: '0.2' })),
     oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
     boot: z
@@ -340,6 +370,11 @@ export function createScenarioSchema(units?: UnitParser) {
         .min(0)
         .default(4)
         .meta(meta({ description: 'In fleet resolution: (host, interval) pairs per replication, drawn at random, also simulated burst by burst — for scheduling delays and as a running check of the closed form.' })),
+      heartbeatWindows: z
+        .int()
+        .min(0)
+        .default(LATENCY_DEFAULTS.heartbeatWindows)
+        .meta(meta({ description: 'In fleet resolution: intervals per replication at which the hosts of each heartbeat are micro-simulated for the advertisements’ delays (stratified over the run; each interval uses the nearest).' })),
       microWindow: duration(units)
         .pipe(z.number().positive())
         .default(10)
@@ -415,6 +450,47 @@ export function createScenarioSchema(units?: UnitParser) {
         })
         .prefault({})
         .meta(meta({ description: 'What happens after an OOM kill.' })),
+      hostThreads: z
+        .strictObject({
+          nicGbps: z.number().positive().default(LATENCY_DEFAULTS.nicGbps).meta(meta({ description: 'Host NIC bandwidth shared by the host’s VMs (field report 002: a 10 GbE switch).', unit: 'Gbit/s' })),
+          qemuIoMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.qemuIoMicros).meta(meta({ description: 'QEMU main-loop CPU per disk IO it emulates (a VM without iothreads). Assumption: 50,000 IOPS per main loop (docs/latency.md).', unit: 'µs' })),
+          qemuPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.qemuPacketMicros).meta(meta({ description: 'QEMU main-loop CPU per packet with vhost_net off. Assumption: 5× the vhost cost (vhost removes up to four system calls per packet, linux-kvm.org).', unit: 'µs' })),
+          vhostPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.vhostPacketMicros).meta(meta({ description: 'vhost worker CPU per packet. Assumption: 500k packets/s per worker.', unit: 'µs' })),
+          iothreadIoMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.iothreadIoMicros).meta(meta({ description: 'iothread CPU per disk IO. Data plane reaches "several times" the IOPS of the main loop (QEMU commit e72f66a0); 4× assumed.', unit: 'µs' })),
+          guestPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
+          ringPackets: z.int().min(1).default(LATENCY_DEFAULTS.costs.ringPackets).meta(meta({ description: 'virtio ring size: packets queued ahead at a saturated path (QEMU’s default rx/tx_queue_size 256).', unit: 'packets' })),
+          daemons: z
+            .array(
+              z.strictObject({
+                name: z.string().min(1).meta(meta({ description: 'Daemon name (libvirtd, an agent).' })),
+                cpuPct: z.number().min(0).max(100).meta(meta({ description: 'CPU it would use alone, % of one core (one thread).', unit: '%' })),
+                quotaPct: z
+                  .number()
+                  .positive()
+                  .nullable()
+                  .default(null)
+                  .meta(meta({ description: 'CFS quota, cpu.cfs_quota_us / cpu.cfs_period_us as % of one core (field report 003: 10000 / 100000 = 10 %); null for none.', unit: '%', defaultText: 'null' })),
+              }),
+            )
+            .default([])
+            .meta(meta({ description: 'Daemons on every host, each a thread competing with the vCPUs.' })),
+        })
+        .prefault({})
+        .meta(meta({ description: 'Host-side threads: CPU costs of device work (defaults and sources in docs/latency.md), the host NIC, daemons.' })),
+      heartbeats: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1).optional().meta(meta({ description: 'Name in reports; default the group’s, or `<master>/<backup>`.' })),
+            group: z.string().min(1).optional().meta(meta({ description: 'A VM group whose first two VMs are the pair (`<group>-1` master, `<group>-2` backup).' })),
+            master: z.string().min(1).optional().meta(meta({ description: 'The master VM by name (`lb-1`); with `backup`, instead of `group`.' })),
+            backup: z.string().min(1).optional().meta(meta({ description: 'The backup VM by name (`lb-2`).' })),
+            interval: duration(units).pipe(z.number().positive()).default(LATENCY_DEFAULTS.heartbeat.intervalSeconds).meta(meta({ description: 'Advertisement interval (keepalived `advert_int`, default 1 s).', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '1s' })),
+            priority: z.int().min(1).max(254).default(LATENCY_DEFAULTS.heartbeat.priority).meta(meta({ description: 'The backup’s VRRP priority; it sets the skew of the master-down interval (RFC 3768: 3 × interval + (256 − priority) / 256 s, 3.609 s at 100).' })),
+            version: z.union([z.literal(2), z.literal(3)]).default(LATENCY_DEFAULTS.heartbeat.version).meta(meta({ description: 'VRRP version: 2 (RFC 3768, keepalived’s default) or 3 (RFC 5798: the skew scales with the interval).' })),
+          }),
+        )
+        .default([])
+        .meta(meta({ description: 'Periodic heartbeats between two VMs (VRRP as keepalived sends it): gaps, failovers and flaps (docs/latency.md).' })),
       datastores: z
         .array(diskArray.extend({ name: z.string().min(1).meta(meta({ description: 'Datastore name, referred to by hosts’ `storage: { datastore: name }`.' })) }))
         .default([])
@@ -494,6 +570,7 @@ export function createScenarioSchema(units?: UnitParser) {
         }
       });
       checkBootsAndStorage(scenario, ctx);
+      checkHeartbeats(scenario, ctx);
     }, { when: (payload) => payload.issues.length === 0 }) // cross-field checks only on fields that are valid themselves
     .transform((s): ModelScenario => ({
       name: s.name,
@@ -533,6 +610,8 @@ export function createScenarioSchema(units?: UnitParser) {
           io: { iops: g.workload.io.iops ?? (g.os === 'windows' ? 10 : 0), readPct: g.workload.io.readPct ?? (g.os === 'windows' ? 30 : 70) },
         },
         process: { overheadGiB: g.overheadGiB, oomScoreAdj: g.oomScoreAdj },
+        ...(g.network && { network: g.network }),
+        ...(g.iothreads !== undefined && { iothreads: g.iothreads }),
         boot: {
           ios: g.boot.ios ?? BOOT_PROFILES[g.os].ios,
           readPct: g.boot.readPct ?? BOOT_PROFILES[g.os].readPct,
@@ -563,7 +642,74 @@ export function createScenarioSchema(units?: UnitParser) {
         }),
       },
       slo: s.slo,
+      ...(usesLatency(s) && {
+        latency: {
+          hostThreads: {
+            costs: {
+              qemuIoMicros: s.hostThreads.qemuIoMicros,
+              qemuPacketMicros: s.hostThreads.qemuPacketMicros,
+              vhostPacketMicros: s.hostThreads.vhostPacketMicros,
+              iothreadIoMicros: s.hostThreads.iothreadIoMicros,
+              guestPacketMicros: s.hostThreads.guestPacketMicros,
+              ringPackets: s.hostThreads.ringPackets,
+            },
+            daemons: s.hostThreads.daemons,
+            nicGbps: s.hostThreads.nicGbps,
+          },
+          heartbeats: s.heartbeats.map((hb) => {
+            const master = hb.master ?? `${hb.group}-1`;
+            const backup = hb.backup ?? `${hb.group}-2`;
+            return { name: hb.name ?? hb.group ?? `${master}/${backup}`, master, backup, intervalSeconds: hb.interval, priority: hb.priority, version: hb.version };
+          }),
+          heartbeatWindows: s.cpuModel.heartbeatWindows,
+        },
+      }),
     }));
+}
+
+/** Whether the scenario uses the latency paths at all (else the model skips them: docs/latency.md). */
+function usesLatency(s: { vms: { network?: unknown; iothreads?: number | undefined }[]; hostThreads: { daemons: unknown[] }; heartbeats: unknown[] }): boolean {
+  return s.heartbeats.length > 0 || s.hostThreads.daemons.length > 0 || s.vms.some((g) => g.network !== undefined || (g.iothreads ?? 0) > 0);
+}
+
+/** A heartbeat names its pair by group or by two VM names that exist; the flapsPerDay SLO needs a heartbeat. */
+function checkHeartbeats(
+  s: {
+    vms: { name: string; count: number | 'fill' }[];
+    heartbeats: { group?: string | undefined; master?: string | undefined; backup?: string | undefined }[];
+    slo: { flapsPerDay?: number | undefined };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const groups = new Map(s.vms.map((g) => [g.name, g.count]));
+  const exists = (name: string): boolean => {
+    const m = /^(.*)-(\d+)$/.exec(name);
+    if (!m) return false;
+    const count = groups.get(m[1]!);
+    return count !== undefined && (count === 'fill' || Number(m[2]) <= count) && Number(m[2]) >= 1;
+  };
+  s.heartbeats.forEach((hb, i) => {
+    const at = (field: string): (string | number)[] => ['heartbeats', i, field];
+    if (hb.group !== undefined) {
+      if (hb.master !== undefined || hb.backup !== undefined) ctx.addIssue({ code: 'custom', path: at('group'), message: 'give either group or master and backup, not both' });
+      const count = groups.get(hb.group);
+      if (count === undefined) ctx.addIssue({ code: 'custom', path: at('group'), message: `no VM group named '${hb.group}' (groups: ${[...groups.keys()].join(', ')})` });
+      else if (count !== 'fill' && count < 2) ctx.addIssue({ code: 'custom', path: at('group'), message: `a heartbeat needs two VMs, group '${hb.group}' has ${count}` });
+      return;
+    }
+    if (hb.master === undefined || hb.backup === undefined) {
+      ctx.addIssue({ code: 'custom', path: at(hb.master === undefined ? 'master' : 'backup'), message: 'missing required field (expected a VM name such as lb-1; or give group)' });
+      return;
+    }
+    for (const field of ['master', 'backup'] as const) {
+      const name = hb[field]!;
+      if (!exists(name)) ctx.addIssue({ code: 'custom', path: at(field), message: `no VM named '${name}' (VMs are named <group>-<n>, groups: ${[...groups.keys()].join(', ')})` });
+    }
+    if (hb.master === hb.backup) ctx.addIssue({ code: 'custom', path: at('backup'), message: `must differ from master ('${hb.master}')` });
+  });
+  if (s.slo.flapsPerDay !== undefined && s.heartbeats.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['slo', 'flapsPerDay'], message: 'needs a heartbeat to measure (add heartbeats:, or remove this SLO)' });
+  }
 }
 
 type CpuInput = {

@@ -25,6 +25,8 @@ export interface HostMicroInput {
   purpose: string;
   /** Per sample window: each VM's per-vCPU ready and run shares (0..1) in it. */
   onVmSample?: (sampleIndex: number, readyShare: Float64Array, runShare: Float64Array) => void;
+  /** Per measured wake-up: the VM (index into `vms`), its wake-to-dispatch delay and the time since measuring began, s. */
+  onWakeDelay?: (vm: number, delaySeconds: number, measuredSeconds: number) => void;
 }
 
 export function runHostMicro(input: HostMicroInput): MicroResult {
@@ -61,6 +63,7 @@ export function runHostMicro(input: HostMicroInput): MicroResult {
   const readyShare = new Float64Array(vms.length);
   const runShare = new Float64Array(vms.length);
   const onVmSample = input.onVmSample;
+  const onWakeDelay = input.onWakeDelay;
   return runMicro({
     pcpus: input.pcpus,
     scheduler: input.scheduler,
@@ -76,6 +79,7 @@ export function runHostMicro(input: HostMicroInput): MicroResult {
     stepSeconds: input.stepSeconds,
     warmupSeconds: input.warmupSeconds,
     sampleSeconds: input.sampleSeconds,
+    ...(onWakeDelay && { onWakeDelay: (t: number, delay: number, at: number) => onWakeDelay(vmOfThread[t]!, delay, at) }),
     ...(onVmSample && {
       onSample: (k: number, ready: Float64Array, run: Float64Array) => {
         readyShare.fill(0);

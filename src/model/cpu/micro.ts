@@ -57,6 +57,11 @@ export interface MicroConfig {
    * arrays are reused after the call returns.
    */
   onSample?: (sampleIndex: number, readySeconds: Float64Array, runSeconds: Float64Array) => void;
+  /**
+   * Called at every measured wake-up of a closed thread when it is dispatched, with its delay and
+   * the time since measuring began (the heartbeats' delay samples; ../latency/paths.ts).
+   */
+  onWakeDelay?: (thread: number, delaySeconds: number, measuredSeconds: number) => void;
 }
 
 export interface MicroResult {
@@ -346,6 +351,7 @@ class MicroModel {
       if (this.measuring) {
         this.result.schedDelayMs.add((now - woke) * 1000);
         if (t >= this.closed) this.result.open.waitSecondsSum += now - woke;
+        else if (this.cfg.onWakeDelay) this.cfg.onWakeDelay(t, now - woke, now - this.cfg.warmupSeconds);
       }
       this.wokeAt[t] = -1;
     }

@@ -1,0 +1,531 @@
+/**
+ * The latency paths of one replication (docs/latency.md): host daemons, each modelled VM's device
+ * threads and network path, and heartbeats between VMs.
+ *
+ * Per interval and host (called by the replication before the CPU kernel's final solve):
+ * 1. `openHost` sets the demand of the host's daemons (capped by their CFS quota), each modelled
+ *    VM's QEMU main loop (disk emulation without iothreads), iothreads, and — at the packet rate
+ *    the VM *wants* — its QEMU or vhost packet work and its guest softirq (added to the VM's vCPUs).
+ * 2. On hosts with network demand the kernel solves that load once; `applyCapacity` reads from it
+ *    the share f = run / (run + ready) an always-runnable thread would get for each VM's vCPUs and
+ *    path thread, caps each VM's packet rate by its guest softirq, vhost workers or QEMU main loop
+ *    (./network.ts), shares the host NIC, and rewrites the thread and softirq demand to the rate
+ *    achieved. The kernel then solves again; that solution is the one recorded. So a thread's CPU
+ *    enters the host's load once, at the rate the path achieves.
+ *
+ * Heartbeats. Tails matter and the closed-form kernel has none, so advertisement delays come from
+ * the micro-level simulation of the two hosts: every wake-up of the watched threads (the master's
+ * and backup's vCPUs, and the QEMU main loop or first vhost worker that carries their packets) in
+ * a micro run is kept in a reservoir per interval sampled (fleet resolution: `heartbeatWindows`
+ * micro windows per replication at stratified random intervals on both hosts, each interval using
+ * the nearest window; micro resolution: every interval). Each advertisement's one-way delay is an
+ * independent draw of the sender vCPU's wake-up delay + the sender path thread's + the receiver path
+ * thread's + the receiver vCPU's, plus the ring's queueing delay when a path is saturated; it is lost
+ * with the probability that the sender's or receiver's path drops a packet (1 − achieved / demanded
+ * packet rate). Arrivals are FIFO (./vrrp.ts). A role whose thread woke fewer than 8 times in a
+ * window draws from all wake-ups on its host in that window instead.
+ *
+ * The model's limits are listed in docs/latency.md: independent draws miss the correlation of a
+ * long stall beyond FIFO order; boot-time IO is not charged to QEMU; all traffic leaves the host.
+ */
+import type { ModelScenario } from '../scenario.js';
+import type { Placement } from '../placement.js';
+import { KIND_DAEMON, type FleetLayout, type ThreadPlan, type VmThreads } from '../fleet-layout.js';
+import type { Rng, StreamFactory } from '../random/streams.js';
+import { Histogram } from '../stats/histogram.js';
+import { LATENCY_DEFAULTS, type HeartbeatSpec, type NetworkSpec } from './spec.js';
+import { BOTTLENECKS, NONE, shareNic, vmPacketRate } from './network.js';
+import { HeartbeatTracker, masterDownSeconds } from './vrrp.js';
+
+/** Per replication: what the latency paths measured. */
+export interface LatencyReplication {
+  /** Placement indexes of the VMs with network demand, in placement order. */
+  networkVms: Int32Array;
+  /** Per network VM: Σ over running intervals of demanded and achieved Gbit/s, and the intervals. */
+  demandGbpsSum: Float64Array;
+  achievedGbpsSum: Float64Array;
+  runningSteps: Float64Array;
+  /** Per network VM × bottleneck (BOTTLENECKS order): Gbit/s-intervals lost to it. */
+  lostGbpsByBottleneck: Float64Array;
+  heartbeats: HeartbeatReplication[];
+}
+
+export interface HeartbeatReplication {
+  /** Gap between consecutive advertisements the backup received, ms. */
+  gapMs: Histogram;
+  /** One-way delay of each advertisement received, ms. */
+  delayMs: Histogram;
+  sent: number;
+  lost: number;
+  failovers: number;
+  flaps: number;
+  /** Micro-level wake-ups the delays were drawn from (all roles). */
+  delaySamples: number;
+}
+
+const MIN_SAMPLES = 8;
+const RESERVOIR = 64;
+const ROLES = 4;
+
+/** A fixed-size uniform sample per index (reservoir sampling). */
+class Reservoirs {
+  readonly values: Float64Array;
+  readonly seen: Float64Array;
+  constructor(readonly count: number) {
+    this.values = new Float64Array(count * RESERVOIR);
+    this.seen = new Float64Array(count);
+  }
+  add(j: number, x: number, rng: Rng): void {
+    const seen = this.seen[j]!;
+    if (seen < RESERVOIR) this.values[j * RESERVOIR + seen] = x;
+    else {
+      const r = Math.floor(rng() * (seen + 1));
+      if (r < RESERVOIR) this.values[j * RESERVOIR + r] = x;
+    }
+    this.seen[j] = seen + 1;
+  }
+  size(j: number): number {
+    return Math.min(RESERVOIR, this.seen[j]!);
+  }
+  draw(j: number, rng: Rng): number {
+    const n = this.size(j);
+    return n > 0 ? this.values[j * RESERVOIR + Math.floor(rng() * n)]! : 0;
+  }
+}
+
+interface HeartbeatState {
+  spec: HeartbeatSpec;
+  masterDown: number;
+  master: number;
+  backup: number;
+  /** Slots watched per role: sender vCPU, sender path, receiver path, receiver vCPU. */
+  roleSlot: Int32Array;
+  roleHost: Int32Array;
+  roles: Reservoirs[];
+  /** Per interval: master / backup running, and each side's loss probability and ring delay. */
+  masterUp: Uint8Array;
+  backupUp: Uint8Array;
+  lossSend: Float64Array;
+  lossRecv: Float64Array;
+  queueSend: Float64Array;
+  queueRecv: Float64Array;
+}
+
+/** The network of a group in a heartbeat that declares none: no traffic, the default NIC. */
+const QUIET_NETWORK: NetworkSpec = { gbps: 0, packetBytes: LATENCY_DEFAULTS.packetBytes, vhostNet: LATENCY_DEFAULTS.vhostNet, queues: LATENCY_DEFAULTS.queues };
+
+/** The host threads a scenario needs beyond ksmd, or undefined when it has none. */
+export function threadPlan(scenario: ModelScenario, placement: Placement): ThreadPlan | undefined {
+  const latency = scenario.latency;
+  if (!latency) return undefined;
+  const inHeartbeat = heartbeatGroups(scenario, placement);
+  const threads = placement.vms.map((vm): VmThreads | undefined => {
+    const group = scenario.vms[vm.group]!;
+    const net = networkOf(scenario, vm.group, inHeartbeat);
+    const iothreads = group.iothreads ?? 0;
+    if (!net && iothreads === 0) return undefined;
+    return { qemu: true, vhost: net && net.vhostNet ? net.queues : 0, iothreads };
+  });
+  const daemons = latency.hostThreads.daemons.length;
+  if (daemons === 0 && threads.every((t) => t === undefined)) return undefined;
+  return { daemons, vmThreads: (v) => threads[v] };
+}
+
+function heartbeatGroups(scenario: ModelScenario, placement: Placement): Set<number> {
+  const byName = new Map(placement.vms.map((vm) => [vm.name, vm.group]));
+  const groups = new Set<number>();
+  for (const hb of scenario.latency?.heartbeats ?? []) {
+    for (const name of [hb.master, hb.backup]) {
+      const g = byName.get(name);
+      if (g !== undefined) groups.add(g);
+    }
+  }
+  return groups;
+}
+
+function networkOf(scenario: ModelScenario, group: number, inHeartbeat: Set<number>): NetworkSpec | undefined {
+  return scenario.vms[group]!.network ?? (inHeartbeat.has(group) ? QUIET_NETWORK : undefined);
+}
+
+export class LatencyPaths {
+  private readonly scenario: ModelScenario;
+  private readonly placement: Placement;
+  private readonly layout: FleetLayout;
+  private readonly steps: number;
+  private readonly isRunning: (vm: number) => boolean;
+  /** Per VM: its network (undefined: none), demanded packets/s at the group's mean, and disk IOPS. */
+  private readonly net: (NetworkSpec | undefined)[];
+  private readonly meanPps: Float64Array;
+  private readonly iops: Float64Array;
+  private readonly meanUtil: Float64Array;
+  /** Per host: its VMs with a network, and whether any demands packets (two kernel passes). */
+  private readonly hostNetVms: Int32Array[];
+  readonly twoPass: Uint8Array;
+  /** Per VM this interval: app demand per vCPU, demanded and achieved packets/s, bottleneck. */
+  private readonly appDemand: Float64Array;
+  private readonly wantPps: Float64Array;
+  private readonly gotPps: Float64Array;
+  private readonly bottleneck: Uint8Array;
+  private readonly gbpsScratch: Float64Array;
+  private readonly bnScratch: Uint8Array;
+  private readonly orderScratch: Int32Array;
+  private readonly rate = new Float64Array(2);
+  private readonly daemonDemand: Float64Array;
+  private readonly costs: { guest: number; vhost: number; qemu: number; qemuIo: number; iothreadIo: number; ring: number };
+  private readonly nicGbps: number;
+
+  private readonly hb: HeartbeatState[];
+  /** Per slot: heartbeat-role watchers as (heartbeat · ROLES + role) codes, or undefined. */
+  private readonly watchers: (number[] | undefined)[];
+  /** Per host: index into hostReservoirs, or −1 when the host carries no heartbeat. */
+  readonly watchedHost: Int32Array;
+  private readonly hostReservoirs: Reservoirs[];
+  /** Intervals sampled by micro runs (sorted) and, per interval, the sample to use. */
+  private readonly sampleSteps: number[];
+  private readonly stepToSample: Int32Array;
+  private readonly reservoirRng: Rng;
+  private readonly advertRng: Rng;
+  readonly result: LatencyReplication;
+
+  constructor(
+    scenario: ModelScenario,
+    placement: Placement,
+    layout: FleetLayout,
+    steps: number,
+    streams: StreamFactory,
+    micro: boolean,
+    isRunning: (vm: number) => boolean,
+  ) {
+    this.scenario = scenario;
+    this.placement = placement;
+    this.layout = layout;
+    this.steps = steps;
+    this.isRunning = isRunning;
+    const latency = scenario.latency!;
+    const c = latency.hostThreads.costs;
+    this.costs = { guest: c.guestPacketMicros * 1e-6, vhost: c.vhostPacketMicros * 1e-6, qemu: c.qemuPacketMicros * 1e-6, qemuIo: c.qemuIoMicros * 1e-6, iothreadIo: c.iothreadIoMicros * 1e-6, ring: c.ringPackets };
+    this.nicGbps = latency.hostThreads.nicGbps;
+    this.daemonDemand = Float64Array.from(latency.hostThreads.daemons, (d) => Math.min(1, Math.min(d.cpuPct, d.quotaPct ?? Number.POSITIVE_INFINITY) / 100));
+
+    const vms = placement.vms.length;
+    const inHeartbeat = heartbeatGroups(scenario, placement);
+    this.net = placement.vms.map((vm, v) => (layout.qemuSlot[v]! >= 0 ? networkOf(scenario, vm.group, inHeartbeat) : undefined));
+    this.meanPps = new Float64Array(vms);
+    this.iops = new Float64Array(vms);
+    this.meanUtil = new Float64Array(vms);
+    placement.vms.forEach((vm, v) => {
+      const group = scenario.vms[vm.group]!;
+      const net = this.net[v];
+      if (net) this.meanPps[v] = (net.gbps * 1e9) / (8 * net.packetBytes);
+      this.iops[v] = group.workload.io.iops;
+      this.meanUtil[v] = group.workload.cpu.utilPct / 100;
+    });
+    const hosts = placement.hosts.length;
+    this.hostNetVms = placement.hosts.map((host) => Int32Array.from(host.vms.filter((v) => this.net[v] !== undefined).sort((a, b) => a - b)));
+    this.twoPass = Uint8Array.from(this.hostNetVms, (list) => (list.some((v) => this.meanPps[v]! > 0) ? 1 : 0));
+    this.appDemand = new Float64Array(vms);
+    this.wantPps = new Float64Array(vms);
+    this.gotPps = new Float64Array(vms);
+    this.bottleneck = new Uint8Array(vms);
+    const widest = Math.max(1, ...this.hostNetVms.map((l) => l.length));
+    this.gbpsScratch = new Float64Array(widest);
+    this.bnScratch = new Uint8Array(widest);
+    this.orderScratch = new Int32Array(widest);
+
+    const networkVms = Int32Array.from(placement.vms.map((_, v) => v).filter((v) => this.net[v] !== undefined && scenario.vms[placement.vms[v]!.group]!.network !== undefined));
+    const n = networkVms.length;
+    this.result = {
+      networkVms,
+      demandGbpsSum: new Float64Array(n),
+      achievedGbpsSum: new Float64Array(n),
+      runningSteps: new Float64Array(n),
+      lostGbpsByBottleneck: new Float64Array(n * BOTTLENECKS.length),
+      heartbeats: [],
+    };
+
+    // Heartbeats: watched slots, reservoirs, sampled intervals.
+    this.advertRng = streams.stream('latency', 'adverts');
+    this.reservoirRng = streams.stream('latency', 'reservoirs');
+    const windowRng = streams.stream('latency', 'windows');
+    const W = Math.min(latency.heartbeatWindows, steps);
+    this.sampleSteps = micro ? Array.from({ length: steps }, (_, k) => k) : [];
+    if (!micro && latency.heartbeats.length > 0) {
+      const chosen = new Set<number>();
+      for (let w = 0; w < W; w++) chosen.add(Math.min(steps - 1, Math.floor(((w + windowRng()) * steps) / W)));
+      this.sampleSteps = [...chosen].sort((a, b) => a - b);
+    }
+    this.stepToSample = new Int32Array(steps);
+    for (let k = 0, j = 0; k < steps; k++) {
+      const s = this.sampleSteps;
+      while (j + 1 < s.length && Math.abs(s[j + 1]! - k) <= Math.abs(s[j]! - k)) j++;
+      this.stepToSample[k] = s.length > 0 ? j : -1;
+    }
+    const J = Math.max(1, this.sampleSteps.length);
+    this.watchers = new Array<number[] | undefined>(layout.slots).fill(undefined);
+    this.watchedHost = new Int32Array(hosts).fill(-1);
+    this.hostReservoirs = [];
+    const byName = new Map(placement.vms.map((vm, v) => [vm.name, v]));
+    this.hb = latency.heartbeats.map((spec, i) => {
+      // A heartbeat whose VMs were not placed sends nothing (the report shows no advertisements).
+      const master = byName.get(spec.master) ?? -1;
+      const backup = byName.get(spec.backup) ?? -1;
+      const placed = master >= 0 && backup >= 0;
+      const pathSlot = (v: number): number => (this.net[v]!.vhostNet ? layout.vhostFrom[v]! : layout.qemuSlot[v]!);
+      const roleSlot = placed ? Int32Array.of(layout.slotOfVm[master]!, pathSlot(master), pathSlot(backup), layout.slotOfVm[backup]!) : new Int32Array(0);
+      const roleHost = Int32Array.from(roleSlot, (s) => layout.hostOf[s]!);
+      roleSlot.forEach((s, role) => (this.watchers[s] ??= []).push(i * ROLES + role));
+      for (const h of roleHost) {
+        if (this.watchedHost[h] === -1) {
+          this.watchedHost[h] = this.hostReservoirs.length;
+          this.hostReservoirs.push(new Reservoirs(J));
+        }
+      }
+      this.result.heartbeats.push({ gapMs: new Histogram(), delayMs: new Histogram(), sent: 0, lost: 0, failovers: 0, flaps: 0, delaySamples: 0 });
+      return {
+        spec,
+        masterDown: masterDownSeconds(spec.intervalSeconds, spec.priority, spec.version),
+        master,
+        backup,
+        roleSlot,
+        roleHost,
+        roles: Array.from({ length: ROLES }, () => new Reservoirs(J)),
+        masterUp: new Uint8Array(steps),
+        backupUp: new Uint8Array(steps),
+        lossSend: new Float64Array(steps),
+        lossRecv: new Float64Array(steps),
+        queueSend: new Float64Array(steps),
+        queueRecv: new Float64Array(steps),
+      };
+    });
+  }
+
+  /** Fleet resolution: the intervals at which the heartbeat hosts are micro-simulated. */
+  heartbeatSteps(): number[] {
+    return this.hb.length > 0 ? this.sampleSteps : [];
+  }
+
+  /** Whether host h has threads whose wake-ups the heartbeats need. */
+  watches(h: number): boolean {
+    return this.watchedHost[h]! >= 0;
+  }
+
+  // ------------------------------------------------------------------ per interval
+
+  /**
+   * Sets the demand of host h's daemons and device threads for interval k at the packet rates the
+   * VMs want, and adds their guest softirq to their vCPUs. `demand` holds the VMs' own demand.
+   */
+  openHost(h: number, demand: Float64Array): void {
+    const { layout } = this;
+    const from = layout.hostVmTo[h]!;
+    const to = layout.hostTo[h]!;
+    for (let s = from; s < to; s++) {
+      if (layout.kind[s] === KIND_DAEMON) demand[s] = this.daemonDemand[layout.owner[s]!]!;
+    }
+    const list = this.hostNetVms[h]!;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      const slot = layout.slotOfVm[v]!;
+      const running = this.isRunning(v);
+      const app = demand[slot]!;
+      this.appDemand[v] = app;
+      const mean = this.meanUtil[v]!;
+      const want = running ? this.meanPps[v]! * (mean > 0 ? app / mean : 1) : 0;
+      this.wantPps[v] = want;
+      this.gotPps[v] = want;
+      this.bottleneck[v] = NONE;
+      this.setVmThreads(v, demand, want, running);
+    }
+    // VMs with only iothreads (no network): their disk work.
+    this.placement.hosts[h]!.vms.forEach((v) => {
+      if (this.net[v] === undefined && layout.qemuSlot[v]! >= 0) this.setVmThreads(v, demand, 0, this.isRunning(v));
+    });
+  }
+
+  /** Writes VM v's device-thread and softirq demand for a packet rate. */
+  private setVmThreads(v: number, demand: Float64Array, pps: number, running: boolean): void {
+    const { layout, costs } = this;
+    const net = this.net[v];
+    const iops = running ? this.iops[v]! : 0;
+    const iothreads = layout.iothreadCount[v]!;
+    const vhost = net !== undefined && net.vhostNet;
+    let qemu = iothreads === 0 ? iops * costs.qemuIo : 0;
+    if (net && !vhost) qemu += pps * costs.qemu;
+    demand[layout.qemuSlot[v]!] = Math.min(1, qemu);
+    const vq = layout.vhostCount[v]!;
+    for (let q = 0; q < vq; q++) demand[layout.vhostFrom[v]! + q] = Math.min(1, (pps / vq) * costs.vhost);
+    for (let q = 0; q < iothreads; q++) demand[layout.iothreadFrom[v]! + q] = Math.min(1, (iops / iothreads) * costs.iothreadIo);
+    if (net) {
+      const slot = layout.slotOfVm[v]!;
+      const vcpus = layout.vcpus[slot]!;
+      demand[slot] = Math.min(1, this.appDemand[v]! + (pps * costs.guest) / vcpus);
+    }
+  }
+
+  /**
+   * Second pass on a host with network demand: reads each path's share from the kernel's solution
+   * of the demanded load (`ready`, `run` per slot), caps the packet rates, shares the NIC and
+   * rewrites the demand at the achieved rates.
+   */
+  applyCapacity(h: number, demand: Float64Array, ready: Float64Array, run: Float64Array): void {
+    const { layout, costs } = this;
+    const list = this.hostNetVms[h]!;
+    const share = (s: number): number => {
+      const r = run[s]!;
+      const w = ready[s]!;
+      return r + w > 0 ? r / (r + w) : 1;
+    };
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      const want = this.wantPps[v]!;
+      if (want <= 0) {
+        this.gbpsScratch[i] = 0;
+        this.bnScratch[i] = NONE;
+        continue;
+      }
+      const net = this.net[v]!;
+      const slot = layout.slotOfVm[v]!;
+      let path = 1;
+      if (net.vhostNet) {
+        let sum = 0;
+        const vq = layout.vhostCount[v]!;
+        for (let q = 0; q < vq; q++) sum += share(layout.vhostFrom[v]! + q);
+        path = vq > 0 ? sum / vq : 1;
+      } else path = share(layout.qemuSlot[v]!);
+      const disk = layout.iothreadCount[v]! === 0 && this.isRunning(v) ? this.iops[v]! * costs.qemuIo : 0;
+      vmPacketRate(want, net.queues, layout.vcpus[slot]!, net.vhostNet, share(slot), path, disk, costs.guest, costs.vhost, costs.qemu, this.rate);
+      this.gbpsScratch[i] = (this.rate[0]! * 8 * net.packetBytes) / 1e9;
+      this.bnScratch[i] = this.rate[1]!;
+    }
+    shareNic(this.gbpsScratch, this.bnScratch, 0, list.length, this.nicGbps, this.orderScratch);
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      const net = this.net[v]!;
+      const got = (this.gbpsScratch[i]! * 1e9) / (8 * net.packetBytes);
+      this.gotPps[v] = got;
+      this.bottleneck[v] = this.bnScratch[i]!;
+      this.setVmThreads(v, demand, got, this.isRunning(v));
+    }
+  }
+
+  /** After the final solve of interval k on host h: records network results and heartbeat inputs. */
+  closeHost(h: number, k: number, run: Float64Array, ready: Float64Array): void {
+    const { costs } = this;
+    const list = this.hostNetVms[h]!;
+    const r = this.result;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      if (!this.isRunning(v)) continue;
+      const at = bisect(r.networkVms, v);
+      if (at < 0) continue;
+      const net = this.net[v]!;
+      const toGbps = (8 * net.packetBytes) / 1e9;
+      const want = this.wantPps[v]! * toGbps;
+      const got = this.gotPps[v]! * toGbps;
+      r.demandGbpsSum[at]! += want;
+      r.achievedGbpsSum[at]! += got;
+      r.runningSteps[at]!++;
+      if (want > got) r.lostGbpsByBottleneck[at * BOTTLENECKS.length + this.bottleneck[v]!]! += want - got;
+    }
+    for (const hb of this.hb) {
+      for (let side = 0; side < 2; side++) {
+        const v = side === 0 ? hb.master : hb.backup;
+        if (v < 0 || this.placement.vms[v]!.host !== h) continue;
+        const up = this.isRunning(v) ? 1 : 0;
+        const want = this.wantPps[v]!;
+        const loss = up && want > 0 ? Math.max(0, 1 - this.gotPps[v]! / want) : 0;
+        // A saturated path holds a full ring ahead of the advertisement.
+        const net = this.net[v]!;
+        const pathSlot = hb.roleSlot[side === 0 ? 1 : 2]!;
+        const r0 = run[pathSlot]!;
+        const w0 = ready[pathSlot]!;
+        const f = r0 + w0 > 0 ? r0 / (r0 + w0) : 1;
+        const perPacket = net.vhostNet ? costs.vhost : costs.qemu;
+        const queue = loss > 0 ? (costs.ring * perPacket) / Math.max(f, 1e-3) : 0;
+        if (side === 0) {
+          hb.masterUp[k] = up;
+          hb.lossSend[k] = loss;
+          hb.queueSend[k] = queue;
+        } else {
+          hb.backupUp[k] = up;
+          hb.lossRecv[k] = loss;
+          hb.queueRecv[k] = queue;
+        }
+      }
+    }
+  }
+
+  /**
+   * A wake-up in a micro run on host h: thread of host-local slot `local` waited `delaySeconds`,
+   * `measuredSeconds` into the run's measured part; `k` is the interval the run represents
+   * (fleet windows) or −1 (a whole-run micro simulation: the interval follows from the time).
+   */
+  onWake(h: number, local: number, delaySeconds: number, measuredSeconds: number, k: number, stepSeconds: number): void {
+    const step = k >= 0 ? k : Math.min(this.steps - 1, Math.floor(measuredSeconds / stepSeconds));
+    const j = k >= 0 ? this.sampleSteps.indexOf(k) : step;
+    if (j < 0) return;
+    const slot = this.layout.hostFrom[h]! + local;
+    const rng = this.reservoirRng;
+    this.hostReservoirs[this.watchedHost[h]!]!.add(j, delaySeconds, rng);
+    const list = this.watchers[slot];
+    if (!list) return;
+    for (const code of list) this.hb[Math.floor(code / ROLES)]!.roles[code % ROLES]!.add(j, delaySeconds, rng);
+  }
+
+  /** Simulates every heartbeat's advertisements over the run, after the micro runs. */
+  finish(endSeconds: number): void {
+    const step = this.scenario.stepSeconds;
+    const rng = this.advertRng;
+    this.hb.forEach((hb, i) => {
+      const out = this.result.heartbeats[i]!;
+      const tracker = new HeartbeatTracker(hb.masterDown, out.gapMs);
+      const A = hb.spec.intervalSeconds;
+      let t = rng() * A;
+      for (let j = 0; j < hb.roles[0]!.count; j++) for (let role = 0; role < ROLES; role++) out.delaySamples += hb.roles[role]!.size(j);
+      const draw = (role: number, j: number): number => {
+        if (j < 0) return 0;
+        const own = hb.roles[role]!;
+        if (own.size(j) >= MIN_SAMPLES) return own.draw(j, rng);
+        return this.hostReservoirs[this.watchedHost[hb.roleHost[role]!]!]!.draw(j, rng);
+      };
+      for (let k = 0; k < this.steps; k++) {
+        const end = (k + 1) * step;
+        if (!hb.masterUp[k] || !hb.backupUp[k]) {
+          if (!hb.masterUp[k]) tracker.masterOff();
+          else tracker.restart();
+          while (t < end) t += A;
+          continue;
+        }
+        const j = this.stepToSample[k]!;
+        const keep = (1 - hb.lossSend[k]!) * (1 - hb.lossRecv[k]!);
+        for (; t < end; t += A) {
+          out.sent++;
+          if (keep < 1 && rng() >= keep) {
+            out.lost++;
+            continue;
+          }
+          const delay = draw(0, j) + draw(1, j) + hb.queueSend[k]! + draw(2, j) + hb.queueRecv[k]! + draw(3, j);
+          out.delayMs.add(delay * 1000);
+          tracker.receive(t + delay);
+        }
+      }
+      tracker.finish(endSeconds);
+      out.failovers = tracker.failovers;
+      out.flaps = tracker.flaps;
+    });
+  }
+}
+
+function bisect(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const y = sorted[mid]!;
+    if (y === x) return mid;
+    if (y < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
