@@ -129,6 +129,37 @@ export function knobsFor(scenario: ModelScenario, options: KnobOptions): KnobSpe
       unit: '%',
     });
   });
+  // The latency paths' virtio NIC of each VM group with a `network` block (read structurally, as
+  // the memory switches below): vhost_net and the queue pairs.
+  for (const [i, group] of scenario.vms.entries()) {
+    const vhost = read(group, 'network', 'vhostNet');
+    const queues = read(group, 'network', 'queues');
+    const at = `${entryPath('vms', group.name, i)}.network`;
+    if (typeof vhost === 'boolean') {
+      knobs.push({
+        id: `${at}.vhostNet`,
+        label: `vhost_net ${group.name}`,
+        hint: `vhost_net for ${group.name}: on, packets go through in-kernel vhost workers; off, through the QEMU main loop in user space`,
+        kind: 'boolean',
+        initial: vhost,
+      });
+    }
+    if (typeof queues === 'number') {
+      // The schema takes 1–256 queue pairs; only min(queues, vCPUs) work in parallel (docs/latency.md),
+      // so the arrows stop at the group's vCPUs (a typed value may go beyond, the loader judges it).
+      knobs.push({
+        id: `${at}.queues`,
+        label: `queues ${group.name}`,
+        hint: `virtio-net queue pairs per ${group.name} VM (each queue's softirq runs on one of its ${group.vcpus} vCPUs)`,
+        kind: 'integer',
+        initial: queues,
+        step: 1,
+        bigStep: 4,
+        min: 1,
+        max: Math.min(256, Math.max(group.vcpus, queues)),
+      });
+    }
+  }
   for (const [i, group] of scenario.hosts.entries()) {
     const swap = read(group, 'memory', 'swapGiB');
     if (typeof swap !== 'number') continue;

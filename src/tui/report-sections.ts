@@ -1,11 +1,13 @@
 /**
- * The memory, IO and boot sections of a report, read structurally.
+ * The memory, IO, boot and latency-path (host threads, network, heartbeats) sections of a
+ * report, read structurally.
  *
  * Those models are newer than the UI. The UI reads their sections through the shapes below (the
  * stable names of docs/report.md) and checks that they are there, so it builds and runs with
  * reports that have them and with reports that do not; a field that is missing reads as null and
  * shows as n/a. Everything here is plain data access (no React).
  */
+import { fmt as fmtNumber } from '../report/format.js';
 import type { Report, ReportDistribution } from '../report/report.js';
 
 export interface MemoryTimelineHost {
@@ -120,4 +122,147 @@ export function memoryEvents(report: Report): string[] {
   if (kills.length === 0) return [];
   const shown = kills.slice(0, 3).map((k) => `OOM kill: ${k.vm} on ${k.host} at ${elapsed(k.timeSeconds)} (replication ${k.replication + 1})`);
   return kills.length > 3 ? [...shown, `… ${kills.length - 3} more OOM kills in this run`] : shown;
+}
+
+// ---- host threads, network paths and heartbeats (docs/report.md, docs/latency.md) ----
+
+/** Host-thread kinds in the order the report and the text renderer list them. */
+export const THREAD_KINDS = ['qemu', 'vhost', 'iothread', 'ksmd', 'daemons'] as const;
+export type ThreadKindName = (typeof THREAD_KINDS)[number];
+
+export interface HostThreadsSection {
+  cpuPct?: Partial<Record<ThreadKindName, number | null>>;
+  coresPerHost?: Partial<Record<ThreadKindName, number | null>>;
+  maxThreadPct?: Partial<Record<ThreadKindName, number | null>>;
+}
+
+export interface NetworkVm {
+  name: string;
+  group: string;
+  host: string;
+  demandGbps: number | null;
+  achievedGbps: number | null;
+  bottleneck: string;
+}
+
+export interface NetworkSection {
+  nicGbps?: number | null;
+  vms?: NetworkVm[];
+}
+
+export interface HeartbeatRow {
+  name: string;
+  master?: string;
+  backup?: string;
+  intervalMs?: number | null;
+  masterDownMs?: number | null;
+  gapMs?: ReportDistribution;
+  delayMs?: ReportDistribution;
+  sent?: number;
+  lost?: number;
+  failoversPerDay?: number | null;
+  flapsPerDay?: number | null;
+  ci95?: { failoversPerDay?: [number | null, number | null]; flapsPerDay?: [number | null, number | null] };
+  days?: number | null;
+}
+
+export const hostThreadsOf = (report: Report): HostThreadsSection | undefined => section<HostThreadsSection>(report, 'hostThreads');
+export const networkOf = (report: Report): NetworkSection | undefined => section<NetworkSection>(report, 'network');
+export function heartbeatsOf(report: Report): HeartbeatRow[] {
+  const value = (report as unknown as Record<string, unknown>).heartbeats;
+  return Array.isArray(value) ? (value.filter((h) => isObject(h) && typeof h.name === 'string') as unknown as HeartbeatRow[]) : [];
+}
+export const networkVmsOf = (report: Report): NetworkVm[] => (Array.isArray(networkOf(report)?.vms) ? networkOf(report)!.vms! : []);
+
+/** Host threads that only the latency paths give CPU (ksmd has CPU whenever KSM runs: not a reason for the tab). */
+const DEVICE_KINDS: readonly ThreadKindName[] = ['qemu', 'vhost', 'iothread', 'daemons'];
+
+/** Whether the report has network VMs, heartbeats or device/daemon host-thread CPU (the Network tab). */
+export function hasLatency(report: Report): boolean {
+  const cpu = hostThreadsOf(report)?.cpuPct;
+  return networkVmsOf(report).length > 0 || heartbeatsOf(report).length > 0 || DEVICE_KINDS.some((k) => (cpu?.[k] ?? 0) > 0);
+}
+
+/** One VM group's network paths: per-VM means of demand and achieved bandwidth, and what held them back. */
+export interface NetworkGroupRow {
+  group: string;
+  vms: number;
+  demandGbps: number | null;
+  achievedGbps: number | null;
+  /** Bottlenecks other than `none`, most VMs first (`[['qemu', 6]]`); empty when every VM got its demand. */
+  bottlenecks: [name: string, vms: number][];
+}
+
+function meanOf(values: readonly (number | null)[]): number | null {
+  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
+/** The network VMs by group, in report order. */
+export function networkGroups(report: Report): NetworkGroupRow[] {
+  const groups = new Map<string, NetworkVm[]>();
+  for (const vm of networkVmsOf(report)) {
+    const list = groups.get(vm.group) ?? [];
+    list.push(vm);
+    groups.set(vm.group, list);
+  }
+  return [...groups].map(([group, vms]) => {
+    const counts = new Map<string, number>();
+    for (const vm of vms) if (vm.bottleneck && vm.bottleneck !== 'none') counts.set(vm.bottleneck, (counts.get(vm.bottleneck) ?? 0) + 1);
+    return {
+      group,
+      vms: vms.length,
+      demandGbps: meanOf(vms.map((v) => v.demandGbps)),
+      achievedGbps: meanOf(vms.map((v) => v.achievedGbps)),
+      bottlenecks: [...counts].sort((a, b) => b[1] - a[1]),
+    };
+  });
+}
+
+/** `qemu` or `qemu 4, nic 2`: what held a group's VMs back. */
+export function bottleneckText(row: NetworkGroupRow): string {
+  if (row.bottlenecks.length === 0) return 'none';
+  if (row.bottlenecks.length === 1 && row.bottlenecks[0]![1] === row.vms) return row.bottlenecks[0]![0];
+  return row.bottlenecks.map(([name, n]) => `${name} ${n}`).join(', ');
+}
+
+/** `0.10–3.62`: a 95 % interval. */
+export function intervalText(ci: readonly [number | null, number | null] | undefined): string {
+  if (!ci) return 'n/a';
+  return `${fmtNumber(ci[0])}–${fmtNumber(ci[1])}`;
+}
+
+/**
+ * Whether a group got materially less than it wanted: a VM's path held it back and the group's
+ * mean falls more than 1 % short (the report names a bottleneck from 0.1 % short, per VM).
+ */
+export function groupShort(row: NetworkGroupRow): boolean {
+  return row.bottlenecks.length > 0 && row.demandGbps !== null && row.achievedGbps !== null && row.achievedGbps < row.demandGbps * 0.99;
+}
+
+/**
+ * Event-log lines for the latency paths: heartbeats that failed over or flapped (with their 95 %
+ * intervals) and VM groups whose network path held them back.
+ */
+export function latencyEvents(report: Report): string[] {
+  const out: string[] = [];
+  for (const hb of heartbeatsOf(report)) {
+    const flaps = hb.flapsPerDay ?? 0;
+    const failovers = hb.failoversPerDay ?? 0;
+    if (!(flaps > 0) && !(failovers > 0)) continue;
+    const pair = hb.master && hb.backup ? `heartbeat ${hb.master} → ${hb.backup}` : 'heartbeat';
+    const gap = hb.gapMs?.max ?? null;
+    const down = hb.masterDownMs ?? null;
+    const versus = gap !== null && down !== null ? ` · gap max ${fmtNumber(gap)} ms ${gap > down ? '>' : '≤'} master-down ${fmtNumber(down)} ms` : '';
+    out.push(
+      flaps > 0
+        ? `${fmtNumber(flaps)} flaps/day on ${hb.name} (${pair}, 95 % ${intervalText(hb.ci95?.flapsPerDay)}) · ${fmtNumber(failovers)} failovers/day${versus}`
+        : `${fmtNumber(failovers)} failovers/day on ${hb.name} (${pair}, 95 % ${intervalText(hb.ci95?.failoversPerDay)}), no flaps${versus}`,
+    );
+  }
+  for (const row of networkGroups(report)) {
+    if (!groupShort(row)) continue;
+    out.push(`network ${row.group}: ${fmtNumber(row.achievedGbps)} of ${fmtNumber(row.demandGbps)} Gbit/s per VM (bottleneck ${bottleneckText(row)})`);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
  * component; see src/tui/README.md.
  */
 import type { Report } from '../report/report.js';
-import { hasIo, memoryEvents, memoryOf } from './report-sections.js';
+import { hasIo, hasLatency, latencyEvents, memoryEvents, memoryOf } from './report-sections.js';
 
 export interface SectionInfo {
   /** Stable id; also the report key it reads, by convention. */
@@ -34,6 +34,8 @@ export const SECTIONS: readonly SectionInfo[] = [
   { id: 'cpu', title: 'CPU', present: (r) => r.cpu !== undefined, charts: 2 },
   { id: 'memory', title: 'Memory', present: (r) => memoryOf(r)?.timeline !== undefined, charts: 2, events: memoryEvents, hostBlock: true },
   { id: 'io', title: 'IO & boots', present: hasIo, charts: 2 },
+  // Heartbeats, network paths, host threads: three blocks, one at a time when they do not all fit.
+  { id: 'network', title: 'Network', present: hasLatency, charts: 3, events: latencyEvents },
   { id: 'placement', title: 'Placement', present: (r) => r.placement !== undefined, charts: 1, events: placementEvents },
 ];
 

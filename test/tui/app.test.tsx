@@ -10,7 +10,7 @@ import App from '../../src/tui/components/App.js';
 import type { Recommender } from '../../src/tui/recommend.js';
 import { presentSections } from '../../src/tui/sections.js';
 import { runCli } from '../helpers/cli.js';
-import { ControlledBackend, fixture, FIXTURE_BASE, FIXTURE_FILE, KEYS, renderSized, resultFor, type Rendered } from './helpers.js';
+import { ControlledBackend, fixture, FIXTURE_BASE, FIXTURE_FILE, KEEPALIVED_FILE, KEYS, renderSized, resultFor, type Rendered } from './helpers.js';
 
 const fixtureReport = async () => resultFor((await fixture()).scenario).report;
 
@@ -22,13 +22,13 @@ afterEach(() => {
   open = undefined;
 });
 
-async function openApp(options: { manual?: boolean; size?: { columns: number; rows: number }; recommend?: Recommender; cwd?: string } = {}) {
-  const f = await fixture();
+async function openApp(options: { manual?: boolean; size?: { columns: number; rows: number }; recommend?: Recommender; cwd?: string; file?: string } = {}) {
+  const f = options.file ? await fixture(options.file, []) : await fixture();
   const backend = new ControlledBackend(f.file, options.manual ?? false);
   const rendered = await renderSized(
     <App
-      scenarioArg="ui-small.yaml"
-      baseArgs={FIXTURE_BASE.flatMap((s) => ['--set', s as string])}
+      scenarioArg={options.file ? 'ui-keepalived.yaml' : 'ui-small.yaml'}
+      baseArgs={f.baseOverrides.flatMap((s) => ['--set', s as string])}
       scenarioName={f.scenario.name}
       replicationsInFile={10}
       knobs={f.knobs}
@@ -238,6 +238,26 @@ describe('the App', () => {
     const frame = await app.waitFor(has('Verdict: ✓ PASS'));
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
     expect(frame).toContain(' q  quit');
+  });
+
+  it('a scenario with latency paths: vhost_net toggles with an override and a re-run; the Network tab shows heartbeats', async () => {
+    const app = await openApp({ file: KEEPALIVED_FILE });
+    expect(knobLine(app.lastFrame(), 'vhost_net lb')).toMatch(/vhost_net lb\s+off/);
+    expect(knobLine(app.lastFrame(), 'queues busy')).toMatch(/queues busy\s+2/);
+    await app.press('j'.repeat(9), (f) => knobLine(f, 'vhost_net lb').startsWith('║>'));
+    const frame = await app.press(KEYS.right, has('run #2 done'));
+    expect(knobLine(frame, 'vhost_net lb')).toMatch(/>\*vhost_net lb\s+on/);
+    expect(app.backend.loads.at(-1)).toEqual([{ set: 'vms.lb.network.vhostNet=true', label: '--set vms.lb.network.vhostNet=true' }, { set: 'replications=2', label: '--replications 2' }]);
+    expect(app.backend.runs.at(-1)!.scenario.vms.map((g) => g.network?.vhostNet)).toEqual([true, false, undefined]);
+    expect(sideText(frame)).toContain('vhost_net lb: off → on');
+    const tab = presentSections(resultFor(app.backend.runs.at(-1)!.scenario).report).findIndex((x) => x.id === 'network') + 1;
+    expect(tab).toBeGreaterThan(1);
+    await app.press(KEYS.tab, (f) => focusedPane(f) === 'Charts');
+    const network = await app.press(String(tab), has(`[${tab} Network]`));
+    expect(network).toContain('lb: lb-1 → lb-2 · advert every 1000 ms · ┃ master-down 3609 ms');
+    expect(network).toMatch(/gap max .* ms ✓ below/);
+    expect(network).toMatch(/busy ×6 .* Gbit\/s \(\d+ %\) ✗ bottleneck qemu/);
+    expect(network).toContain('flapsPerDay');
   });
 
   it('q quits, and so does Ctrl-C, also while typing a value', async () => {

@@ -128,6 +128,8 @@ export async function renderSized(element: ReactElement, size: { columns: number
  */
 export const FIXTURE_FILE = join(packageRoot(), 'test', 'tui', 'fixtures', 'ui-small.yaml');
 export const FIXTURE_BASE: Override[] = ['cpuModel.microWindows=1'];
+/** A keepalived pair among network-busy VMs (vhost_net off): the latency paths' knobs and Network tab. */
+export const KEEPALIVED_FILE = join(packageRoot(), 'test', 'tui', 'fixtures', 'ui-keepalived.yaml');
 export const UI_REPS = 2;
 
 export interface Fixture {

@@ -4,7 +4,7 @@ import { packageRoot } from '../../src/cli/paths.js';
 import { loadScenarioFile } from '../../src/scenarios/load.js';
 import type { ModelScenario } from '../../src/model/scenario.js';
 import { formatKnobValue, knobCliArgs, knobOverrides, knobsFor, knobValue, parseKnobInput, stepKnob, type KnobSpec, type KnobValue } from '../../src/tui/knobs.js';
-import { fixture, FIXTURE_BASE, FIXTURE_FILE } from './helpers.js';
+import { fixture, FIXTURE_BASE, FIXTURE_FILE, KEEPALIVED_FILE } from './helpers.js';
 
 const byId = (knobs: KnobSpec[], id: string): KnobSpec => {
   const k = knobs.find((x) => x.id === id);
@@ -143,5 +143,38 @@ describe('overrides: the UI and the CLI agree', () => {
     const loaded = await loadScenarioFile(FIXTURE_FILE, { overrides: knobOverrides(knobs, { 'overcommit.cpu': -1 }) });
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.issues[0]).toMatchObject({ file: '--set overcommit.cpu=-1', path: 'overcommit.cpu' });
+  });
+});
+
+describe('the latency paths’ knobs', () => {
+  it('exposes vhost_net and NIC queues per VM group with a network, and the flaps SLO, only when the scenario has them', async () => {
+    const { knobs } = await fixture(KEEPALIVED_FILE, []);
+    const ids = knobs.map((k) => k.id);
+    expect(ids.filter((id) => id.includes('.network.'))).toEqual(['vms.lb.network.vhostNet', 'vms.lb.network.queues', 'vms.busy.network.vhostNet', 'vms.busy.network.queues']);
+    expect(byId(knobs, 'vms.lb.network.vhostNet')).toMatchObject({ kind: 'boolean', initial: false, label: 'vhost_net lb' });
+    // Queue pairs: 1 up to the group's vCPUs (the schema takes up to 256; more than vCPUs do not run in parallel).
+    expect(byId(knobs, 'vms.lb.network.queues')).toMatchObject({ kind: 'integer', initial: 1, min: 1, max: 2, label: 'queues lb' });
+    expect(byId(knobs, 'vms.busy.network.queues')).toMatchObject({ initial: 2, max: 4 });
+    expect(stepKnob(byId(knobs, 'vms.busy.network.queues'), 4, 1)).toBe(4);
+    expect(stepKnob(byId(knobs, 'vms.lb.network.vhostNet'), false, 1)).toBe(true);
+    // The app group has no network block: no knobs for it. SLO knobs are generic: flapsPerDay is one.
+    expect(ids.some((id) => id.startsWith('vms.app.network'))).toBe(false);
+    expect(byId(knobs, 'slo.flapsPerDay')).toMatchObject({ kind: 'number', initial: 0.1, min: 0 });
+    // Without network blocks (the desktops fixture), none of these knobs.
+    expect((await fixture()).knobs.some((k) => k.id.includes('.network.'))).toBe(false);
+  });
+
+  it('turns them into --set overrides the loader reads like `overcast run --set vms.lb.network.vhostNet=on`', async () => {
+    const { knobs } = await fixture(KEEPALIVED_FILE, []);
+    const values = { 'vms.lb.network.vhostNet': true, 'vms.busy.network.queues': 4 };
+    const overrides = knobOverrides(knobs, values);
+    expect(overrides.map((o) => (typeof o === 'string' ? o : o.set))).toEqual(['vms.lb.network.vhostNet=true', 'vms.busy.network.queues=4', 'replications=2']);
+    const viaUi = await loadScenarioFile(KEEPALIVED_FILE, { overrides });
+    const viaCli = await loadScenarioArg(KEEPALIVED_FILE, packageRoot(), { set: ['vms.lb.network.vhostNet=on', 'vms.busy.network.queues=4'], replications: '2' });
+    expect(viaUi.ok && viaUi.value.scenario).toEqual(viaCli.scenario);
+    expect(viaCli.scenario.vms.map((g) => g.network && { vhostNet: g.network.vhostNet, queues: g.network.queues })).toEqual([{ vhostNet: true, queues: 1 }, { vhostNet: false, queues: 4 }, undefined]);
+    // A typed queue count beyond the schema's range gets the loader's message.
+    const bad = await loadScenarioFile(KEEPALIVED_FILE, { overrides: knobOverrides(knobs, { 'vms.lb.network.queues': 300 }) });
+    expect(!bad.ok && bad.issues[0]).toMatchObject({ path: 'vms[0].network.queues' });
   });
 });

@@ -8,10 +8,24 @@ import type { Report } from '../../src/report/report.js';
 import HostDetailView from '../../src/tui/components/HostDetailView.js';
 import IoSection from '../../src/tui/components/IoSection.js';
 import MemorySection from '../../src/tui/components/MemorySection.js';
-import { elapsed, fleetTotal, hasIo, memoryEvents, memoryOf, memoryPctSeries, type MemorySection as Memory } from '../../src/tui/report-sections.js';
+import NetworkSection from '../../src/tui/components/NetworkSection.js';
+import {
+  bottleneckText,
+  elapsed,
+  fleetTotal,
+  groupShort,
+  hasIo,
+  hasLatency,
+  latencyEvents,
+  memoryEvents,
+  memoryOf,
+  memoryPctSeries,
+  networkGroups,
+  type MemorySection as Memory,
+} from '../../src/tui/report-sections.js';
 import type { RunResult } from '../../src/tui/run-result.js';
 import { presentSections } from '../../src/tui/sections.js';
-import { apply, fixture, resultFor, stateWithResult } from './helpers.js';
+import { apply, fixture, KEEPALIVED_FILE, resultFor, stateWithResult } from './helpers.js';
 
 const HOUR = 3600;
 const MEMORY: Memory = {
@@ -133,5 +147,142 @@ describe('IoSection', () => {
     expect(out).toContain('disks: 10 devices · utilisation p95 88.00 % · latency p95 210.0 ms');
     expect(out).toContain('boots in flight (█) · waiting for admission (•)');
     expect(out).toContain('IO latency ms, mean (█ now · baseline)');
+  });
+});
+
+// ---- the latency paths: host threads, network paths, heartbeats ----
+
+const kinds = (qemu: number, vhost: number, ksmd = 0) => ({ qemu, vhost, iothread: 0, ksmd, daemons: 0 });
+const LATENCY = {
+  hostThreads: { cpuPct: kinds(8.5, 0.2), coresPerHost: kinds(1.36, 0.03), maxThreadPct: kinds(99.99, 4) },
+  network: {
+    nicGbps: 10,
+    vms: [
+      { name: 'lb-1', group: 'lb', host: 'compute-1', demandGbps: 0.1, achievedGbps: 0.1, bottleneck: 'none' },
+      { name: 'lb-2', group: 'lb', host: 'compute-2', demandGbps: 0.1, achievedGbps: 0.1, bottleneck: 'none' },
+      { name: 'busy-1', group: 'busy', host: 'compute-1', demandGbps: 0.5, achievedGbps: 0.3, bottleneck: 'qemu' },
+      { name: 'busy-2', group: 'busy', host: 'compute-2', demandGbps: 0.5, achievedGbps: 0.32, bottleneck: 'qemu' },
+      { name: 'busy-3', group: 'busy', host: 'compute-1', demandGbps: 0.5, achievedGbps: 0.34, bottleneck: 'nic' },
+    ],
+  },
+  heartbeats: [
+    {
+      name: 'lb',
+      master: 'lb-1',
+      backup: 'lb-2',
+      intervalMs: 1000,
+      masterDownMs: 3609.38,
+      gapMs: { mean: 1000.4, p50: 1003.5, p95: 1003.5, p99: 1003.55, max: 6000, ci95: null },
+      delayMs: { mean: 0.35, p50: 0, p95: 2.5, p99: 2.7, max: 9.1, ci95: null },
+      sent: 864000,
+      lost: 327,
+      failoversPerDay: 1.4,
+      flapsPerDay: 1.4,
+      ci95: { failoversPerDay: [0, 3.6163], flapsPerDay: [0, 3.6163] },
+      days: 10,
+    },
+  ],
+  slos: [{ name: 'flapsPerDay', metric: 'heartbeat flaps per day', unit: '/day', limit: 0.1, value: 1.4, upper95: 3.6163, pass: false }],
+};
+/** The calm variant (vhost_net on): gaps under the master-down interval, no flaps, no bottleneck. */
+const CALM = {
+  ...LATENCY,
+  hostThreads: { cpuPct: kinds(0.4, 2.5), coresPerHost: kinds(0.06, 0.4), maxThreadPct: kinds(20, 30) },
+  network: { nicGbps: 10, vms: LATENCY.network.vms.map((v) => ({ ...v, achievedGbps: v.demandGbps, bottleneck: 'none' })) },
+  heartbeats: [{ ...LATENCY.heartbeats[0]!, gapMs: { ...LATENCY.heartbeats[0]!.gapMs, max: 1010 }, lost: 0, failoversPerDay: 0, flapsPerDay: 0, ci95: { failoversPerDay: [0, 0.37], flapsPerDay: [0, 0.37] } }],
+  slos: [{ ...LATENCY.slos[0]!, value: 0, pass: true }],
+};
+
+/** The fixture's real result with made-up latency sections (no memory, IO or boots). */
+async function withLatency(latency: object): Promise<RunResult> {
+  const base = await withSections(undefined, false);
+  return { ...base, report: { ...base.report, ...latency } as unknown as Report };
+}
+
+describe('reading the latency sections', () => {
+  it('shows the Network tab for network VMs, heartbeats or device threads, not for ksmd alone', async () => {
+    expect(presentSections((await withLatency(LATENCY)).report).map((s) => s.id)).toEqual(['cpu', 'network', 'placement']);
+    const ksmdOnly = { hostThreads: { cpuPct: kinds(0, 0, 0.5) }, network: { nicGbps: null, vms: [] }, heartbeats: [] };
+    expect(hasLatency((await withLatency(ksmdOnly)).report)).toBe(false);
+    expect(hasLatency((await withLatency({ ...ksmdOnly, heartbeats: LATENCY.heartbeats })).report)).toBe(true);
+    expect(hasLatency((await withLatency({ ...ksmdOnly, hostThreads: { cpuPct: kinds(0.1, 0) } })).report)).toBe(true);
+  });
+
+  it('sums network VMs up per group with what held them back', async () => {
+    const groups = networkGroups((await withLatency(LATENCY)).report);
+    expect(groups.map((g) => [g.group, g.vms, g.demandGbps, g.achievedGbps])).toEqual([
+      ['lb', 2, 0.1, 0.1],
+      ['busy', 3, 0.5, expect.closeTo(0.32, 10)],
+    ]);
+    expect(groups.map(bottleneckText)).toEqual(['none', 'qemu 2, nic 1']);
+    expect(bottleneckText({ ...groups[1]!, bottlenecks: [['qemu', 3]] })).toBe('qemu');
+    // A bottleneck that costs under 1 % of the group's demand is named but not a problem.
+    const nearly = { ...groups[0]!, achievedGbps: 0.0995, bottlenecks: [['guestSoftirq', 1]] as [string, number][] };
+    expect(groupShort(nearly)).toBe(false);
+    expect(groupShort(groups[1]!)).toBe(true);
+  });
+
+  it('logs flaps and failovers per heartbeat and held-back network groups, nothing when calm', async () => {
+    expect(latencyEvents((await withLatency(LATENCY)).report)).toEqual([
+      '1.40 flaps/day on lb (heartbeat lb-1 → lb-2, 95 % 0–3.62) · 1.40 failovers/day · gap max 6000 ms > master-down 3609 ms',
+      'network busy: 0.32 of 0.50 Gbit/s per VM (bottleneck qemu 2, nic 1)',
+    ]);
+    const failoverOnly = { ...CALM, heartbeats: [{ ...CALM.heartbeats[0]!, failoversPerDay: 0.5 }] };
+    expect(latencyEvents((await withLatency(failoverOnly)).report)).toEqual(['0.50 failovers/day on lb (heartbeat lb-1 → lb-2, 95 % 0–0.37), no flaps · gap max 1010 ms ≤ master-down 3609 ms']);
+    expect(latencyEvents((await withLatency(CALM)).report)).toEqual([]);
+    expect(latencyEvents({} as Report)).toEqual([]);
+  });
+
+  it('puts the flaps of a finished run in the event log as problems', async () => {
+    const state = apply(await stateWithResult(), { type: 'rerun' }, { type: 'run', event: { type: 'done', id: 2, result: await withLatency(LATENCY), totalMs: 10 } });
+    const lines = state.log.filter((e) => e.text.includes('flaps/day on lb') || e.text.startsWith('network busy'));
+    expect(lines).toHaveLength(2);
+    expect(lines.every((e) => e.kind === 'error')).toBe(true);
+  });
+});
+
+describe('NetworkSection', () => {
+  it('draws heartbeat gaps against the master-down interval, bandwidth against demand, and host threads', async () => {
+    const out = renderToString(<NetworkSection current={await withLatency(LATENCY)} baseline={null} width={110} height={20} chart={0} />, { columns: 110 });
+    expect(out).toContain('heartbeats: gaps between adverts at the backup (█ gap ┃ master-down)');
+    expect(out).toContain('lb: lb-1 → lb-2 · advert every 1000 ms · ┃ master-down 3609 ms · scale 0–8000 ms');
+    const line = (start: string): string => out.split('\n').find((l) => l.startsWith(start)) ?? '';
+    // p99 under the limit mark, max through it: bars, values with units, and the verdict in words.
+    expect(line(' gap p99')).toMatch(/^ gap p99 █+[▏▎▍▌▋▊▉]? +┃ +1004 ms ✓ below$/);
+    expect(line(' gap max')).toMatch(/^ gap max █+┃█+[▏▎▍▌▋▊▉]? +6000 ms ✗ takeover$/);
+    expect(out).toContain('✗ flaps 1.40/day (95 % 0–3.62) > SLO 0.10 · failovers 1.40/day (0–3.62) · lost 327/864000 adverts');
+    expect(out).toContain('network per VM, mean (█ achieved ┃ demand) · scale 0–0.50 Gbit/s · NIC 10.00 Gbit/s');
+    expect(line(' lb ×2')).toContain('0.10 of 0.10 Gbit/s (100 %) ✓ no bottleneck');
+    expect(line(' busy ×3')).toMatch(/┃ +0\.32 of 0\.50 Gbit\/s \(64 %\) ✗ bottleneck qemu 2, nic 1$/);
+    expect(line(' qemu')).toContain('8.50 % · 1.36 cores/host · busiest 99.99 % of a core ✗ saturated');
+    expect(line(' vhost')).toContain('0.20 % · 0.03 cores/host · busiest 4.00 % of a core');
+    expect(out).not.toContain(' ksmd');
+  });
+
+  it('shows the baseline beside the numbers when comparing, and one block at a time when short', async () => {
+    const current = await withLatency(CALM);
+    const baseline = await withLatency(LATENCY);
+    const out = renderToString(<NetworkSection current={current} baseline={baseline} width={130} height={20} chart={0} />, { columns: 130 });
+    expect(out).toMatch(/ gap max .* 1010 ms ✓ below base 6000 ms/);
+    expect(out).toContain('✓ flaps 0/day (95 % 0–0.37) ≤ SLO 0.10');
+    expect(out).toContain('base 1.40 flaps/day');
+    expect(out).toMatch(/busy ×3 .*0\.50 of 0\.50 Gbit\/s \(100 %\) ✓ no bottleneck base 0\.32$/m);
+    expect(out).toMatch(/qemu .*0\.40 % .* base 8\.50 %/);
+    const short = (chart: number) => renderToString(<NetworkSection current={current} baseline={null} width={100} height={6} chart={chart} />, { columns: 100 });
+    expect(short(0)).toContain('(1/3, j/k)');
+    expect(short(0)).toContain('master-down 3609 ms');
+    expect(short(1)).toContain('network per VM, mean (█ achieved ┃ demand) · scale 0–0.50 Gbit/s · NIC 10.00 Gbit/s (2/3, j/k)');
+    expect(short(2)).toContain('host threads: CPU % of all pCPUs (█)');
+  });
+
+  it('draws the keepalived fixture’s real report', async () => {
+    const f = await fixture(KEEPALIVED_FILE, []);
+    const current = resultFor(f.scenario);
+    expect(presentSections(current.report).map((s) => s.id)).toContain('network');
+    const out = renderToString(<NetworkSection current={current} baseline={null} width={110} height={20} chart={0} />, { columns: 110 });
+    expect(out).toContain('lb: lb-1 → lb-2 · advert every 1000 ms · ┃ master-down 3609 ms');
+    expect(out).toMatch(/ gap p99 .* ms ✓ below/);
+    expect(out).toMatch(/busy ×6 .* Gbit\/s \(\d+ %\) ✗ bottleneck qemu/);
+    expect(out).toMatch(/ qemu .* % · .* cores\/host/);
   });
 });

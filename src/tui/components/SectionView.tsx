@@ -3,6 +3,7 @@ import type { RunResult } from '../run-result.js';
 import CpuSection from './CpuSection.js';
 import IoSection from './IoSection.js';
 import MemorySection, { MemoryHostBlock } from './MemorySection.js';
+import NetworkSection from './NetworkSection.js';
 import PlacementSection from './PlacementSection.js';
 
 /** What every section component gets: the shown result, the baseline when comparing, its box. */
@@ -27,6 +28,8 @@ export default function SectionView({ id, ...props }: SectionProps & { id: strin
       return <MemorySection {...props} />;
     case 'io':
       return <IoSection {...props} />;
+    case 'network':
+      return <NetworkSection {...props} />;
     case 'placement':
       return <PlacementSection {...props} />;
     default:
