@@ -99,6 +99,21 @@ describe('KSM merge lag (mm/ksm.c: two unchanged visits, or one if a stable copy
     );
   });
 
+  it('growth while ksmd stands still joins one cohort, with the same savings as separate ones', () => {
+    // ksmtuned stops ksmd while memory is plentiful; the guests' caches still grow every step.
+    const m = new KsmMerger();
+    for (let step = 1; step <= 1000; step++) m.setMergeable(1, step * 0.01);
+    expect(m.pendingCohorts()).toBe(1);
+    const rate = 262_144; // a pass every 10 s over 10 GiB
+    m.advance(15, rate, 10); // 1.5 passes: half of the 10 GiB (delay 1 pass, then uniform)
+    expect(m.savedGiB()).toBeCloseTo(5, 9);
+    // Growth at different scan positions stays separate: two cohorts.
+    m.setMergeable(1, 12);
+    m.advance(1, rate, 10);
+    m.setMergeable(1, 13);
+    expect(m.pendingCohorts()).toBe(3);
+  });
+
   it('unmerges at once when mergeable content disappears (copy-on-write)', () => {
     const m = new KsmMerger();
     m.setMergeable(0, 10);

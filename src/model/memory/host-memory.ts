@@ -106,6 +106,8 @@ export class MemoryModel {
   readonly slowdown: Float64Array;
   readonly readings: HostMemoryReading[];
   private readonly vmFactor: Float64Array;
+  /** Per VM: the peak of its daily profile (constant; kept out of the per-step loop). */
+  private readonly profilePeak: Float64Array;
   private readonly noise: Rng[];
   private readonly hostVms: number[][];
   private readonly imageOf: Int32Array;
@@ -131,11 +133,15 @@ export class MemoryModel {
     this.swappedActiveShare = new Float64Array(n);
     this.slowdown = new Float64Array(n).fill(1);
     this.vmFactor = new Float64Array(n);
+    this.profilePeak = new Float64Array(n);
     this.noise = [];
     const images = new Map<string, number>();
     this.imageOf = new Int32Array(n);
     vms.forEach((vm, j) => {
       this.vmFactor[j] = noiseFactor(streamOf(vm, 'memory-factor'), vm.guest.vmCv);
+      let peak = 0;
+      for (const w of vm.profile) if (w > peak) peak = w;
+      this.profilePeak[j] = peak;
       this.noise.push(streamOf(vm, 'memory-noise'));
       if (!images.has(vm.image)) images.set(vm.image, images.size);
       this.imageOf[j] = images.get(vm.image)!;
@@ -156,8 +162,7 @@ export class MemoryModel {
   private activeTarget(j: number, hour: number): number {
     const vm = this.vms[j]!;
     const { activeGiB, idleActiveGiB } = vm.guest;
-    let peak = 0;
-    for (const w of vm.profile) if (w > peak) peak = w;
+    const peak = this.profilePeak[j]!;
     const shape = peak > 0 ? vm.profile[Math.floor(hour) % 24]! / peak : 1;
     return (idleActiveGiB + (activeGiB - idleActiveGiB) * shape) * this.vmFactor[j]!;
   }

@@ -120,6 +120,11 @@ export class KsmMerger {
   mergeableGiB(): number {
     return this.kinds[0]!.total + this.kinds[1]!.total;
   }
+
+  /** Cohorts still merging (both kinds): the cost of savedGiB(), for tests. */
+  pendingCohorts(): number {
+    return this.kinds[0]!.pending() + this.kinds[1]!.pending();
+  }
 }
 
 /** Cohorts of one kind of content: amount and the pass at which it became mergeable. */
@@ -137,8 +142,16 @@ class CohortList {
     if (target > current) {
       // A cohort merges over [start + delay, start + delay + 1]; delay 1 without a stable copy.
       const delay = this.stableExists ? 0 : 1;
-      this.amounts.push(target - current);
-      this.starts.push(passes + delay);
+      const start = passes + delay;
+      // Cohorts with the same start merge alike (saved() is linear in the amount), so growth
+      // while ksmd stands still (ksmtuned stopped it) joins one cohort instead of piling up one
+      // per step; exact, and it keeps the list as short as the number of distinct starts.
+      const last = this.amounts.length - 1;
+      if (last >= 0 && this.starts[last] === start) this.amounts[last]! += target - current;
+      else {
+        this.amounts.push(target - current);
+        this.starts.push(start);
+      }
     } else if (target < current) {
       const scale = current > 0 ? target / current : 0;
       this.merged *= scale;
@@ -162,6 +175,10 @@ class CohortList {
     }
     this.amounts.length = keep;
     this.starts.length = keep;
+  }
+
+  pending(): number {
+    return this.amounts.length;
   }
 
   settle(): void {
