@@ -123,6 +123,8 @@ export interface Report {
     flapsPerDay: number | null;
     ci95: { failoversPerDay: [number | null, number | null]; flapsPerDay: [number | null, number | null] };
     days: number | null;
+    stalledAdverts: number;
+    mainLoopStallPct: { master: number | null; backup: number | null };
   }[];
   slos: { name: string; metric: string; unit: string; limit: number; value: number | null; upper95: number | null; pass: boolean }[];
   verdict: 'pass' | 'fail';
@@ -310,6 +312,8 @@ export function buildReport(study: StudyResult): Report {
       flapsPerDay: num(hb.flapsPerDay),
       ci95: { failoversPerDay: [num(hb.failoversPerDayCi95[0]), num(hb.failoversPerDayCi95[1])], flapsPerDay: [num(hb.flapsPerDayCi95[0]), num(hb.flapsPerDayCi95[1])] },
       days: num(hb.days),
+      stalledAdverts: hb.stalledAdverts,
+      mainLoopStallPct: { master: num(hb.mainLoopStallPct.master), backup: num(hb.mainLoopStallPct.backup) },
     })),
     slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: s.upper95 === null ? null : num(s.upper95), pass: s.pass })),
     verdict: study.verdict,

@@ -195,6 +195,7 @@ export function latencyLines(report: Report): string[] {
     out.push(
       `  failovers ${fmt(hb.failoversPerDay)}/day (95 % ${range(hb.ci95.failoversPerDay)}) · flaps ${fmt(hb.flapsPerDay)}/day (95 % ${range(hb.ci95.flapsPerDay)}) · ${fmt(hb.lost)} of ${fmt(hb.sent)} adverts lost`,
     );
+    out.push(`  QEMU main loop stalled (BQL) ${fmt(hb.mainLoopStallPct.master)} % (master) / ${fmt(hb.mainLoopStallPct.backup)} % (backup) of the time · ${fmt(hb.stalledAdverts)} adverts held by a stall`);
   }
   return out;
 }

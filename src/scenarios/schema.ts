@@ -459,6 +459,7 @@ export function createScenarioSchema(units?: UnitParser) {
           iothreadIoMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.iothreadIoMicros).meta(meta({ description: 'iothread CPU per disk IO. Data plane reaches "several times" the IOPS of the main loop (QEMU commit e72f66a0); 4× assumed.', unit: 'µs' })),
           guestPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
           ringPackets: z.int().min(1).default(LATENCY_DEFAULTS.costs.ringPackets).meta(meta({ description: 'virtio ring size: packets queued ahead at a saturated path (QEMU’s default rx/tx_queue_size 256).', unit: 'packets' })),
+          mainLoopBlockingShare: z.number().min(0).max(1).default(LATENCY_DEFAULTS.costs.mainLoopBlockingShare).meta(meta({ description: 'Share of a VM’s disk IOs that hold its QEMU main loop (and the BQL) for about one device latency when it has no iothread: guest flushes, qcow2 metadata (docs/latency.md, main-loop stalls). Assumption: 1 %.', unit: 'fraction' })),
           daemons: z
             .array(
               z.strictObject({
@@ -652,6 +653,7 @@ export function createScenarioSchema(units?: UnitParser) {
               iothreadIoMicros: s.hostThreads.iothreadIoMicros,
               guestPacketMicros: s.hostThreads.guestPacketMicros,
               ringPackets: s.hostThreads.ringPackets,
+              mainLoopBlockingShare: s.hostThreads.mainLoopBlockingShare,
             },
             daemons: s.hostThreads.daemons,
             nicGbps: s.hostThreads.nicGbps,

@@ -25,8 +25,14 @@
  * packet rate). Arrivals are FIFO (./vrrp.ts). A role whose thread woke fewer than 8 times in a
  * window draws from all wake-ups on its host in that window instead.
  *
- * The model's limits are listed in docs/latency.md: independent draws miss the correlation of a
- * long stall beyond FIFO order; boot-time IO is not charged to QEMU; all traffic leaves the host.
+ * Main-loop stalls (./stalls.ts): a heartbeat VM with disk IO and no iothread blocks its QEMU main
+ * loop under the BQL for `mainLoopBlockingShare` of the IOs its device serves, each for about the
+ * device's latency in the interval (the IO model's device solution for the steady load). An advert
+ * that reaches a stalled loop (sender's or receiver's, vhost_net off) waits for the stall's end, so
+ * consecutive adverts share one stall.
+ *
+ * The model's limits are listed in docs/latency.md: scheduling delays are independent draws beyond
+ * FIFO order; boot-time IO is not charged to QEMU; all traffic leaves the host.
  */
 import type { ModelScenario } from '../scenario.js';
 import type { Placement } from '../placement.js';
@@ -36,6 +42,9 @@ import { Histogram } from '../stats/histogram.js';
 import { LATENCY_DEFAULTS, type HeartbeatSpec, type NetworkSpec } from './spec.js';
 import { BOTTLENECKS, NONE, shareNic, vmPacketRate } from './network.js';
 import { HeartbeatTracker, masterDownSeconds } from './vrrp.js';
+import { MainLoopStalls, mainLoopOnPath, stallHold } from './stalls.js';
+import { deviceState, solveDevice, thinkForRate, type DeviceLoad } from '../io/device.js';
+import { backendOpsPerIo, type ArraySpec } from '../io/storage.js';
 
 /** Per replication: what the latency paths measured. */
 export interface LatencyReplication {
@@ -61,6 +70,24 @@ export interface HeartbeatReplication {
   flaps: number;
   /** Micro-level wake-ups the delays were drawn from (all roles). */
   delaySamples: number;
+  /** Adverts held by a stalled QEMU main loop (sender's or receiver's, vhost_net off). */
+  stalledAdverts: number;
+  /** Time the master's and the backup's QEMU main loops were stalled under the BQL, s (./stalls.ts). */
+  masterStallSeconds: number;
+  backupStallSeconds: number;
+}
+
+/** A VM whose main loop can stall: in a heartbeat, disk IO, no iothread. Its device's load per interval. */
+interface StallInput {
+  vm: number;
+  /** The VMs with disk IO on the same device (this host's disks or its datastore). */
+  deviceVms: Int32Array;
+  array: ArraySpec;
+  load: DeviceLoad;
+  /** Per interval: blocking operations per second and their mean duration (the device latency), s. */
+  rate: Float64Array;
+  meanSeconds: Float64Array;
+  lastStep: number;
 }
 
 const MIN_SAMPLES = 8;
@@ -185,6 +212,11 @@ export class LatencyPaths {
   private readonly stepToSample: Int32Array;
   private readonly reservoirRng: Rng;
   private readonly advertRng: Rng;
+  private readonly streams: StreamFactory;
+  /** Per VM: its main-loop stall inputs, when it can stall (heartbeat VMs only). */
+  private readonly stallInputs: (StallInput | undefined)[];
+  private readonly deviceScratch = deviceState();
+  private readonly holdScratch = new Float64Array(2);
   readonly result: LatencyReplication;
 
   constructor(
@@ -244,6 +276,7 @@ export class LatencyPaths {
     };
 
     // Heartbeats: watched slots, reservoirs, sampled intervals.
+    this.streams = streams;
     this.advertRng = streams.stream('latency', 'adverts');
     this.reservoirRng = streams.stream('latency', 'reservoirs');
     const windowRng = streams.stream('latency', 'windows');
@@ -280,7 +313,7 @@ export class LatencyPaths {
           this.hostReservoirs.push(new Reservoirs(J));
         }
       }
-      this.result.heartbeats.push({ gapMs: new Histogram(), delayMs: new Histogram(), sent: 0, lost: 0, failovers: 0, flaps: 0, delaySamples: 0 });
+      this.result.heartbeats.push({ gapMs: new Histogram(), delayMs: new Histogram(), sent: 0, lost: 0, failovers: 0, flaps: 0, delaySamples: 0, stalledAdverts: 0, masterStallSeconds: 0, backupStallSeconds: 0 });
       return {
         spec,
         masterDown: masterDownSeconds(spec.intervalSeconds, spec.priority, spec.version),
@@ -297,6 +330,74 @@ export class LatencyPaths {
         queueRecv: new Float64Array(steps),
       };
     });
+    this.stallInputs = this.stallInputsOf(latency.hostThreads.costs.mainLoopBlockingShare);
+  }
+
+  /** The heartbeat VMs whose main loop can stall (disk IO, no iothread, a blocking share > 0). */
+  private stallInputsOf(share: number): (StallInput | undefined)[] {
+    const { scenario, placement, layout, steps } = this;
+    const out = new Array<StallInput | undefined>(placement.vms.length).fill(undefined);
+    if (!(share > 0)) return out;
+    const deviceKey = (h: number): string => {
+      const storage = scenario.hosts[placement.hosts[h]!.group]!.storage;
+      return storage.kind === 'datastore' ? `datastore:${storage.name}` : `host:${h}`;
+    };
+    const arrayOf = (h: number): ArraySpec => {
+      const storage = scenario.hosts[placement.hosts[h]!.group]!.storage;
+      return storage.kind === 'datastore' ? scenario.datastores.find((d) => d.name === storage.name)!.array : storage.array;
+    };
+    for (const hb of this.hb) {
+      for (const v of [hb.master, hb.backup]) {
+        if (v < 0 || out[v] || layout.iothreadCount[v]! > 0 || !(this.iops[v]! > 0)) continue;
+        const host = placement.vms[v]!.host;
+        const key = deviceKey(host);
+        const deviceVms = Int32Array.from(placement.vms.map((_, u) => u).filter((u) => this.iops[u]! > 0 && deviceKey(placement.vms[u]!.host) === key));
+        out[v] = {
+          vm: v,
+          deviceVms,
+          array: arrayOf(host),
+          load: { servers: 0, serviceSeconds: 0, steady: { outstanding: 0, thinkSeconds: 0 }, boot: { outstanding: 0, thinkSeconds: 0 } },
+          rate: new Float64Array(steps),
+          meanSeconds: new Float64Array(steps),
+          lastStep: -1,
+        };
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Interval k's blocking operations of VM v's main loop: the IO model's steady-state solution of
+   * its device (./io/device.ts, the same load the IO model gives it: the running VMs' nominal IOPS
+   * and read share) gives the latency R and the IOPS the device serves v; the loop blocks for
+   * `mainLoopBlockingShare` of those IOs, each for a mean of R.
+   */
+  private updateStalls(v: number, k: number): void {
+    const input = this.stallInputs[v];
+    if (!input || input.lastStep === k) return;
+    input.lastStep = k;
+    if (!this.isRunning(v)) return;
+    let vms = 0;
+    let iops = 0;
+    let reads = 0;
+    const list = input.deviceVms;
+    for (let i = 0; i < list.length; i++) {
+      const u = list[i]!;
+      if (!this.isRunning(u)) continue;
+      const x = this.iops[u]!;
+      vms++;
+      iops += x;
+      reads += (x * this.scenario.vms[this.placement.vms[u]!.group]!.workload.io.readPct) / 100;
+    }
+    const { array, load } = input;
+    const service = backendOpsPerIo(array.raid, reads / iops) / array.iopsPerDisk;
+    load.servers = array.disks;
+    load.serviceSeconds = service;
+    load.steady.outstanding = vms;
+    load.steady.thinkSeconds = thinkForRate(vms, iops, service);
+    const state = solveDevice(load, this.deviceScratch);
+    input.rate[k] = this.scenario.latency!.hostThreads.costs.mainLoopBlockingShare * state.steadyIops * (this.iops[v]! / iops);
+    input.meanSeconds[k] = state.latencySeconds;
   }
 
   /** Fleet resolution: the intervals at which the heartbeat hosts are micro-simulated. */
@@ -431,6 +532,7 @@ export class LatencyPaths {
       for (let side = 0; side < 2; side++) {
         const v = side === 0 ? hb.master : hb.backup;
         if (v < 0 || this.placement.vms[v]!.host !== h) continue;
+        this.updateStalls(v, k);
         const up = this.isRunning(v) ? 1 : 0;
         const want = this.wantPps[v]!;
         const loss = up && want > 0 ? Math.max(0, 1 - this.gotPps[v]! / want) : 0;
@@ -482,6 +584,16 @@ export class LatencyPaths {
       const A = hb.spec.intervalSeconds;
       let t = rng() * A;
       for (let j = 0; j < hb.roles[0]!.count; j++) for (let role = 0; role < ROLES; role++) out.delaySamples += hb.roles[role]!.size(j);
+      // Each VM's main-loop stalls come from its own stream, so a VM in two heartbeats stalls alike in both.
+      const loopOf = (v: number): MainLoopStalls | null => {
+        const input = v >= 0 ? this.stallInputs[v] : undefined;
+        return input ? new MainLoopStalls(this.streams.stream(`vm:${this.placement.vms[v]!.name}`, 'main-loop-stalls'), step, input.rate, input.meanSeconds) : null;
+      };
+      const masterLoop = loopOf(hb.master);
+      const backupLoop = loopOf(hb.backup);
+      const senderLoop = hb.master >= 0 ? mainLoopOnPath(this.net[hb.master]!.vhostNet, masterLoop) : null;
+      const receiverLoop = hb.backup >= 0 ? mainLoopOnPath(this.net[hb.backup]!.vhostNet, backupLoop) : null;
+      const hold = this.holdScratch;
       const draw = (role: number, j: number): number => {
         if (j < 0) return 0;
         const own = hb.roles[role]!;
@@ -504,12 +616,25 @@ export class LatencyPaths {
             out.lost++;
             continue;
           }
-          const delay = draw(0, j) + draw(1, j) + hb.queueSend[k]! + draw(2, j) + hb.queueRecv[k]! + draw(3, j);
+          const d0 = draw(0, j);
+          const d1 = draw(1, j);
+          const d2 = draw(2, j);
+          const d3 = draw(3, j);
+          let delay = d0 + d1 + hb.queueSend[k]! + d2 + hb.queueRecv[k]! + d3;
+          if (senderLoop || receiverLoop) {
+            const held = stallHold(t, d0, d1 + hb.queueSend[k]! + d2, senderLoop, receiverLoop, hold);
+            if (held > 0) {
+              out.stalledAdverts++;
+              delay += held;
+            }
+          }
           out.delayMs.add(delay * 1000);
           tracker.receive(t + delay);
         }
       }
       tracker.finish(endSeconds);
+      out.masterStallSeconds = masterLoop ? masterLoop.stalledSeconds(endSeconds) : 0;
+      out.backupStallSeconds = backupLoop ? backupLoop.stalledSeconds(endSeconds) : 0;
       out.failovers = tracker.failovers;
       out.flaps = tracker.flaps;
     });

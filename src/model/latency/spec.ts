@@ -34,6 +34,12 @@ export interface HostThreadCosts {
   guestPacketMicros: number;
   /** Descriptors in a virtio ring: how many packets wait at a saturated queue before it drops. */
   ringPackets: number;
+  /**
+   * Share of a VM's disk IOs that block its QEMU main loop under the global lock (BQL) for about
+   * one device latency when the VM has no iothread (guest flushes, qcow2 metadata, synchronous
+   * submission): the main-loop stalls of docs/latency.md. Not a CPU cost: the loop waits on the device.
+   */
+  mainLoopBlockingShare: number;
 }
 
 /** A host daemon (libvirtd, an agent) as one more thread competing for the host's pCPUs. */
@@ -87,6 +93,14 @@ export interface LatencyModelSpec {
  *   (iothreads) "has been reported to be several times higher" in IOPS than the main-loop path
  *   (S. Hajnoczi, QEMU commit e72f66a0, 2012); `iothreadIoMicros` 5 takes "several" as 4×.
  * - `ringPackets` 256: QEMU's default virtio-net rx_queue_size / tx_queue_size.
+ * - `mainLoopBlockingShare` 0.01: assumption, one guest IO in 100 holds the QEMU main loop (and the
+ *   BQL) until the device answers. The mechanism is documented: without iothreads "all I/O
+ *   processing is done in a single main loop" under the BQL, which vCPU threads and the main loop
+ *   contend (QEMU docs, "Using Multiple IOThreads"); guest cache flushes were served synchronously,
+ *   "stalling the VCPU while serving a cache flush" (C. Hellwig, QEMU commit "raw-posix: add
+ *   support for async flush"), and qcow2 metadata and drained requests still wait in the main loop.
+ *   No published rate was found: 1 % stands for a journaling guest's flush and metadata writes
+ *   among its IOs (a commit every few seconds at tens of IOPS).
  * - `nicGbps` 10: the 10 GbE access switch of field report 002.
  * - queues 1: "virtio-net has only one transmit and receive queue" by default (calibration.md §3,
  *   OKD/OpenShift Virtualization docs); nova enables multiqueue only with hw_vif_multiqueue_enabled.
@@ -103,6 +117,7 @@ export const LATENCY_DEFAULTS = {
     iothreadIoMicros: 5,
     guestPacketMicros: 10,
     ringPackets: 256,
+    mainLoopBlockingShare: 0.01,
   } satisfies HostThreadCosts,
   nicGbps: 10,
   queues: 1,

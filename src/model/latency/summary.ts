@@ -55,6 +55,10 @@ export interface HeartbeatSummary {
   days: number;
   /** Micro-level wake-ups the delays were drawn from. */
   delaySamples: number;
+  /** Adverts held by a stalled QEMU main loop (vhost_net off on that side). */
+  stalledAdverts: number;
+  /** Share of the run the master's and backup's QEMU main loops were stalled under the BQL, % (0 with an iothread or no disk IO). */
+  mainLoopStallPct: { master: number; backup: number };
 }
 
 export interface LatencySummary {
@@ -141,6 +145,11 @@ export function summarizeLatency(
       flapsPerDayCi95: rateInterval(reps.map((h) => h.flaps / perDay), flaps, days),
       days,
       delaySamples: total((h) => h.delaySamples),
+      stalledAdverts: total((h) => h.stalledAdverts),
+      mainLoopStallPct: {
+        master: reps.length > 0 ? (100 * total((h) => h.masterStallSeconds)) / (reps.length * seconds) : Number.NaN,
+        backup: reps.length > 0 ? (100 * total((h) => h.backupStallSeconds)) / (reps.length * seconds) : Number.NaN,
+      },
     };
   });
   return { hostThreads, network: { nicGbps: scenario.latency?.hostThreads.nicGbps ?? null, vms }, heartbeats };
