@@ -23,6 +23,8 @@ export interface EvaluationReport {
   slos: { name: string; value: number | null; upper95: number | null; limit: number | null; pass: boolean | null }[];
   fleet: { vms: number; hosts: number; vcpuPerPcpu: number | null; memoryAllocatedGiB: number | null; memoryAllocatedPct: number | null; cpuFull: boolean; memoryFull: boolean; growth: number | null; hostDown: string | null };
   hostMonths: number | null;
+  /** The boot storm at this candidate: minutes from first request to last boot done, and boots unfinished at the end (per replication); null when nothing boots. */
+  boots: { stormMinutes: number | null; unfinished: number | null } | null;
 }
 
 export interface KnobReport {
@@ -104,6 +106,7 @@ function evaluationReport(e: Evaluation | null): EvaluationReport | null {
       hostDown: e.hostDown,
     },
     hostMonths: num(e.hostMonths),
+    boots: e.boots ? { stormMinutes: e.boots.stormMinutes === null ? null : num(e.boots.stormMinutes), unfinished: num(e.boots.unfinished) } : null,
   };
 }
 
@@ -214,16 +217,25 @@ function sloCell(e: EvaluationReport, name: string): string {
   return s.limit === null ? fmt(s.value) : `${fmt(s.value)} (${fmt(s.upper95)})`;
 }
 
+/** The storm's length, and the boots that did not finish within the run, as one cell. */
+function stormText(e: EvaluationReport): string {
+  if (!e.boots) return '—';
+  const minutes = e.boots.stormMinutes === null ? 'n/a' : fmt(e.boots.stormMinutes);
+  return e.boots.unfinished ? `${minutes} (+${fmt(e.boots.unfinished)} unfinished)` : minutes;
+}
+
 function curveTable(k: KnobReport, rows: EvaluationReport[], sloNames: string[], limited: Set<string>): string[] {
+  const storms = rows.some((e) => e.boots !== null);
   return table(
     [
-      [k.configName, 'VMs', 'vCPU/pCPU', 'RAM GiB', ...sloNames.map((n) => (limited.has(n) ? `${n} (upper95)` : n)), 'reps', 'verdict'],
+      [k.configName, 'VMs', 'vCPU/pCPU', 'RAM GiB', ...sloNames.map((n) => (limited.has(n) ? `${n} (upper95)` : n)), ...(storms ? ['storm min'] : []), 'reps', 'verdict'],
       ...rows.map((e) => [
         knobValueText(k, e.value),
         String(e.fleet.vms),
         fmt(e.fleet.vcpuPerPcpu),
         fmt(e.fleet.memoryAllocatedGiB),
         ...sloNames.map((n) => sloCell(e, n)),
+        ...(storms ? [stormText(e)] : []),
         String(e.replications),
         e.pass ? 'PASS' : e.uncertain ? 'FAIL (interval)' : 'FAIL',
       ]),
@@ -280,6 +292,12 @@ export function renderRecommendText(report: RecommendReport): string {
       out.push(
         `  fleet there: ${k.atValue.fleet.vms} VMs on ${k.atValue.fleet.hosts} hosts, vCPU:pCPU ${fmt(k.atValue.fleet.vcpuPerPcpu)}, ${fmt(k.atValue.fleet.memoryAllocatedGiB)} GiB of RAM allocated${k.atValue.fleet.hostDown ? `; ${k.atValue.fleet.hostDown} down` : ''}`,
       );
+      if (k.atValue.boots) {
+        const b = k.atValue.boots;
+        out.push(
+          `  boot storm there: ${b.stormMinutes === null ? 'no boot finished' : `${fmt(b.stormMinutes)} min from the first request to the last boot done`}${b.unfinished ? `; ${fmt(b.unfinished)} boots per replication still unfinished when the run ends (the storm outlasts it)` : ''}`,
+        );
+      }
     }
     if (k.nextConstraint) {
       const from = k.nextConstraint.failsFrom !== null ? `, seen failing from ${knobValueText(k, k.nextConstraint.failsFrom)}` : '';

@@ -94,6 +94,13 @@ export interface Evaluation {
   hostDown: string | null;
   /** Host-months simulated for this evaluation. */
   hostMonths: number;
+  /**
+   * The boot storm at this candidate (null when nothing boots): how long it lasts, first request
+   * to last boot done (mean over replications, minutes; null when no boot finished), and boots
+   * still unfinished when the run ends (per replication). A lower boot limit shortens each boot
+   * but lengthens the storm; this is the other half of that answer.
+   */
+  boots: { stormMinutes: number | null; unfinished: number } | null;
 }
 
 export type KnobStatus = 'bound' | 'range-top' | 'infeasible' | 'not-modelled' | 'not-applicable' | 'not-searched';
@@ -289,6 +296,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
         growth: grown.factor,
         hostDown: degraded?.hostDown ?? null,
         hostMonths: hostMonths(simulated, replications),
+        boots: study.boot.count + study.boot.unfinished > 0 ? { stormMinutes: study.boot.stormMinutes?.mean ?? null, unfinished: study.boot.unfinished } : null,
       };
     }
   };
