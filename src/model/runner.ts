@@ -7,6 +7,11 @@
  * placement is deterministic. So a task carries just the scenario and the index, results come back
  * in the lossless transfer encoding (./transfer.ts), and combining them in replication order gives
  * the same bytes whoever computed them.
+ *
+ * A trace-driven scenario carries megabytes of measured series. Keys made from scenarios
+ * (`scenarioKey`) therefore never spell out typed arrays: the scenario loader describes its traces
+ * by a digest, and any typed array left (a scenario that went through structured cloning, which
+ * drops that description, or one built by hand) is replaced by a fingerprint of its bytes.
  */
 import { place, type Placement } from './placement.js';
 import { simulateReplication, type ReplicationResult } from './replication.js';
@@ -16,6 +21,11 @@ import { decodeTransfer, encodeTransfer, type Encoded } from './transfer.js';
 export interface ReplicationTask {
   scenario: ModelScenario;
   replication: number;
+  /**
+   * `scenarioKey(scenario)` when the sender already has it (a worker pool sends it along, so a
+   * worker does not fingerprint the traces of every task it receives).
+   */
+  key?: string | undefined;
 }
 
 /** Runs replication tasks somewhere and returns their encoded results. */
@@ -29,10 +39,36 @@ export interface ReplicationRunner {
 
 /**
  * The identity of a scenario for caching: its JSON without `replications`, which does not
- * change what any single replication computes.
+ * change what any single replication computes. Typed arrays (trace series) appear as their type,
+ * length and a 64-bit fingerprint of their bytes, so the key stays small whatever the traces.
  */
 export function scenarioKey(scenario: ModelScenario): string {
-  return JSON.stringify({ ...scenario, replications: 0 });
+  return JSON.stringify({ ...scenario, replications: 0 }, typedArraysAsFingerprints);
+}
+
+function typedArraysAsFingerprints(_key: string, value: unknown): unknown {
+  if (!ArrayBuffer.isView(value) || value instanceof DataView) return value;
+  return { typedArray: value.constructor.name, length: (value as unknown as ArrayLike<number>).length, bytes: byteFingerprint(value) };
+}
+
+/** Fingerprints by array (an array's bytes are not written once it is part of a scenario). */
+const fingerprints = new WeakMap<ArrayBufferView, string>();
+
+/** Two FNV-1a hashes (32 bit, different offsets, one over the bytes in reverse) of a view's bytes, in hex. */
+function byteFingerprint(view: ArrayBufferView): string {
+  let known = fingerprints.get(view);
+  if (known === undefined) {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ bytes.length;
+    for (let i = 0, j = bytes.length - 1; i < bytes.length; i++, j--) {
+      a = Math.imul(a ^ bytes[i]!, 0x01000193);
+      b = Math.imul(b ^ bytes[j]!, 0x01000193);
+    }
+    known = (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+    fingerprints.set(view, known);
+  }
+  return known;
 }
 
 /**
@@ -42,7 +78,7 @@ export function scenarioKey(scenario: ModelScenario): string {
 export function computeReplication(task: ReplicationTask, placements?: Map<string, Placement>): Encoded {
   let placement: Placement | undefined;
   if (placements) {
-    const key = scenarioKey(task.scenario);
+    const key = task.key ?? scenarioKey(task.scenario);
     placement = placements.get(key);
     if (!placement) {
       placement = place(task.scenario);

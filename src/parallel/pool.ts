@@ -6,11 +6,15 @@
  * order. The pool runs the compiled worker (dist/src/parallel/worker.js) in production; when this
  * module itself runs as TypeScript (tests under vitest, `tsx`), the workers load the .ts worker
  * through tsx, since worker threads do not inherit vitest's transform.
+ *
+ * Tasks are posted as ./shared-traces.ts prepares them: trace series in shared memory, so a
+ * trace-driven scenario's megabytes of measurements are not copied into a worker with every task.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { ReplicationRunner, ReplicationTask } from '../model/runner.js';
 import type { Encoded } from '../model/transfer.js';
+import { wireTask } from './shared-traces.js';
 
 export interface PoolOptions {
   /** Worker threads; at least 1. */
@@ -40,7 +44,7 @@ export function createWorkerPool(options: PoolOptions): ReplicationRunner {
     workers,
     run(task) {
       if (closed) return Promise.reject(new Error('the worker pool is closed'));
-      return pool.run(task);
+      return pool.run(wireTask(task));
     },
     async close() {
       if (closed) return;

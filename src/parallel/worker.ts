@@ -1,6 +1,8 @@
 /**
  * The worker-thread side of the pool (./pool.ts): computes one replication per task and returns
- * it in the lossless transfer encoding. Placements are cached per scenario within the thread.
+ * it in the lossless transfer encoding. Tasks arrive as ./shared-traces.ts posts them: trace
+ * series in shared memory and the scenario's key alongside. Placements are cached per scenario
+ * key within the thread, a few at a time (computeReplication).
  */
 import type { Placement } from '../model/placement.js';
 import { computeReplication, type ReplicationTask } from '../model/runner.js';

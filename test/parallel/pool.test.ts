@@ -15,6 +15,7 @@ import { recommend } from '../../src/study/recommend.js';
 import { runReplicated } from '../../src/study/run.js';
 import { parseVary, planSweep, runSweep } from '../../src/study/sweep.js';
 import { NOISY_YAML, REPAIRMAN_YAML, scenario, source } from '../study/helpers.js';
+import { TRACE_YAML } from './traces.js';
 
 describe('worker pool', () => {
   let pool: ReplicationRunner;
@@ -39,4 +40,12 @@ describe('worker pool', () => {
     const single = recommendJson(buildRecommendReport(await recommend(source(REPAIRMAN_YAML), inProcessRunner(), options)));
     expect(parallel).toBe(single);
   });
+
+  it('replays traces from shared memory with the same bytes as one thread', async () => {
+    const s = await scenario(TRACE_YAML);
+    expect(reportJson(buildReport(await runReplicated(s, pool)))).toBe(reportJson(buildReport(runStudy(s))));
+    // Candidates resolved from the same file share its series; a sweep gives the same bytes.
+    const plan = await planSweep(source(TRACE_YAML), [parseVary('overcommit.cpu=2,4')]);
+    expect(sweepJson(buildSweepReport(await runSweep(plan, pool)))).toBe(sweepJson(buildSweepReport(await runSweep(plan, inProcessRunner()))));
+  }, 60_000);
 });
