@@ -7,21 +7,10 @@ import { packageRoot } from '../src/cli/paths.js';
 import { withFieldReference } from '../src/scenarios/field-reference.js';
 import { scenarioJsonSchema } from '../src/scenarios/schema.js';
 import { QUICK, runCli } from './helpers/cli.js';
+import { leafPaths } from './helpers/json-paths.js';
 
 const root = packageRoot();
 const read = (path: string): Promise<string> => readFile(join(root, path), 'utf8');
-
-/** Every leaf path of a JSON value, arrays as `[]`: `cpu.readyPct.mean`, `slos[].name`. */
-function leafPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) {
-    const first: unknown = value[0];
-    return first !== null && typeof first === 'object' ? leafPaths(first, `${prefix}[]`) : [`${prefix}[]`];
-  }
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, child]) => leafPaths(child, prefix ? `${prefix}.${key}` : key));
-  }
-  return [prefix];
-}
 
 describe('documentation', () => {
   it('docs/scenarios.md has the field reference generated from the schema (run `npm run docs`)', async () => {

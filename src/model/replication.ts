@@ -52,15 +52,18 @@ export interface CpuReplication {
   hostUtilPctMax: Float64Array;
   timeline: { readyPctMean: Float64Array; hostUtilPctMean: Float64Array; hostUtilPctMax: Float64Array };
   /** Micro-level work done and its agreement with the fleet kernel on the same intervals. */
-  micro: {
-    windows: number;
-    simulatedSeconds: number;
-    bursts: number;
-    events: number;
-    /** vCPU-weighted mean ready % over the micro-simulated VM-intervals: kernel vs simulation. */
-    fleetReadyPct: number;
-    microReadyPct: number;
-  };
+  micro: MicroCheck;
+}
+
+/** Micro-level work done and its agreement with the fleet kernel (per replication, and summed in a study). */
+export interface MicroCheck {
+  windows: number;
+  simulatedSeconds: number;
+  bursts: number;
+  events: number;
+  /** vCPU-weighted mean ready % over the micro-simulated VM-intervals: kernel vs simulation. */
+  fleetReadyPct: number;
+  microReadyPct: number;
 }
 
 export interface KillRecord {

@@ -3,7 +3,7 @@
  * intervals and SLO verdicts. This is the model's entry point: data in, results out.
  */
 import { place, type Placement } from './placement.js';
-import { simulateReplication, stepCount, type ReplicationResult } from './replication.js';
+import { simulateReplication, stepCount, type MicroCheck, type ReplicationResult } from './replication.js';
 import type { ModelScenario } from './scenario.js';
 import { maxOfArrays, meanOfArrays, summarizeDistribution, type DistributionSummary } from './stats/summary.js';
 import { evaluateSlos, type SloResult } from './slo.js';
@@ -30,14 +30,7 @@ export interface CpuSummary {
   hostUtilPct: DistributionSummary;
   byHost: HostCpuSummary[];
   timeline: { stepSeconds: number; readyPctMean: number[]; hostUtilPctMean: number[]; hostUtilPctMax: number[] };
-  micro: {
-    windows: number;
-    simulatedSeconds: number;
-    bursts: number;
-    events: number;
-    fleetReadyPct: number;
-    microReadyPct: number;
-  };
+  micro: MicroCheck;
 }
 
 export interface StudyResult {

@@ -9,7 +9,7 @@
 import type { Evaluation, KnobRecommendation, RecommendResult } from '../study/recommend.js';
 import { configSnippets, type ConfigSnippets } from './config-snippets.js';
 import { fmt, fmtDuration, table } from './format.js';
-import { num } from './report.js';
+import { num, numOrNull } from './report.js';
 
 export const RECOMMEND_REPORT_VERSION = 1;
 
@@ -87,13 +87,13 @@ export interface RecommendReport {
 function evaluationReport(e: Evaluation | null): EvaluationReport | null {
   if (!e) return null;
   return {
-    value: e.value === null ? null : num(e.value),
+    value: numOrNull(e.value),
     replications: e.replications,
     judged: e.judged,
     pass: e.pass,
     uncertain: e.uncertain,
     failing: e.failing,
-    slos: e.slos.map((s) => ({ name: s.name, value: num(s.value), upper95: s.upper95 === null ? null : num(s.upper95), limit: s.limit, pass: s.pass })),
+    slos: e.slos.map((s) => ({ name: s.name, value: num(s.value), upper95: numOrNull(s.upper95), limit: s.limit, pass: s.pass })),
     fleet: {
       vms: e.fleet.vms,
       hosts: e.fleet.hosts,
@@ -106,37 +106,37 @@ function evaluationReport(e: Evaluation | null): EvaluationReport | null {
       hostDown: e.hostDown,
     },
     hostMonths: num(e.hostMonths),
-    boots: e.boots ? { stormMinutes: e.boots.stormMinutes === null ? null : num(e.boots.stormMinutes), unfinished: num(e.boots.unfinished) } : null,
+    boots: e.boots ? { stormMinutes: numOrNull(e.boots.stormMinutes), unfinished: num(e.boots.unfinished) } : null,
   };
 }
 
 function knobReport(k: KnobRecommendation): KnobReport {
   return {
-    value: k.value === null ? null : num(k.value),
+    value: numOrNull(k.value),
     bindingSlo: k.bindingSlo,
     confidence: k.confidence,
     status: k.status,
     configName: k.configName,
     path: k.path,
-    current: k.current === null ? null : num(k.current),
+    current: numOrNull(k.current),
     range: k.range,
-    margins: k.margins.map((m) => ({ ...m, upper95: m.upper95 === null ? null : num(m.upper95), headroom: m.headroom === null ? null : num(m.headroom), headroomPct: m.headroomPct === null ? null : num(m.headroomPct) })),
-    nextConstraint: k.nextConstraint ? { ...k.nextConstraint, headroomPct: k.nextConstraint.headroomPct === null ? null : num(k.nextConstraint.headroomPct) } : null,
+    margins: k.margins.map((m) => ({ ...m, upper95: numOrNull(m.upper95), headroom: numOrNull(m.headroom), headroomPct: numOrNull(m.headroomPct) })),
+    nextConstraint: k.nextConstraint ? { ...k.nextConstraint, headroomPct: numOrNull(k.nextConstraint.headroomPct) } : null,
     atValue: evaluationReport(k.atValue),
     firstFail: evaluationReport(k.firstFail),
     riskCurve: k.riskCurve.map((e) => evaluationReport(e)!),
-    whatIf: k.whatIf.map((w) => ({ ...w, value: w.value === null ? null : num(w.value) })),
+    whatIf: k.whatIf.map((w) => ({ ...w, value: numOrNull(w.value) })),
     outOfReach: k.outOfReach,
     notJudged: k.notJudged,
     ownSlosNotModelled: k.ownSlosNotModelled,
     ownSlosNotSet: k.ownSlosNotSet,
-    searched: k.searched.map((e) => ({ value: e.value === null ? null : num(e.value), replications: e.replications, pass: e.pass })),
+    searched: k.searched.map((e) => ({ value: numOrNull(e.value), replications: e.replications, pass: e.pass })),
     notes: k.notes,
   };
 }
 
 function knobValues(values: RecommendResult['combined']['values']): RecommendReport['combined']['values'] {
-  const n = (x: number | null): number | null => (x === null ? null : num(x));
+  const n = (x: number | null): number | null => (numOrNull(x));
   return { cpuAllocationRatio: n(values.cpuAllocationRatio), ramAllocationRatio: n(values.ramAllocationRatio), maxConcurrentBoots: n(values.maxConcurrentBoots) };
 }
 
@@ -172,8 +172,8 @@ export function buildRecommendReport(result: RecommendResult): RecommendReport {
     },
     exposure: {
       hostMonthsTotal: num(result.exposure.hostMonthsTotal),
-      hostMonthsAtRecommendation: result.exposure.hostMonthsAtRecommendation === null ? null : num(result.exposure.hostMonthsAtRecommendation),
-      zeroEventUpper95PerHostMonth: result.exposure.zeroEventUpper95PerHostMonth === null ? null : num(result.exposure.zeroEventUpper95PerHostMonth),
+      hostMonthsAtRecommendation: numOrNull(result.exposure.hostMonthsAtRecommendation),
+      zeroEventUpper95PerHostMonth: numOrNull(result.exposure.zeroEventUpper95PerHostMonth),
       warnings: result.exposure.warnings,
     },
     config: configSnippets(result),

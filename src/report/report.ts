@@ -137,6 +137,11 @@ export function num(value: number): number | null {
   return Number(value.toPrecision(6));
 }
 
+/** `num` for a value that may be absent (null stays null). */
+export function numOrNull(value: number | null): number | null {
+  return value === null ? null : num(value);
+}
+
 function distribution(d: DistributionSummary): ReportDistribution {
   const pair = (x: [number, number]): [number, number] => [num(x[0]) ?? 0, num(x[1]) ?? 0];
   return {
@@ -230,7 +235,7 @@ export function buildReport(study: StudyResult): Report {
       ksmConvergeMinutes: memory.ksmConvergeMinutes
         ? { mean: num(memory.ksmConvergeMinutes.mean), max: num(memory.ksmConvergeMinutes.max), hosts: memory.ksmConvergeMinutes.hosts, notReached: memory.ksmConvergeMinutes.notReached }
         : null,
-      swapPeakGiB: { mean: num(memory.swapPeakGiB.mean), max: num(memory.swapPeakGiB.max), upper95: memory.swapPeakGiB.upper95 === null ? null : num(memory.swapPeakGiB.upper95) },
+      swapPeakGiB: { mean: num(memory.swapPeakGiB.mean), max: num(memory.swapPeakGiB.max), upper95: numOrNull(memory.swapPeakGiB.upper95) },
       oomKills: { total: memory.oomKills.total, perReplication: num(memory.oomKills.perReplication), perHostMonth: num(memory.oomKills.perHostMonth) },
       oomRiskPerHostMonth: {
         estimate: num(memory.oomRiskPerHostMonth.estimate),
@@ -315,7 +320,7 @@ export function buildReport(study: StudyResult): Report {
       stalledAdverts: hb.stalledAdverts,
       mainLoopStallPct: { master: num(hb.mainLoopStallPct.master), backup: num(hb.mainLoopStallPct.backup) },
     })),
-    slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: s.upper95 === null ? null : num(s.upper95), pass: s.pass })),
+    slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: numOrNull(s.upper95), pass: s.pass })),
     verdict: study.verdict,
   };
 }

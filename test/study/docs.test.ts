@@ -10,19 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/cli/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { REPAIRMAN_YAML } from './helpers.js';
+import { leafPaths } from '../helpers/json-paths.js';
 
 const root = packageRoot();
 const read = (path: string): Promise<string> => readFile(join(root, path), 'utf8');
-
-/** Every leaf path of a JSON value, arrays as `[]`. */
-function leafPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) {
-    const first: unknown = value[0];
-    return first !== null && typeof first === 'object' ? leafPaths(first, `${prefix}[]`) : [`${prefix}[]`];
-  }
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
-  return [prefix];
-}
 
 describe('recommend and scale documentation', () => {
   it('docs/recommend.md documents every field of the recommend JSON', async () => {

@@ -12,7 +12,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TraceMetric } from '../../model/workload/trace-demand.js';
+import { TRACE_METRICS, type TraceMetric } from '../../model/workload/trace-demand.js';
 import { alibabaReader } from './alibaba.js';
 import { azureV1Reader } from './azure-v1.js';
 import { bitbrainsReader } from './bitbrains.js';
@@ -106,20 +106,6 @@ export async function createReader(options: ImportOptions, firstFile: string | u
   }
 }
 
-const METRIC_ORDER: readonly TraceMetric[] = [
-  'cpuPct',
-  'memoryPct',
-  'memoryUsedGiB',
-  'diskReadKBps',
-  'diskWriteKBps',
-  'diskReadIops',
-  'diskWriteIops',
-  'diskBusyPct',
-  'netRxKBps',
-  'netTxKBps',
-  'netRxNormPerS',
-  'netTxNormPerS',
-];
 
 /** Imports `paths`; every finished trace goes to `sink`. Throws TraceInputError for bad input (strict mode: the first bad row). */
 export async function importTraces(paths: readonly string[], options: ImportOptions, sink: (trace: BuiltTrace) => void | Promise<void>): Promise<ImportResult> {
@@ -171,7 +157,7 @@ export async function importTraces(paths: readonly string[], options: ImportOpti
     files: read,
     bytes: read.reduce((s, f) => s + f.bytes, 0),
     traces: summaries,
-    metrics: METRIC_ORDER.filter((m) => present.has(m)),
+    metrics: TRACE_METRICS.filter((m) => present.has(m)),
     log,
     notes: reader.describe?.() ?? [],
   };
