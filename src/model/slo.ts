@@ -9,7 +9,7 @@
  */
 import type { Slo } from './scenario.js';
 import type { DistributionSummary } from './stats/summary.js';
-import type { CpuSummary } from './run.js';
+import type { CpuSummary } from './cpu/summary.js';
 import type { MemorySummary } from './memory/summary.js';
 import type { BootSummary, IoSummary } from './io/summary.js';
 import type { LatencySummary } from './latency/summary.js';

@@ -12,6 +12,7 @@
  * the IO served are integrated exactly.
  */
 import type { GuestOs, ModelScenario } from '../scenario.js';
+import { RUNNING } from '../fleet-state.js';
 import type { Placement } from '../placement.js';
 import { Histogram } from '../stats/histogram.js';
 import { DeviceBoots, type BootProfile } from './boot.js';
@@ -89,6 +90,13 @@ export class IoSystem {
   private readonly maxPerDatastore: number;
   private readonly hooks: IoHooks;
   private readonly scratch = deviceState();
+  /** Per VM: steady IOPS and reads per second it wants while running (from its group). */
+  private readonly vmIops: Float64Array;
+  private readonly vmReadIops: Float64Array;
+  /** Per device: the running VMs' steady load, summed at each step (scratch). */
+  private readonly loadVms: Float64Array;
+  private readonly loadIops: Float64Array;
+  private readonly loadReads: Float64Array;
   private lastAccounted = 0;
   private queuedSeconds = 0;
 
@@ -130,6 +138,14 @@ export class IoSystem {
     this.hostOfVm = Int32Array.from(placement.vms, (vm) => vm.host);
     this.bootingOnHost = new Int32Array(placement.hosts.length);
     this.requestedAt = new Float64Array(placement.vms.length).fill(Number.NaN);
+    this.vmIops = Float64Array.from(placement.vms, (vm) => Math.max(0, scenario.vms[vm.group]!.workload.io.iops));
+    this.vmReadIops = Float64Array.from(placement.vms, (vm) => {
+      const io = scenario.vms[vm.group]!.workload.io;
+      return io.iops > 0 ? (io.iops * io.readPct) / 100 : 0;
+    });
+    this.loadVms = new Float64Array(this.devices.length);
+    this.loadIops = new Float64Array(this.devices.length);
+    this.loadReads = new Float64Array(this.devices.length);
     this.maxPerHost = scenario.boots.maxPerHost ?? Number.POSITIVE_INFINITY;
     this.maxPerDatastore = scenario.boots.maxPerDatastore ?? Number.POSITIVE_INFINITY;
     const byOs = (): Record<GuestOs, Histogram> => ({ windows: new Histogram(), linux: new Histogram(), other: new Histogram() });
@@ -226,6 +242,24 @@ export class IoSystem {
     }
     this.admit(now);
     this.refresh(d, now);
+  }
+
+  /** At a step's start: every device carries the steady IO of the VMs running on it. */
+  setSteadyLoads(vmState: Uint8Array, now: number): void {
+    const { loadVms, loadIops, loadReads, vmIops, vmReadIops, hostOfVm, deviceOfHost } = this;
+    loadVms.fill(0);
+    loadIops.fill(0);
+    loadReads.fill(0);
+    for (let v = 0; v < vmState.length; v++) {
+      if (vmState[v] !== RUNNING) continue;
+      const iops = vmIops[v]!;
+      if (iops <= 0) continue;
+      const d = deviceOfHost[hostOfVm[v]!]!;
+      loadVms[d]!++;
+      loadIops[d]! += iops;
+      loadReads[d]! += vmReadIops[v]!;
+    }
+    for (let d = 0; d < this.devices.length; d++) this.setSteadyLoad(d, loadVms[d]!, loadIops[d]!, loadIops[d]! > 0 ? loadReads[d]! / loadIops[d]! : 1, now);
   }
 
   /** Sets the steady IO a device carries from now on (each step): `vms` running VMs wanting `iops` in all. */

@@ -9,7 +9,7 @@
  */
 import type { ModelScenario } from '../scenario.js';
 import type { Placement } from '../placement.js';
-import type { ThreadReplication } from '../replication.js';
+import type { ThreadReplication } from './threads.js';
 import { THREAD_KINDS, type ThreadKind } from '../fleet-layout.js';
 import { summarizeDistribution, type DistributionSummary, type Interval } from '../stats/summary.js';
 import { meanInterval } from '../stats/intervals.js';

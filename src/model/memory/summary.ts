@@ -13,7 +13,7 @@ import { meanInterval, wilsonInterval } from '../stats/intervals.js';
 import { summarizeDistribution, type DistributionSummary } from '../stats/summary.js';
 import type { Placement } from '../placement.js';
 import type { ModelScenario } from '../scenario.js';
-import type { MemoryReplication } from '../replication.js';
+import type { MemoryReplication } from './recorder.js';
 
 const MONTH_SECONDS = 30 * 86_400;
 

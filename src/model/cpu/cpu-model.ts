@@ -1,0 +1,164 @@
+/**
+ * The CPU model of a replication. At each interval's start it sets every slot's uncontended
+ * demand — running VMs from their workload (parametric draw or measured trace), booting VMs from
+ * their boot's CPU work spread over the boot's expected length, ksmd from the memory model, device
+ * threads and daemons from the latency paths — and solves each host's contention, at one of two
+ * resolutions (ModelScenario.cpuModel.resolution):
+ * - fleet: the closed-form kernel (./fleet.ts) for every host and interval, recorded at once, plus
+ *   micro-level windows (./micro-level.ts);
+ * - micro: every burst of every vCPU for the whole run (after the step loop), on the demand the
+ *   step loop produced.
+ * `auto` takes micro when the expected number of bursts is within `microBudgetBursts`.
+ *
+ * Interval boundaries are where states are sampled: a VM that boots or dies within an interval
+ * counts with the state it had when the interval opened.
+ */
+import { BOOTING, RUNNING, type ReplicationContext } from '../fleet-state.js';
+import { threadSlot } from '../fleet-layout.js';
+import type { Placement } from '../placement.js';
+import type { ModelScenario } from '../scenario.js';
+import type { ThreadRecorder } from '../latency/threads.js';
+import { CpuDemandField, stepHour } from '../workload/cpu-demand.js';
+import { TraceDemandField } from '../workload/trace-demand.js';
+import { fleetScratch, solveHostInterval, type FleetSplit } from './fleet.js';
+import { MicroLevel, type WakeWatcher } from './micro-level.js';
+import { CpuRecorder, type CpuReplication } from './recorder.js';
+
+/**
+ * Host threads whose demand depends on the kernel's own solution: the latency paths' device
+ * threads (their packet rate is capped by the CPU their path gets), and their wake-ups.
+ */
+export interface CpuPaths extends WakeWatcher {
+  /** Per host: 1 when its load is solved twice (at the demanded packet rates, then at the achieved). */
+  readonly twoPass: Uint8Array;
+  /** Sets host h's daemon and device-thread demand at the demanded packet rates. */
+  openHost(h: number, demand: Float64Array): void;
+  /** Reads each path's share from the first solution and rewrites the demand at the achieved rates. */
+  applyCapacity(h: number, demand: Float64Array, ready: Float64Array, run: Float64Array): void;
+  /** After the final solve of interval k on host h. */
+  closeHost(h: number, k: number, run: Float64Array, ready: Float64Array): void;
+}
+
+/** What the CPU model reads from the other models. */
+export interface CpuInputs {
+  /** Seconds the boot of VM v is expected to take in all, as known at `now`. */
+  bootSeconds(v: number, now: number): number;
+  /** ksmd's CPU on host h over the last interval, cores. */
+  ksmdCores(h: number): number;
+  paths?: CpuPaths | undefined;
+  threads: ThreadRecorder;
+}
+
+/** Expected bursts in one replication if every vCPU were simulated for the whole run. */
+export function expectedBursts(scenario: ModelScenario, placement: Placement): number {
+  let bursts = 0;
+  for (const vm of placement.vms) {
+    const cpu = scenario.vms[vm.group]!.workload.cpu;
+    bursts += (vm.vcpus * scenario.durationSeconds * Math.min(1, cpu.utilPct / 100)) / (cpu.burstMs / 1000);
+  }
+  return bursts;
+}
+
+export function cpuMethod(scenario: ModelScenario, placement: Placement): 'micro' | 'fleet' {
+  const r = scenario.cpuModel.resolution;
+  if (r !== 'auto') return r;
+  return expectedBursts(scenario, placement) <= scenario.cpuModel.microBudgetBursts ? 'micro' : 'fleet';
+}
+
+export class CpuModel {
+  readonly method: 'micro' | 'fleet';
+  private readonly ctx: ReplicationContext;
+  private readonly inputs: CpuInputs;
+  /** How the fleet kernel divides waiting among VMs: follows the scheduler being modelled. */
+  private readonly split: FleetSplit;
+  private readonly demandField: CpuDemandField;
+  /** Trace-driven groups (workload.trace): measured utilisation, written over the parametric draw. */
+  private readonly traceDemand: TraceDemandField | undefined;
+  /** Per slot: this interval's uncontended utilisation, ready and running shares, and weight (vCPUs if running). */
+  private readonly demand: Float64Array;
+  private readonly ready: Float64Array;
+  private readonly runShare: Float64Array;
+  private readonly weight: Int32Array;
+  /** Per VM: the CPU-seconds its boot needs. */
+  private readonly bootCpuSeconds: Float64Array;
+  private readonly scratch = fleetScratch();
+  private readonly recorder: CpuRecorder;
+  private readonly micro: MicroLevel;
+
+  constructor(ctx: ReplicationContext, inputs: CpuInputs) {
+    this.ctx = ctx;
+    this.inputs = inputs;
+    const { scenario, placement, layout, streams } = ctx;
+    this.method = cpuMethod(scenario, placement);
+    this.split = scenario.scheduler.policy === 'fifo' ? 'fifo' : 'cfs';
+    this.demandField = new CpuDemandField(
+      placement.vms.map((vm) => ({ name: vm.name, workload: scenario.vms[vm.group]!.workload.cpu })),
+      streams,
+      layout.slotOfVm,
+    );
+    this.traceDemand = TraceDemandField.forFleet(scenario, placement, layout.vmOfSlot, streams);
+    this.demand = new Float64Array(layout.slots);
+    this.ready = new Float64Array(layout.slots);
+    this.runShare = new Float64Array(layout.slots);
+    this.weight = new Int32Array(layout.slots);
+    this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
+    this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps);
+    this.micro = new MicroLevel(ctx, this.method, this.split, inputs.paths);
+  }
+
+  /** Interval k opens at `now`: sets every slot's demand and solves (fleet) or keeps (micro) each host. */
+  open(k: number, now: number): void {
+    const { scenario, placement, layout, vmState } = this.ctx;
+    const { demand, weight, ready, runShare, scratch } = this;
+    const { paths, threads } = this.inputs;
+    this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand);
+    this.traceDemand?.fill(k, demand);
+    // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
+    for (let v = 0; v < placement.vms.length; v++) {
+      const slot = layout.slotOfVm[v]!;
+      const state = vmState[v]!;
+      if (state === RUNNING) weight[slot] = layout.vcpus[slot]!;
+      else if (state === BOOTING) {
+        weight[slot] = layout.vcpus[slot]!;
+        demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
+      } else {
+        weight[slot] = 0;
+        demand[slot] = 0;
+      }
+    }
+    for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
+    if (paths) {
+      // Device threads at the demanded packet rates; where packets are demanded, one solve of that
+      // load gives each path's share, and the rates (and threads) are capped to what it allows.
+      for (let h = 0; h < placement.hosts.length; h++) {
+        paths.openHost(h, demand);
+        if (paths.twoPass[h]) {
+          solveHostInterval(layout.hostFrom[h]!, layout.hostTo[h]!, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split);
+          paths.applyCapacity(h, demand, ready, runShare);
+          if (this.method === 'micro') paths.closeHost(h, k, runShare, ready);
+        } else if (this.method === 'micro') paths.closeHost(h, k, runShare, ready);
+      }
+    }
+
+    if (this.method === 'micro') {
+      this.micro.captureStep(k, demand, weight);
+      return;
+    }
+    for (let h = 0; h < placement.hosts.length; h++) {
+      const from = layout.hostFrom[h]!;
+      const to = layout.hostTo[h]!;
+      const util = solveHostInterval(from, to, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split);
+      paths?.closeHost(h, k, runShare, ready);
+      threads.record(layout.hostVmTo[h]!, to, runShare, 0);
+      this.recorder.recordHost(h, k, util);
+      this.recorder.recordHostVms(h, k, ready, weight);
+      this.micro.captureWindow(h, k, demand, ready, weight);
+    }
+  }
+
+  /** After the step loop: the micro level, then the replication's CPU result. */
+  finish(): CpuReplication {
+    this.micro.run(this.recorder, this.inputs.threads, this.ready, this.weight);
+    return this.recorder.finish();
+  }
+}

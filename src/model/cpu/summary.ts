@@ -1,0 +1,77 @@
+/**
+ * The CPU results of a study: replications combined into ready-share and utilisation
+ * distributions with confidence intervals, per-group and per-host figures, timelines and the
+ * micro level's cross-check of the fleet kernel.
+ */
+import type { Placement } from '../placement.js';
+import type { ModelScenario } from '../scenario.js';
+import { maxOfArrays, meanOfArrays, summarizeDistribution, type DistributionSummary } from '../stats/summary.js';
+import type { CpuReplication, MicroCheck } from './recorder.js';
+
+export interface HostCpuSummary {
+  name: string;
+  pcpus: number;
+  vms: number;
+  vcpus: number;
+  readyPctMean: number;
+  readyPctMax: number;
+  utilPctMean: number;
+  utilPctMax: number;
+}
+
+export interface CpuSummary {
+  method: 'micro' | 'fleet';
+  readyPct: DistributionSummary;
+  readyPctByGroup: { name: string; readyPct: DistributionSummary }[];
+  schedDelayMs: DistributionSummary;
+  hostUtilPct: DistributionSummary;
+  byHost: HostCpuSummary[];
+  timeline: { stepSeconds: number; readyPctMean: number[]; hostUtilPctMean: number[]; hostUtilPctMax: number[] };
+  micro: MicroCheck;
+}
+
+export function summarizeCpu(scenario: ModelScenario, placement: Placement, cpus: readonly CpuReplication[]): CpuSummary {
+  const byHost: HostCpuSummary[] = placement.hosts.map((host, h) => ({
+    name: host.name,
+    pcpus: host.pcpus,
+    vms: host.vms.length,
+    vcpus: host.vcpusAllocated,
+    readyPctMean: mean(cpus.map((c) => c.hostReadyPctMean[h]!)),
+    readyPctMax: Math.max(...cpus.map((c) => c.hostReadyPctMax[h]!)),
+    utilPctMean: mean(cpus.map((c) => c.hostUtilPctMean[h]!)),
+    utilPctMax: Math.max(...cpus.map((c) => c.hostUtilPctMax[h]!)),
+  }));
+  const sumOf = (pick: (m: MicroCheck) => number): number => cpus.reduce((s, c) => s + pick(c.micro), 0);
+  return {
+    method: cpus[0]?.method ?? 'fleet',
+    readyPct: summarizeDistribution(cpus.map((c) => c.readyPct)),
+    readyPctByGroup: scenario.vms.map((g, i) => ({
+      name: g.name,
+      readyPct: summarizeDistribution(cpus.map((c) => c.readyPctByGroup[i]!)),
+    })),
+    schedDelayMs: summarizeDistribution(cpus.map((c) => c.schedDelayMs)),
+    hostUtilPct: summarizeDistribution(cpus.map((c) => c.hostUtilPct)),
+    byHost,
+    timeline: {
+      stepSeconds: scenario.stepSeconds,
+      readyPctMean: [...meanOfArrays(cpus.map((c) => c.timeline.readyPctMean))],
+      hostUtilPctMean: [...meanOfArrays(cpus.map((c) => c.timeline.hostUtilPctMean))],
+      hostUtilPctMax: [...maxOfArrays(cpus.map((c) => c.timeline.hostUtilPctMax))],
+    },
+    micro: {
+      windows: sumOf((m) => m.windows),
+      simulatedSeconds: sumOf((m) => m.simulatedSeconds),
+      bursts: sumOf((m) => m.bursts),
+      events: sumOf((m) => m.events),
+      fleetReadyPct: mean(cpus.map((c) => c.micro.fleetReadyPct)),
+      microReadyPct: mean(cpus.map((c) => c.micro.microReadyPct)),
+    },
+  };
+}
+
+function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}
