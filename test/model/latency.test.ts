@@ -194,10 +194,11 @@ describe('bundled scenarios: the direction of the effects', () => {
   };
 
   it('keepalived-vhost: vhost_net on loses fewer adverts and flaps no more than off', async () => {
-    const off = runStudy(await load('keepalived-vhost', (s) => (s.replications = 4)));
+    // Lost adverts are rare events (tens in 8 simulated days), so 8 replications.
+    const off = runStudy(await load('keepalived-vhost', (s) => (s.replications = 8)));
     const on = runStudy(
       await load('keepalived-vhost', (s) => {
-        s.replications = 4;
+        s.replications = 8;
         for (const g of s.vms) if (g.network) g.network.vhostNet = true;
       }),
     );

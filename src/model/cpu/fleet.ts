@@ -33,6 +33,7 @@
  * O(VMs + bins × vCPUs) with no allocation (scratch arrays grow once to the largest host).
  */
 import { solveRepairman, type RepairmanMeans } from './queueing.js';
+import { gridPosition, tabulatedWaiting, type GridPosition } from './repairman-table.js';
 
 /** How the fleet kernel divides waiting among VMs; follows the scheduler being modelled. */
 export type FleetSplit = 'cfs' | 'fifo';
@@ -57,12 +58,12 @@ export interface FleetScratch {
   bins: Uint8Array;
   binStart: Int32Array;
   binFill: Int32Array;
-  /** Workspace of the busy-count convolution. */
-  freeMass: Float64Array;
-  /** One bin's binomial pmf. */
-  binomial: Float64Array;
+  /** Lowest busy count with mass (the convolution drops negligible cells at the bottom). */
+  low: Int32Array;
   /** A moment match's result, [n, ū]. */
   matched: Float64Array;
+  /** A bin's position on the repairman table's grid. */
+  grid: GridPosition;
 }
 
 export function fleetScratch(): FleetScratch {
@@ -74,9 +75,9 @@ export function fleetScratch(): FleetScratch {
     bins: new Uint8Array(64),
     binStart: new Int32Array(BINS + 1),
     binFill: new Int32Array(BINS),
-    freeMass: new Float64Array(64),
+    low: new Int32Array(1),
     matched: new Float64Array(2),
-    binomial: new Float64Array(64),
+    grid: { index: -1, fraction: 0 },
   };
 }
 
@@ -166,10 +167,7 @@ function solveCfs(
     scratch.order = new Int32Array(2 * count);
     scratch.bins = new Uint8Array(2 * count);
   }
-  if (scratch.freeMass.length < pcpus + 1) {
-    scratch.freeMass = new Float64Array(2 * (pcpus + 1));
-    scratch.distribution = new Float64Array(2 * (pcpus + 1));
-  }
+  if (scratch.distribution.length < pcpus + 2) scratch.distribution = new Float64Array(2 * (pcpus + 2));
   // Counting sort of the VMs into bins.
   const { binStart, binFill, order, bins, matched } = scratch;
   binStart.fill(0);
@@ -179,13 +177,14 @@ function solveCfs(
     binStart[b + 1]!++;
   }
   for (let b = 0; b < BINS; b++) binStart[b + 1]! += binStart[b]!;
-  binFill.set(binStart.subarray(0, BINS));
+  for (let b = 0; b < BINS; b++) binFill[b] = binStart[b]!;
   for (let i = from; i < to; i++) order[binFill[bins[i - from]!]!++] = i;
 
   // Distribution of the lighter bins' busy count, min(K0, P): index P holds all of K0 >= P.
   const busy = scratch.distribution;
   busy.fill(0, 0, pcpus + 1);
   busy[0] = 1;
+  scratch.low[0] = 0;
   let busyMax = 0; // highest busy count with any mass
   for (let b = 0; b < BINS; b++) {
     const start = binStart[b]!;
@@ -206,14 +205,22 @@ function solveCfs(
       const u = matched[1]!;
       // Probability mass of each number of free pCPUs; the bin can only wait with fewer than n free.
       if (busyMax > pcpus - n) {
-        for (let free = Math.max(0, pcpus - busyMax); free < n && free <= pcpus; free++) {
+        const lowest = Math.max(0, pcpus - busyMax);
+        const highest = Math.min(n - 1, pcpus);
+        // Several free counts at one utilisation: the tabulated waiting (./repairman-table.ts),
+        // exact one otherwise (a lone count, or u off the table's grid).
+        const at = highest > lowest ? gridPosition(n, u, scratch.grid) : null;
+        for (let free = lowest; free <= highest; free++) {
           const p = busy[pcpus - free]!;
           if (p < NEGLIGIBLE) continue;
           // No free pCPU: every vCPU of the bin that wants to run waits (all n in a closed system).
-          waiting += p * (free === 0 ? n : solveRepairman(scratch.inner, n, free, u).meanWaiting);
+          if (free === 0) waiting += p * n;
+          else if (at !== null && at.index >= 0) waiting += p * tabulatedWaiting(n, free, at);
+          else waiting += p * solveRepairman(scratch.inner, n, free, u).meanWaiting;
         }
       }
-      if (end < to - from) busyMax = convolveBinomial(busy, busyMax, pcpus, n, u, scratch); // no heavier bin needs it after the last
+      // No heavier bin needs the distribution after the last one.
+      if (end < to - from) busyMax = convolveBinomial(busy, scratch.low, busyMax, pcpus, n, u);
     }
     splitByStretch(start, end, order, vcpus, demand, waiting, readyOut, runOut);
   }
@@ -221,44 +228,48 @@ function solveCfs(
 
 /**
  * Adds a bin of n vCPUs each busy with probability u (uncontended) to the busy-count distribution
- * `busy[0..pcpus]` (the last cell collects every count >= pcpus); returns the new highest count
- * with mass. The lighter bins are treated as uncontended among themselves: their own queueing
+ * `busy[0..pcpus]` (the last cell collects every count >= pcpus), in place; returns the new highest
+ * count with mass. The lighter bins are treated as uncontended among themselves: their own queueing
  * (small, since they are light) is left out, which keeps the exact count of vCPUs (a moment-matched
  * binomial can round four light and one medium vCPU down to three and lose the tail).
+ *
+ * Binomial(n, u) is added one Bernoulli(u) at a time: busy'[k] = (1 − u)·busy[k] + u·busy[k − 1],
+ * from the top down so it runs in place; the cell for P keeps what it has and takes u·busy[P − 1].
+ * That is the same O(P·n) work as convolving with the binomial's pmf but a tight loop of one
+ * multiply-add per cell (measured 2x faster), with no pmf to build. Cells below TINY at the bottom
+ * are dropped as they shrink.
  */
-function convolveBinomial(busy: Float64Array, busyMax: number, pcpus: number, n: number, u: number, scratch: FleetScratch): number {
-  // The bin's Binomial(n, u) pmf once, by its term ratio from (1 − u)^n, trimmed to where it has mass.
-  if (scratch.binomial.length < n + 1) scratch.binomial = new Float64Array(2 * (n + 1));
-  const pmf = scratch.binomial;
-  let jLow = 0;
-  let jHigh = n;
+function convolveBinomial(busy: Float64Array, low: Int32Array, busyMax: number, pcpus: number, n: number, u: number): number {
+  let max = busyMax;
+  let bottom = low[0]!;
+  if (bottom >= pcpus) return pcpus; // all the mass is at P already, where it stays
   if (u >= 1) {
-    pmf[n] = 1;
-    jLow = n;
-  } else {
-    const ratio = u / (1 - u);
-    let term = Math.pow(1 - u, n);
-    for (let j = 0; j <= n; j++) {
-      pmf[j] = term;
-      term *= ((n - j) / (j + 1)) * ratio;
+    // Every vCPU of the bin is busy: the distribution shifts up by n (capped at P).
+    busy.fill(0, max + 1, Math.min(max + n, pcpus) + 1);
+    for (let k = max; k >= bottom; k--) {
+      const p = busy[k]!;
+      busy[k] = 0;
+      const to = k + n < pcpus ? k + n : pcpus;
+      busy[to]! += p;
     }
-    while (jLow < n && pmf[jLow]! < TINY) jLow++;
-    while (jHigh > jLow && pmf[jHigh]! < TINY) jHigh--;
+    low[0] = bottom + n < pcpus ? bottom + n : pcpus;
+    return max + n < pcpus ? max + n : pcpus;
   }
-  const out = scratch.freeMass;
-  const top = Math.min(pcpus, busyMax + jHigh);
-  out.fill(0, 0, top + 1);
-  for (let k = 0; k <= busyMax; k++) {
-    const pk = busy[k]!;
-    if (pk < TINY) continue;
-    for (let j = jLow; j <= jHigh; j++) {
-      const at = k + j;
-      out[at < pcpus ? at : pcpus]! += pk * pmf[j]!;
+  const q = 1 - u;
+  for (let t = 0; t < n; t++) {
+    if (max < pcpus) {
+      busy[max + 1] = u * busy[max]!;
+      for (let k = max; k > bottom; k--) busy[k] = q * busy[k]! + u * busy[k - 1]!;
+      max++;
+    } else {
+      busy[pcpus]! += u * busy[pcpus - 1]!;
+      for (let k = pcpus - 1; k > bottom; k--) busy[k] = q * busy[k]! + u * busy[k - 1]!;
     }
+    busy[bottom]! *= q;
+    while (bottom < max && busy[bottom]! < TINY) busy[bottom++] = 0;
   }
-  busy.set(out.subarray(0, top + 1));
-  let max = top;
-  while (max > 0 && busy[max]! < TINY) max--;
+  while (max > bottom && busy[max]! < TINY) max--;
+  low[0] = bottom;
   return max;
 }
 

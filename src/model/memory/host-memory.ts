@@ -29,9 +29,16 @@
  * plus oom_score_adj × (RAM + swap) / 1000 (mm/oom_kill.c, calibration.md §4) — and repeats until
  * the rest fits. A swap device slower than the growth stalls the guests instead (counted, not
  * killed): reclaim blocks allocations rather than failing them while it makes progress.
+ *
+ * Speed: the model steps every VM of the fleet every interval, so per-VM parameters and state are
+ * typed arrays (indexed by placement VM), each host's VMs are a contiguous run of `order`, and a
+ * host's step is one pass over its running guests that also sums what KSM, ksmtuned and the host
+ * need; the swap assignment pass runs only while some working set is in swap. The per-interval
+ * noise comes from a RandomField (one sfc32 stream per VM, seeded from its `memory-noise` stream).
  */
 import type { Rng } from '../random/streams.js';
 import { noiseFactor } from '../random/distributions.js';
+import { RandomField } from '../random/normal-field.js';
 import { fullPassSeconds, initialControl, KsmMerger, ksmtunedAdjust, KSMTUNED, scanRatePagesPerSecond, type KsmControl } from './ksm.js';
 import type { GuestMemorySpec, MemoryModelSpec } from './spec.js';
 
@@ -105,20 +112,48 @@ export class MemoryModel {
   readonly swappedActiveShare: Float64Array;
   readonly slowdown: Float64Array;
   readonly readings: HostMemoryReading[];
-  private readonly vmFactor: Float64Array;
-  /** Per VM: the peak of its daily profile (constant; kept out of the per-step loop). */
-  private readonly profilePeak: Float64Array;
-  private readonly noise: Rng[];
-  private readonly hostVms: number[][];
+
+  // Per VM, constant: sizes and guest behaviour.
+  private readonly allocated: Float64Array;
+  private readonly overhead: Float64Array;
+  private readonly oomAdj: Float64Array;
+  private readonly zeroes: Uint8Array;
   private readonly imageOf: Int32Array;
+  /** Working set at the quietest hour and its range up to the peak, both times the VM's factor. */
+  private readonly activeBase: Float64Array;
+  private readonly activeRange: Float64Array;
+  /** Index of the VM's daily shape (profile / its peak) in `shapes`, 24 values each. */
+  private readonly shapeOf: Int32Array;
+  private readonly shapes: Float64Array;
+  /** File cache growth, GiB/s; share of memory kept free; share of used memory identical within an image. */
+  private readonly cacheRate: Float64Array;
+  private readonly freeShare: Float64Array;
+  private readonly sharedShare: Float64Array;
+  /** Per-interval lognormal noise exp(mu + sigma·Z) (sigma 0: none). */
+  private readonly noiseMu: Float64Array;
+  private readonly noiseSigma: Float64Array;
+  private readonly noise: RandomField;
+
+  // Per host.
+  /** VMs by host: host h owns order[hostStart[h] .. hostStart[h + 1]). */
+  private readonly order: Int32Array;
+  private readonly hostStart: Int32Array;
   private readonly mergers: KsmMerger[];
   private readonly controls: KsmControl[];
   private readonly tunedClock: Float64Array;
   private readonly swapUsed: Float64Array;
   private readonly ksmEverRan: Uint8Array;
+  /** Whether some working set on the host is in swap (the swap shares need updating). */
+  private readonly swapShared: Uint8Array;
+  /** Sums of the host being stepped: Σ(backed + overhead) and Σ(allocated + overhead) over running VMs. */
+  private sumBacked = 0;
+  private sumCommitted = 0;
   /** Per image: shared memory and VM count on the host being evaluated (scratch). */
   private readonly imageSum: Float64Array;
   private readonly imageCount: Int32Array;
+  /** The distinct images of host h's VMs: hostImages[hostImageStart[h] .. hostImageStart[h + 1]). */
+  private readonly hostImages: Int32Array;
+  private readonly hostImageStart: Int32Array;
 
   constructor(hosts: readonly MemoryHost[], vms: readonly MemoryVm[], spec: MemoryModelSpec, streamOf: (vm: MemoryVm, purpose: string) => Rng) {
     this.hosts = hosts;
@@ -132,59 +167,106 @@ export class MemoryModel {
     this.balloon = new Float64Array(n);
     this.swappedActiveShare = new Float64Array(n);
     this.slowdown = new Float64Array(n).fill(1);
-    this.vmFactor = new Float64Array(n);
-    this.profilePeak = new Float64Array(n);
-    this.noise = [];
-    const images = new Map<string, number>();
+
+    this.allocated = new Float64Array(n);
+    this.overhead = new Float64Array(n);
+    this.oomAdj = new Float64Array(n);
+    this.zeroes = new Uint8Array(n);
     this.imageOf = new Int32Array(n);
+    this.activeBase = new Float64Array(n);
+    this.activeRange = new Float64Array(n);
+    this.shapeOf = new Int32Array(n);
+    this.cacheRate = new Float64Array(n);
+    this.freeShare = new Float64Array(n);
+    this.sharedShare = new Float64Array(n);
+    this.noiseMu = new Float64Array(n);
+    this.noiseSigma = new Float64Array(n);
+    const images = new Map<string, number>();
+    const shapeIndex = new Map<readonly number[], number>();
+    const shapes: number[] = [];
     vms.forEach((vm, j) => {
-      this.vmFactor[j] = noiseFactor(streamOf(vm, 'memory-factor'), vm.guest.vmCv);
-      let peak = 0;
-      for (const w of vm.profile) if (w > peak) peak = w;
-      this.profilePeak[j] = peak;
-      this.noise.push(streamOf(vm, 'memory-noise'));
+      const g = vm.guest;
+      const factor = noiseFactor(streamOf(vm, 'memory-factor'), g.vmCv);
+      this.allocated[j] = vm.allocatedGiB;
+      this.overhead[j] = vm.overheadGiB;
+      this.oomAdj[j] = vm.oomScoreAdj;
+      this.zeroes[j] = vm.zeroesMemory ? 1 : 0;
       if (!images.has(vm.image)) images.set(vm.image, images.size);
       this.imageOf[j] = images.get(vm.image)!;
+      this.activeBase[j] = g.idleActiveGiB * factor;
+      this.activeRange[j] = (g.activeGiB - g.idleActiveGiB) * factor;
+      let shape = shapeIndex.get(vm.profile);
+      if (shape === undefined) {
+        shape = shapeIndex.size;
+        shapeIndex.set(vm.profile, shape);
+        let peak = 0;
+        for (const w of vm.profile) if (w > peak) peak = w;
+        for (let hour = 0; hour < 24; hour++) shapes.push(peak > 0 ? vm.profile[hour]! / peak : 1);
+      }
+      this.shapeOf[j] = shape;
+      this.cacheRate[j] = g.cacheGiBPerHour / 3600;
+      this.freeShare[j] = g.freeFloorPct / 100;
+      this.sharedShare[j] = g.sharedPct / 100;
+      if (g.noiseCv > 0) {
+        const sigma2 = Math.log(1 + g.noiseCv * g.noiseCv);
+        this.noiseSigma[j] = Math.sqrt(sigma2);
+        this.noiseMu[j] = -sigma2 / 2;
+      }
     });
+    this.shapes = Float64Array.from(shapes);
+    this.noise = new RandomField(vms.map((vm) => streamOf(vm, 'memory-noise')));
     this.imageSum = new Float64Array(images.size);
     this.imageCount = new Int32Array(images.size);
-    this.hostVms = hosts.map(() => []);
-    vms.forEach((vm, j) => this.hostVms[vm.host]!.push(j));
+
+    this.hostStart = new Int32Array(hosts.length + 1);
+    for (const vm of vms) this.hostStart[vm.host + 1]!++;
+    for (let h = 0; h < hosts.length; h++) this.hostStart[h + 1]! += this.hostStart[h]!;
+    this.order = new Int32Array(n);
+    const fill = this.hostStart.slice(0, hosts.length);
+    vms.forEach((vm, j) => (this.order[fill[vm.host]!++] = j));
+
+    const hostImageList: number[] = [];
+    this.hostImageStart = new Int32Array(hosts.length + 1);
+    for (let h = 0; h < hosts.length; h++) {
+      const seen = new Set<number>();
+      for (let p = this.hostStart[h]!; p < this.hostStart[h + 1]!; p++) seen.add(this.imageOf[this.order[p]!]!);
+      hostImageList.push(...seen);
+      this.hostImageStart[h + 1] = hostImageList.length;
+    }
+    this.hostImages = Int32Array.from(hostImageList);
+
     this.mergers = hosts.map(() => new KsmMerger());
     this.controls = hosts.map(() => initialControl(spec.ksm));
     this.tunedClock = new Float64Array(hosts.length);
     this.swapUsed = new Float64Array(hosts.length);
     this.ksmEverRan = new Uint8Array(hosts.length);
+    this.swapShared = new Uint8Array(hosts.length);
     this.readings = hosts.map(() => ({ backedGiB: 0, neededGiB: 0, ksmSavedGiB: 0, ksmMergeableGiB: 0, swapUsedGiB: 0, balloonGiB: 0, ksmdCores: 0, swapStalled: false }));
   }
 
   /** The working set VM j wants at `hour` (before noise). */
   private activeTarget(j: number, hour: number): number {
-    const vm = this.vms[j]!;
-    const { activeGiB, idleActiveGiB } = vm.guest;
-    const peak = this.profilePeak[j]!;
-    const shape = peak > 0 ? vm.profile[Math.floor(hour) % 24]! / peak : 1;
-    return (idleActiveGiB + (activeGiB - idleActiveGiB) * shape) * this.vmFactor[j]!;
+    return this.activeBase[j]! + this.activeRange[j]! * this.shapes[24 * this.shapeOf[j]! + (Math.floor(hour) % 24)]!;
   }
 
   /** Starts VM j as if it had run for a long time: cache full, memory backed, KSM settled later. */
   startWarm(j: number, hour: number): void {
-    const vm = this.vms[j]!;
+    const size = this.allocated[j]!;
     this.state[j] = RUNNING;
-    const capacity = vm.allocatedGiB * (1 - vm.guest.freeFloorPct / 100);
-    this.active[j] = Math.min(vm.allocatedGiB, this.activeTarget(j, hour));
-    this.cache[j] = vm.guest.cacheGiBPerHour > 0 ? Math.max(0, capacity - this.active[j]!) : 0;
-    this.backed[j] = vm.zeroesMemory ? vm.allocatedGiB : Math.min(vm.allocatedGiB, this.active[j]! + this.cache[j]!);
+    const capacity = size * (1 - this.freeShare[j]!);
+    this.active[j] = Math.min(size, this.activeTarget(j, hour));
+    this.cache[j] = this.cacheRate[j]! > 0 ? Math.max(0, capacity - this.active[j]!) : 0;
+    this.backed[j] = this.zeroes[j] ? size : Math.min(size, this.active[j]! + this.cache[j]!);
   }
 
   /** VM j boots: Windows zeroes (backs) all its memory at once, Linux only what booting touches. */
   boot(j: number, hour: number): void {
-    const vm = this.vms[j]!;
+    const size = this.allocated[j]!;
     this.state[j] = RUNNING;
     this.balloon[j] = 0;
     this.cache[j] = 0;
-    this.active[j] = Math.min(vm.allocatedGiB, this.activeTarget(j, hour));
-    this.backed[j] = vm.zeroesMemory ? vm.allocatedGiB : this.active[j]!;
+    this.active[j] = Math.min(size, this.activeTarget(j, hour));
+    this.backed[j] = this.zeroes[j] ? size : this.active[j]!;
   }
 
   /** VM j stops (killed or shut down): the host frees its memory. */
@@ -201,11 +283,11 @@ export class MemoryModel {
   /** After warm starts: KSM has long since merged what is mergeable. */
   settleKsm(): void {
     if (!this.spec.ksm.enabled) return;
-    this.hosts.forEach((_, h) => {
-      this.updateMergeable(h);
+    for (let h = 0; h < this.hosts.length; h++) {
+      this.sumHost(h);
       this.mergers[h]!.settle();
       this.ksmEverRan[h] = 1;
-    });
+    }
   }
 
   /**
@@ -221,67 +303,112 @@ export class MemoryModel {
     return kills.length - before;
   }
 
+  /**
+   * One pass over host h's running guests: each guest's working set, cache and backed memory for
+   * the step, and the host's sums (sumBacked, sumCommitted, and the mergeable memory when KSM is on).
+   */
   private stepGuests(h: number, seconds: number, hour: number): void {
-    for (const j of this.hostVms[h]!) {
-      if (this.state[j] !== RUNNING) continue;
-      const vm = this.vms[j]!;
-      const g = vm.guest;
-      const size = vm.allocatedGiB - this.balloon[j]!;
-      const wanted = this.activeTarget(j, hour) * noiseFactor(this.noise[j]!, g.noiseCv);
-      const active = Math.min(size, wanted);
-      const capacity = Math.max(0, size * (1 - g.freeFloorPct / 100) - active);
-      const cache = Math.min(capacity, this.cache[j]! + (g.cacheGiBPerHour * seconds) / 3600);
-      this.active[j] = active;
-      this.cache[j] = cache;
-      const used = active + cache;
-      this.backed[j] = vm.zeroesMemory ? size : Math.min(size, Math.max(this.backed[j]!, used));
+    const { order, state, allocated, balloon, activeBase, activeRange, shapes, shapeOf, noiseMu, noiseSigma, noise, freeShare, cacheRate, zeroes, active, cache, backed, overhead } = this;
+    const hourIndex = Math.floor(hour) % 24;
+    const ksm = this.spec.ksm.enabled;
+    const { imageSum, imageCount, imageOf, sharedShare } = this;
+    if (ksm) this.clearImages(h);
+    let sumBacked = 0;
+    let sumCommitted = 0;
+    let zero = 0;
+    const end = this.hostStart[h + 1]!;
+    for (let p = this.hostStart[h]!; p < end; p++) {
+      const j = order[p]!;
+      if (state[j] !== RUNNING) continue;
+      const size = allocated[j]! - balloon[j]!;
+      let wanted = activeBase[j]! + activeRange[j]! * shapes[24 * shapeOf[j]! + hourIndex]!;
+      const sigma = noiseSigma[j]!;
+      if (sigma > 0) wanted *= Math.exp(noiseMu[j]! + sigma * noise.normal(j));
+      const a = wanted < size ? wanted : size;
+      const room = size * (1 - freeShare[j]!) - a;
+      const grown = cache[j]! + cacheRate[j]! * seconds;
+      const c = room > 0 ? (grown < room ? grown : room) : 0;
+      active[j] = a;
+      cache[j] = c;
+      const used = a + c;
+      let b: number;
+      if (zeroes[j]) b = size;
+      else {
+        b = backed[j]! > used ? backed[j]! : used;
+        if (b > size) b = size;
+      }
+      backed[j] = b;
+      sumBacked += b + overhead[j]!;
+      sumCommitted += allocated[j]! + overhead[j]!;
+      if (ksm) {
+        if (zeroes[j] && b > used) zero += b - used;
+        const image = imageOf[j]!;
+        imageSum[image]! += sharedShare[j]! * used;
+        imageCount[image]!++;
+      }
+    }
+    this.sumBacked = sumBacked;
+    this.sumCommitted = sumCommitted;
+    if (ksm) this.setMergeable(h, zero);
+  }
+
+  private clearImages(h: number): void {
+    for (let i = this.hostImageStart[h]!; i < this.hostImageStart[h + 1]!; i++) {
+      const image = this.hostImages[i]!;
+      this.imageSum[image] = 0;
+      this.imageCount[image] = 0;
     }
   }
 
-  /** Mergeable memory of host h from its running guests: zero pages, and shared pages per image. */
-  private updateMergeable(h: number): void {
+  /** Sums host h as stepGuests does, without advancing its guests (after kills and balloons). */
+  private sumHost(h: number): void {
+    const { order, state, allocated, backed, overhead, active, cache, zeroes, imageSum, imageCount, imageOf, sharedShare } = this;
+    const ksm = this.spec.ksm.enabled;
+    if (ksm) this.clearImages(h);
+    let sumBacked = 0;
+    let sumCommitted = 0;
     let zero = 0;
-    const { imageSum, imageCount } = this;
-    for (const j of this.hostVms[h]!) {
-      const image = this.imageOf[j]!;
-      imageSum[image] = 0;
-      imageCount[image] = 0;
-    }
-    for (const j of this.hostVms[h]!) {
-      if (this.state[j] !== RUNNING) continue;
-      const vm = this.vms[j]!;
-      const used = this.active[j]! + this.cache[j]!;
-      if (vm.zeroesMemory) zero += Math.max(0, this.backed[j]! - used);
-      const image = this.imageOf[j]!;
-      imageSum[image]! += (vm.guest.sharedPct / 100) * used;
-      imageCount[image]!++;
-    }
-    // n identical copies merge into one: (n − 1)/n of them is saved. Each image is counted once.
-    let shared = 0;
-    for (const j of this.hostVms[h]!) {
-      const image = this.imageOf[j]!;
-      const count = imageCount[image]!;
-      if (count > 0) {
-        shared += (imageSum[image]! * (count - 1)) / count;
-        imageCount[image] = 0;
+    const end = this.hostStart[h + 1]!;
+    for (let p = this.hostStart[h]!; p < end; p++) {
+      const j = order[p]!;
+      if (state[j] !== RUNNING) continue;
+      sumBacked += backed[j]! + overhead[j]!;
+      sumCommitted += allocated[j]! + overhead[j]!;
+      if (ksm) {
+        const used = active[j]! + cache[j]!;
+        if (zeroes[j] && backed[j]! > used) zero += backed[j]! - used;
+        const image = imageOf[j]!;
+        imageSum[image]! += sharedShare[j]! * used;
+        imageCount[image]!++;
       }
+    }
+    this.sumBacked = sumBacked;
+    this.sumCommitted = sumCommitted;
+    if (ksm) this.setMergeable(h, zero);
+  }
+
+  /**
+   * Hands host h's mergeable memory to its ksmd: `zero` GiB of zero pages, and per image the shared
+   * part of the running guests' used memory (summed by the caller's pass), n identical copies
+   * merging into one ((n − 1)/n of them saved).
+   */
+  private setMergeable(h: number, zero: number): void {
+    const { imageSum, imageCount, hostImages } = this;
+    let shared = 0;
+    for (let i = this.hostImageStart[h]!; i < this.hostImageStart[h + 1]!; i++) {
+      const image = hostImages[i]!;
+      const count = imageCount[image]!;
+      if (count > 0) shared += (imageSum[image]! * (count - 1)) / count;
     }
     const merger = this.mergers[h]!;
     merger.setMergeable(0, zero);
     merger.setMergeable(1, shared);
   }
 
-  private backedTotal(h: number): number {
-    let backed = 0;
-    for (const j of this.hostVms[h]!) if (this.state[j] === RUNNING) backed += this.backed[j]! + this.vms[j]!.overheadGiB;
-    return backed;
-  }
-
   private needed(h: number, backedWithOverhead: number): number {
     const host = this.hosts[h]!;
-    const merger = this.mergers[h]!;
     const metadata = this.ksmEverRan[h] ? backedWithOverhead * KSM_METADATA_SHARE : 0;
-    return backedWithOverhead + host.reservedGiB + metadata - (this.spec.ksm.enabled ? merger.savedGiB() : 0);
+    return backedWithOverhead + host.reservedGiB + metadata - (this.spec.ksm.enabled ? this.mergers[h]!.savedGiB() : 0);
   }
 
   private stepHost(h: number, timeSeconds: number, seconds: number, kills: OomKill[]): void {
@@ -290,19 +417,17 @@ export class MemoryModel {
     const merger = this.mergers[h]!;
     const ksm = this.spec.ksm;
 
-    // KSM: what can merge now, and how far ksmd gets during the step (ksmtuned re-decides every 60 s).
+    // KSM: how far ksmd gets during the step (ksmtuned re-decides every 60 s). Backed memory and
+    // commitments stay as stepGuests summed them; only the savings move within the step.
     let ksmCpuSeconds = 0;
     if (ksm.enabled) {
-      this.updateMergeable(h);
       const control = this.controls[h]!;
       let remaining = seconds;
       while (remaining > 1e-9) {
         let slice = remaining;
         if (ksm.tuned) {
           if (this.tunedClock[h]! <= 0) {
-            const backed = this.backedTotal(h);
-            const committed = this.committed(h);
-            ksmtunedAdjust(control, host.totalGiB, committed, host.totalGiB - this.needed(h, backed));
+            ksmtunedAdjust(control, host.totalGiB, this.sumCommitted, host.totalGiB - this.needed(h, this.sumBacked));
             this.tunedClock[h] = KSMTUNED.monitorIntervalSeconds;
           }
           slice = Math.min(remaining, this.tunedClock[h]!);
@@ -310,7 +435,7 @@ export class MemoryModel {
         }
         if (control.running) {
           const rate = scanRatePagesPerSecond(control.pagesToScan, control.sleepMs);
-          merger.advance(slice, rate, this.backedTotal(h));
+          merger.advance(slice, rate, this.sumBacked);
           ksmCpuSeconds += (rate * ksm.cpuMicrosPerPage * slice) / 1e6;
           this.ksmEverRan[h] = 1;
         }
@@ -319,13 +444,11 @@ export class MemoryModel {
     }
 
     // Balloons, then swap, then the OOM killer.
-    let backed = this.backedTotal(h);
-    let needed = this.needed(h, backed);
+    let needed = this.needed(h, this.sumBacked);
     if (this.spec.balloon.enabled) {
       this.moveBalloons(h, seconds, host.totalGiB - needed);
-      if (ksm.enabled) this.updateMergeable(h);
-      backed = this.backedTotal(h);
-      needed = this.needed(h, backed);
+      this.sumHost(h);
+      needed = this.needed(h, this.sumBacked);
     }
     const capacity = host.totalGiB + host.swapGiB;
     while (needed > capacity + 1e-9) {
@@ -333,9 +456,8 @@ export class MemoryModel {
       if (victim < 0) break; // nothing killable is left (all oom_score_adj −1000)
       kills.push({ timeSeconds, host: h, vm: victim, neededGiB: needed, capacityGiB: capacity });
       this.stop(victim);
-      if (ksm.enabled) this.updateMergeable(h);
-      backed = this.backedTotal(h);
-      needed = this.needed(h, backed);
+      this.sumHost(h);
+      needed = this.needed(h, this.sumBacked);
     }
     const excess = Math.max(0, needed - host.totalGiB);
     const swapRate = (host.swapMBps * seconds * 1e6) / 2 ** 30;
@@ -343,9 +465,9 @@ export class MemoryModel {
     const target = Math.min(excess, host.swapGiB);
     const swapUsed = target > previous ? Math.min(target, previous + swapRate) : Math.max(target, previous - swapRate);
     this.swapUsed[h] = swapUsed;
-    this.assignSwap(h, swapUsed);
+    if (swapUsed > 0 || this.swapShared[h]) this.assignSwap(h, swapUsed);
 
-    reading.backedGiB = backed;
+    reading.backedGiB = this.sumBacked;
     reading.neededGiB = needed;
     reading.ksmSavedGiB = ksm.enabled ? merger.savedGiB() : 0;
     reading.ksmMergeableGiB = ksm.enabled ? merger.mergeableGiB() : 0;
@@ -353,27 +475,21 @@ export class MemoryModel {
     reading.swapStalled = target > swapUsed + 1e-9;
     reading.ksmdCores = seconds > 0 ? ksmCpuSeconds / seconds : 0;
     let balloon = 0;
-    for (const j of this.hostVms[h]!) balloon += this.balloon[j]!;
+    if (this.spec.balloon.enabled) for (let p = this.hostStart[h]!; p < this.hostStart[h + 1]!; p++) balloon += this.balloon[this.order[p]!]!;
     reading.balloonGiB = balloon;
-  }
-
-  /** What ksmtuned calls committed: the memory size of every running QEMU process. */
-  private committed(h: number): number {
-    let committed = 0;
-    for (const j of this.hostVms[h]!) if (this.state[j] === RUNNING) committed += this.vms[j]!.allocatedGiB + this.vms[j]!.overheadGiB;
-    return committed;
   }
 
   /** The running VM with the highest OOM badness on host h, or −1. */
   private oomVictim(h: number, capacityGiB: number): number {
     let victim = -1;
     let worst = Number.NEGATIVE_INFINITY;
-    for (const j of this.hostVms[h]!) {
+    for (let p = this.hostStart[h]!; p < this.hostStart[h + 1]!; p++) {
+      const j = this.order[p]!;
       if (this.state[j] !== RUNNING) continue;
-      const vm = this.vms[j]!;
-      if (vm.oomScoreAdj <= -1000) continue;
+      const adj = this.oomAdj[j]!;
+      if (adj <= -1000) continue;
       // oom_badness: RSS + swap (+ page tables, negligible here), plus adj × total pages / 1000.
-      const badness = this.backed[j]! + vm.overheadGiB + (vm.oomScoreAdj * capacityGiB) / 1000;
+      const badness = this.backed[j]! + this.overhead[j]! + (adj * capacityGiB) / 1000;
       if (badness > worst) {
         worst = badness;
         victim = j;
@@ -387,51 +503,68 @@ export class MemoryModel {
     const host = this.hosts[h]!;
     const b = this.spec.balloon;
     const step = (b.rateMBps * seconds * 1e6) / 2 ** 30;
+    const start = this.hostStart[h]!;
+    const end = this.hostStart[h + 1]!;
     if (freeGiB < (b.lowFreePct / 100) * host.totalGiB) {
       let need = (b.lowFreePct / 100) * host.totalGiB - freeGiB;
-      for (const j of this.hostVms[h]!) {
+      for (let p = start; p < end; p++) {
         if (need <= 0) break;
+        const j = this.order[p]!;
         if (this.state[j] !== RUNNING) continue;
-        const vm = this.vms[j]!;
+        const allocated = this.allocated[j]!;
         // The guest gives up free and cache pages, never its working set.
-        const reclaimable = Math.max(0, vm.allocatedGiB - this.balloon[j]! - this.active[j]!);
-        const room = (b.maxPct / 100) * vm.allocatedGiB - this.balloon[j]!;
+        const reclaimable = Math.max(0, allocated - this.balloon[j]! - this.active[j]!);
+        const room = (b.maxPct / 100) * allocated - this.balloon[j]!;
         const take = Math.max(0, Math.min(step, reclaimable, room, need));
         if (take <= 0) continue;
         const before = this.backed[j]!;
         this.balloon[j]! += take;
-        const size = vm.allocatedGiB - this.balloon[j]!;
+        const size = allocated - this.balloon[j]!;
         this.cache[j] = Math.min(this.cache[j]!, Math.max(0, size - this.active[j]!));
         this.backed[j] = Math.min(this.backed[j]!, size);
         need -= before - this.backed[j]!;
       }
     } else if (freeGiB > (b.highFreePct / 100) * host.totalGiB) {
-      for (const j of this.hostVms[h]!) this.balloon[j] = Math.max(0, this.balloon[j]! - step);
+      for (let p = start; p < end; p++) {
+        const j = this.order[p]!;
+        this.balloon[j] = Math.max(0, this.balloon[j]! - step);
+      }
     }
   }
 
   /** Spreads `swapUsed` GiB over host h's guests: idle pages first, then working sets. */
   private assignSwap(h: number, swapUsed: number): void {
+    const start = this.hostStart[h]!;
+    const end = this.hostStart[h + 1]!;
     let idle = 0;
     let active = 0;
-    for (const j of this.hostVms[h]!) {
+    for (let p = start; p < end; p++) {
+      const j = this.order[p]!;
       if (this.state[j] !== RUNNING) continue;
       idle += Math.max(0, this.backed[j]! - this.active[j]!);
       active += this.active[j]!;
     }
     const activeSwapped = Math.max(0, swapUsed - idle);
     const share = active > 0 ? Math.min(1, activeSwapped / active) : 0;
-    for (const j of this.hostVms[h]!) {
+    for (let p = start; p < end; p++) {
+      const j = this.order[p]!;
       const s = this.state[j] === RUNNING ? share : 0;
       this.swappedActiveShare[j] = s;
       this.slowdown[j] = 1 + SWAP_SLOWDOWN_PER_SHARE * s;
     }
+    this.swapShared[h] = share > 0 ? 1 : 0;
+  }
+
+  /** Whether any VM's working set is partly in swap after the last step (else every slowdown is 1). */
+  anyWorkingSetSwapped(): boolean {
+    return this.swapShared.includes(1);
   }
 
   /** Seconds for one KSM pass over host h's backed memory at the current rate (Infinity when stopped). */
   passSeconds(h: number): number {
     const control = this.controls[h]!;
     if (!this.spec.ksm.enabled || !control.running) return Number.POSITIVE_INFINITY;
-    return fullPassSeconds(this.backedTotal(h), scanRatePagesPerSecond(control.pagesToScan, control.sleepMs));
+    this.sumHost(h);
+    return fullPassSeconds(this.sumBacked, scanRatePagesPerSecond(control.pagesToScan, control.sleepMs));
   }
 }

@@ -112,6 +112,7 @@ export class MemoryRecorder {
         }
       }
     }
+    if (!memory.anyWorkingSetSwapped()) return;
     const vms = memory.vms.length;
     for (let v = 0; v < vms; v++) {
       const slowdown = memory.slowdown[v]!;

@@ -9,12 +9,13 @@
  * streams, so the sequence a VM sees does not depend on other VMs or on the order of evaluation.
  *
  * `fill` runs once per interval for the whole fleet (millions of VM-intervals per run), so the
- * state lives in typed arrays and the loop makes no calls that return doubles other than the
- * random streams (V8 boxes a double returned from a call it does not inline, i.e. allocates):
- * the lognormal's parameters are computed once, and both normals of each pair are used.
+ * state lives in typed arrays, the lognormal's parameters are computed once, and the per-interval
+ * normals come from a RandomField (one sfc32 stream per VM, seeded from its `cpu-noise` stream;
+ * ../random/normal-field.ts).
  */
 import { noiseFactor } from '../random/distributions.js';
-import type { Rng, StreamFactory } from '../random/streams.js';
+import type { StreamFactory } from '../random/streams.js';
+import { RandomField } from '../random/normal-field.js';
 import type { CpuWorkload } from '../scenario.js';
 
 export interface DemandVm {
@@ -28,12 +29,9 @@ export class CpuDemandField {
   /** Lognormal noise with mean 1: exp(mu + sigma·Z), sigma² = ln(1 + cv²), mu = −sigma²/2. */
   private readonly sigma: Float64Array;
   private readonly mu: Float64Array;
-  /** The second normal of the last Box–Muller pair, per VM, while `hasSpare` is 1. */
-  private readonly spare: Float64Array;
-  private readonly hasSpare: Uint8Array;
   /** 24 hourly weights per VM, row-major. */
   private readonly profiles: Float64Array;
-  private readonly noise: Rng[];
+  private readonly noise: RandomField;
   /** Where each VM's utilisation goes in the output array. */
   private readonly slots: Int32Array;
 
@@ -45,10 +43,7 @@ export class CpuDemandField {
     this.base = new Float64Array(n);
     this.sigma = new Float64Array(n);
     this.mu = new Float64Array(n);
-    this.spare = new Float64Array(n);
-    this.hasSpare = new Uint8Array(n);
     this.profiles = new Float64Array(24 * n);
-    this.noise = [];
     vms.forEach((vm, i) => {
       const w = vm.workload;
       const factor = noiseFactor(streams.stream(`vm:${vm.name}`, 'cpu-factor'), w.vmCv);
@@ -57,40 +52,18 @@ export class CpuDemandField {
       this.sigma[i] = Math.sqrt(sigma2);
       this.mu[i] = -sigma2 / 2;
       this.profiles.set(w.profile, 24 * i);
-      this.noise.push(streams.stream(`vm:${vm.name}`, 'cpu-noise'));
     });
+    this.noise = new RandomField(vms.map((vm) => streams.stream(`vm:${vm.name}`, 'cpu-noise')));
   }
 
   /** Writes every VM's utilisation for the next interval, which starts at `hourOfDay` (0..24). Call once per step, in order. */
   fill(hourOfDay: number, out: Float64Array): void {
     const hour = Math.floor(hourOfDay) % 24;
-    const { base, sigma, mu, spare, hasSpare, profiles, noise, slots } = this;
+    const { base, sigma, mu, profiles, noise, slots } = this;
     for (let i = 0; i < this.size; i++) {
       let u = base[i]! * profiles[24 * i + hour]!;
       const s = sigma[i]!;
-      if (s > 0) {
-        let z: number;
-        if (hasSpare[i] === 1) {
-          hasSpare[i] = 0;
-          z = spare[i]!;
-        } else {
-          // Marsaglia's polar method: a pair of normals without trigonometric calls.
-          const rng = noise[i]!;
-          let x: number;
-          let y: number;
-          let r2: number;
-          do {
-            x = 2 * rng() - 1;
-            y = 2 * rng() - 1;
-            r2 = x * x + y * y;
-          } while (r2 >= 1 || r2 === 0);
-          const scale = Math.sqrt((-2 * Math.log(r2)) / r2);
-          spare[i] = y * scale;
-          hasSpare[i] = 1;
-          z = x * scale;
-        }
-        u *= Math.exp(mu[i]! + s * z);
-      }
+      if (s > 0) u *= Math.exp(mu[i]! + s * noise.normal(i));
       out[slots[i]!] = u > 1 ? 1 : u;
     }
   }
