@@ -264,8 +264,8 @@ describe('runHostMicro and autoWarmupSeconds', () => {
     hog.workload.cpu.burstMs = 5;
     const idle = vmGroup('idle', 1, 1, 4);
     const vms: PlacedVm[] = [
-      { name: 'hog-1', group: 0, host: 0, vcpus: 2, memoryGiB: 4 },
-      { name: 'idle-1', group: 1, host: 0, vcpus: 1, memoryGiB: 4 },
+      { name: 'hog-1', group: 0, index: 0, host: 0, vcpus: 2, memoryGiB: 4 },
+      { name: 'idle-1', group: 1, index: 0, host: 0, vcpus: 1, memoryGiB: 4 },
     ];
     const samples: [number, number, number, number][] = [];
     runHostMicro({
@@ -297,7 +297,7 @@ describe('runHostMicro and autoWarmupSeconds', () => {
     groups[0]!.workload.cpu.burstMs = 40;
     groups[1]!.workload.cpu.burstMs = 1000;
     groups[2]!.workload.cpu.burstMs = 10;
-    const vm = (group: number): PlacedVm => ({ name: `v${group}`, group, host: 0, vcpus: 1, memoryGiB: 1 });
+    const vm = (group: number): PlacedVm => ({ name: `v${group}`, group, index: 0, host: 0, vcpus: 1, memoryGiB: 1 });
     // 40 ms at u = 0.2: cycle 0.04/0.2 = 0.2 s → 10 × 0.2 = 2 s.
     expect(autoWarmupSeconds([vm(0)], groups, () => 0.2)).toBeCloseTo(2, 12);
     // u = 0.01 is floored to 0.05: cycle 0.8 s → 8 s.

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FILL_LIMIT, place, type Placement } from '../../src/model/placement.js';
-import type { ModelScenario } from '../../src/model/scenario.js';
+import { FILL_LIMIT, place, type PlacedHost, type PlacedVm, type Placement, type UnplacedGroup, type UnplacedReason } from '../../src/model/placement.js';
+import type { ModelScenario, VmGroup } from '../../src/model/scenario.js';
 import { hostGroup, scenario, vmGroup } from './helpers.js';
 
 /**
@@ -216,3 +216,107 @@ describe('place: hand examples', () => {
     expect(p.unplaced).toEqual([]);
   });
 });
+
+describe('place: the tree search equals the straightforward scan', () => {
+  it('gives the same hosts, VMs and unplaced counts as the O(VMs × hosts) reference', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        expect(place(s)).toEqual(placeReference(s));
+      }),
+      { seed: 45, numRuns: 400 },
+    );
+  });
+
+  it('and on a larger fleet with ties, both policies and mixed host groups', () => {
+    for (const policy of ['pack', 'spread'] as const) {
+      const s = scenario({
+        hosts: [hostGroup('a', 37, 32, 256, 2, 8), hostGroup('b', 20, 64, 512, 2, 8), hostGroup('c', 5, 8, 32)],
+        vms: [vmGroup('x', 900, 2, 4), vmGroup('y', 300, 8, 32), vmGroup('z', 'fill', 4, 8)],
+        overcommit: { cpu: 4, memory: 1.5 },
+        placement: policy,
+      });
+      expect(place(s)).toEqual(placeReference(s));
+    }
+  });
+});
+
+/** The straightforward O(VMs × hosts) placement, kept as the reference the tree search must equal. */
+function placeReference(scenario: ModelScenario): Placement {
+  const hosts: PlacedHost[] = [];
+  scenario.hosts.forEach((group, g) => {
+    const pcpus = group.cpu.cores - group.cpu.reservedCores;
+    const memoryGiB = group.memory.totalGiB - group.memory.reservedGiB;
+    for (let i = 0; i < group.count; i++) {
+      hosts.push({
+        name: `${group.name}-${i + 1}`,
+        group: g,
+        pcpus,
+        memoryGiB,
+        vcpuCapacity: pcpus * scenario.overcommit.cpu,
+        memoryCapacityGiB: memoryGiB * scenario.overcommit.memory,
+        vcpusAllocated: 0,
+        memoryAllocatedGiB: 0,
+        vms: [],
+      });
+    }
+  });
+
+  const vms: PlacedVm[] = [];
+  const unplaced = new Map<string, UnplacedGroup>();
+  const noteUnplaced = (group: string, reason: UnplacedReason): void => {
+    const key = `${group}\u0000${reason}`;
+    const entry = unplaced.get(key);
+    if (entry) entry.count++;
+    else unplaced.set(key, { group, count: 1, reason });
+  };
+
+  scenario.vms.forEach((group, g) => {
+    const fill = group.count === 'fill';
+    const wanted = fill ? FILL_LIMIT : (group.count as number);
+    for (let i = 0; i < wanted; i++) {
+      const choice = chooseHostReference(hosts, group, scenario.placement);
+      if (typeof choice === 'string') {
+        // `fill` stops at the first VM that no longer fits; that one is not a missing VM.
+        if (fill) break;
+        noteUnplaced(group.name, choice);
+        continue;
+      }
+      const host = hosts[choice]!;
+      host.vcpusAllocated += group.vcpus;
+      host.memoryAllocatedGiB += group.memoryGiB;
+      host.vms.push(vms.length);
+      vms.push({ name: `${group.name}-${i + 1}`, group: g, index: i, host: choice, vcpus: group.vcpus, memoryGiB: group.memoryGiB });
+    }
+  });
+
+  return { hosts, vms, unplaced: [...unplaced.values()] };
+}
+
+/** Index of the chosen host, or why no host fits. */
+function chooseHostReference(hosts: readonly PlacedHost[], vm: VmGroup, policy: 'pack' | 'spread'): number | UnplacedReason {
+  let best = -1;
+  let bestFree = 0;
+  let vcpuShort = false;
+  let memoryShort = false;
+  let tooLarge = true;
+  for (let h = 0; h < hosts.length; h++) {
+    const host = hosts[h]!;
+    if (vm.vcpus > host.pcpus || vm.memoryGiB > host.memoryGiB) continue;
+    tooLarge = false;
+    const vcpuFits = host.vcpusAllocated + vm.vcpus <= host.vcpuCapacity + 1e-9;
+    const memoryFits = host.memoryAllocatedGiB + vm.memoryGiB <= host.memoryCapacityGiB + 1e-9;
+    if (!vcpuFits) vcpuShort = true;
+    if (!memoryFits) memoryShort = true;
+    if (!vcpuFits || !memoryFits) continue;
+    const free = host.memoryCapacityGiB - host.memoryAllocatedGiB;
+    const better = best < 0 || (policy === 'pack' ? free < bestFree : free > bestFree);
+    if (better) {
+      best = h;
+      bestFree = free;
+    }
+  }
+  if (best >= 0) return best;
+  if (tooLarge) return 'larger-than-host';
+  if (vcpuShort && memoryShort) return 'vcpu+memory';
+  return vcpuShort ? 'vcpu' : 'memory';
+}

@@ -138,7 +138,7 @@ export class MicroLevel {
     for (let s = layout.hostFrom[h]!; s < layout.hostTo[h]!; s++) {
       const v = layout.vmOfSlot[s]!;
       if (v >= 0) vms.push(placement.vms[v]!);
-      else vms.push({ name: `${placement.hosts[h]!.name}/thread-${s - layout.hostVmTo[h]!}`, group: groups.length - 1, host: h, vcpus: 1, memoryGiB: 0 });
+      else vms.push({ name: `${placement.hosts[h]!.name}/thread-${s - layout.hostVmTo[h]!}`, group: groups.length - 1, index: s - layout.hostVmTo[h]!, host: h, vcpus: 1, memoryGiB: 0 });
     }
     return { vms, groups };
   }
