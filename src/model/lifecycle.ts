@@ -40,7 +40,7 @@ export class Lifecycle {
 
   /** Initial states and the boot waves' events. VMs in a storm are off until it; the rest run. */
   start(): void {
-    const { scenario, placement, streams, endSeconds, vmState } = this.ctx;
+    const { scenario, placement, streams, endSeconds, vmState, slice } = this.ctx;
     const sim = this.sim;
     const stormed = new Set<number>();
     scenario.boots.waves.forEach((wave, w) => {
@@ -59,11 +59,17 @@ export class Lifecycle {
           if (h >= 0 && wave.atSeconds < endSeconds) sim.scheduleAt(wave.atSeconds, this.HOST_DOWN, h, w);
         }
       } else {
+        // Hosts go down one after another in fleet order, whichever slice simulates them.
         const groups = new Set(wave.hostGroups.map((name) => scenario.hosts.findIndex((g) => g.name === name)));
+        const turn = new Map<number, number>();
         let i = 0;
-        placement.hosts.forEach((host, h) => {
-          if (!groups.has(host.group)) return;
-          const at = wave.atSeconds + i++ * wave.intervalSeconds;
+        slice.fleet.hosts.forEach((host, h) => {
+          if (groups.has(host.group)) turn.set(h, i++);
+        });
+        slice.hostInFleet.forEach((fleetHost, h) => {
+          const k = turn.get(fleetHost);
+          if (k === undefined) return;
+          const at = wave.atSeconds + k * wave.intervalSeconds;
           if (at < endSeconds) sim.scheduleAt(at, this.HOST_DOWN, h, w);
         });
       }

@@ -1,7 +1,9 @@
 /**
  * One Monte Carlo replication of a scenario: the conductor. It builds the shared context
  * (./fleet-state.ts) and the models, and orders them on the discrete-event kernel
- * (./engine/simulation.ts); each model owns its state, its recording and its result.
+ * (./engine/simulation.ts); each model owns its state, its recording and its result. A fleet is
+ * simulated chunk by chunk (independent slices, ./chunks.ts) and the chunks' results merged
+ * (./merge.ts); chunks are what worker threads share out within one replication.
  *
  * The backbone is one step per interval. At each step boundary the interval that ends is closed —
  * storage accounting (./io/io-system.ts), then the memory model advances and the OOM killer acts
@@ -15,7 +17,9 @@ import { LATE, Simulation, URGENT } from './engine/simulation.js';
 import { streamFactory } from './random/streams.js';
 import type { ModelScenario } from './scenario.js';
 import type { Placement } from './placement.js';
-import { RUNNING, stepCount, type ReplicationContext } from './fleet-state.js';
+import { RUNNING, stepCount, type FleetSlice, type ReplicationContext } from './fleet-state.js';
+import { fleetChunks, slicePlacement, wholeFleet, type FleetChunk } from './chunks.js';
+import { mergeSlices, type SliceResult } from './merge.js';
 import { layoutFleet } from './fleet-layout.js';
 import { Lifecycle } from './lifecycle.js';
 import { CpuModel, cpuMethod } from './cpu/cpu-model.js';
@@ -37,12 +41,28 @@ export interface ReplicationResult {
   latency?: LatencyReplication | undefined;
 }
 
-export function simulateReplication(scenario: ModelScenario, placement: Placement, replication: number): ReplicationResult {
+/** Replication `replication` of the scenario: every chunk of the fleet (./chunks.ts), merged. */
+export function simulateReplication(scenario: ModelScenario, placement: Placement, replication: number, chunks: readonly FleetChunk[] = fleetChunks(scenario, placement)): ReplicationResult {
+  return mergeSlices(
+    scenario,
+    placement,
+    chunks.map((_, c) => simulateChunk(scenario, placement, replication, chunks, c)),
+  );
+}
+
+/** Chunk c of the fleet (of `chunks`, from fleetChunks) in replication `replication`. */
+export function simulateChunk(scenario: ModelScenario, fleet: Placement, replication: number, chunks: readonly FleetChunk[], c: number): SliceResult {
+  const { placement, slice } = chunks.length === 1 ? { placement: fleet, slice: wholeFleet(scenario, fleet) } : slicePlacement(fleet, chunks[c]!);
+  return { slice, result: simulateSlice(scenario, placement, slice, replication) };
+}
+
+function simulateSlice(scenario: ModelScenario, placement: Placement, slice: FleetSlice, replication: number): ReplicationResult {
   const plan = threadPlan(scenario, placement);
   const steps = stepCount(scenario);
   const ctx: ReplicationContext = {
     scenario,
     placement,
+    slice,
     layout: layoutFleet(placement, plan),
     steps,
     stepSeconds: scenario.stepSeconds,
@@ -53,11 +73,17 @@ export function simulateReplication(scenario: ModelScenario, placement: Placemen
   const sim = new Simulation(256);
   const lifecycle = new Lifecycle(ctx, sim);
   const BOOT_DONE = sim.defineEvent('boot-done', (device, generation) => io.onBootDone(device, generation, sim.now));
-  const io = new IoSystem(scenario, placement, steps, {
-    scheduleBootDone: (at, device, generation) => sim.scheduleAt(at, BOOT_DONE, device, generation),
-    bootStarted: (vm, t) => lifecycle.bootStarted(vm, t),
-    bootFinished: (vm, t) => lifecycle.bootFinished(vm, t),
-  });
+  const io = new IoSystem(
+    scenario,
+    placement,
+    steps,
+    {
+      scheduleBootDone: (at, device, generation) => sim.scheduleAt(at, BOOT_DONE, device, generation),
+      bootStarted: (vm, t) => lifecycle.bootStarted(vm, t),
+      bootFinished: (vm, t) => lifecycle.bootFinished(vm, t),
+    },
+    slice.datastores,
+  );
   const memory = new FleetMemory(ctx, (kill) => lifecycle.killed(kill));
   lifecycle.connect(io, memory);
   const threads = new ThreadRecorder(ctx.layout, scenario.stepSeconds);

@@ -14,7 +14,9 @@
  * drops that description, or one built by hand) is replaced by a fingerprint of its bytes.
  */
 import { place, type Placement } from './placement.js';
-import { simulateReplication, type ReplicationResult } from './replication.js';
+import { simulateChunk, simulateReplication, type ReplicationResult } from './replication.js';
+import { fleetChunks, type FleetChunk } from './chunks.js';
+import { mergeSlices, type SliceResult } from './merge.js';
 import type { ModelScenario } from './scenario.js';
 import { decodeTransfer, encodeTransfer, type Encoded } from './transfer.js';
 
@@ -26,6 +28,8 @@ export interface ReplicationTask {
    * worker does not fingerprint the traces of every task it receives).
    */
   key?: string | undefined;
+  /** Only this chunk of the fleet (./chunks.ts); the whole replication when absent. */
+  chunk?: number | undefined;
 }
 
 /** Runs replication tasks somewhere and returns their encoded results. */
@@ -71,35 +75,70 @@ function byteFingerprint(view: ArrayBufferView): string {
   return known;
 }
 
+/** A scenario's placement and chunks, worked out once per scenario in each thread. */
+export interface FleetPlan {
+  placement: Placement;
+  chunks: FleetChunk[];
+}
+
+export function fleetPlan(scenario: ModelScenario): FleetPlan {
+  const placement = place(scenario);
+  return { placement, chunks: fleetChunks(scenario, placement) };
+}
+
 /**
- * Computes one replication and encodes it. `placements` caches placements by scenario key
- * (placement is deterministic, and a worker receives many replications of the same scenario).
+ * Computes one replication, or one chunk of it, and encodes it. `plans` caches placements and
+ * chunks by scenario key (both deterministic, and a worker receives many tasks of one scenario).
  */
-export function computeReplication(task: ReplicationTask, placements?: Map<string, Placement>): Encoded {
-  let placement: Placement | undefined;
-  if (placements) {
+export function computeReplication(task: ReplicationTask, plans?: Map<string, FleetPlan>): Encoded {
+  let plan: FleetPlan | undefined;
+  if (plans) {
     const key = task.key ?? scenarioKey(task.scenario);
-    placement = placements.get(key);
-    if (!placement) {
-      placement = place(task.scenario);
+    plan = plans.get(key);
+    if (!plan) {
+      plan = fleetPlan(task.scenario);
       // A handful of scenarios at a time is all a search or sweep has in flight.
-      if (placements.size >= 8) placements.delete(placements.keys().next().value as string);
-      placements.set(key, placement);
+      if (plans.size >= 8) plans.delete(plans.keys().next().value as string);
+      plans.set(key, plan);
     }
-  } else placement = place(task.scenario);
-  return encodeTransfer(simulateReplication(task.scenario, placement, task.replication));
+  } else plan = fleetPlan(task.scenario);
+  if (task.chunk === undefined) return encodeTransfer(simulateReplication(task.scenario, plan.placement, task.replication, plan.chunks));
+  const { slice, result } = simulateChunk(task.scenario, plan.placement, task.replication, plan.chunks, task.chunk);
+  // The slice travels without the fleet's placement, which the receiver has.
+  return encodeTransfer({ hostInFleet: slice.hostInFleet, vmInFleet: slice.vmInFleet, datastores: [...slice.datastores], result });
 }
 
 export function decodeReplication(encoded: Encoded): ReplicationResult {
   return decodeTransfer(encoded) as ReplicationResult;
 }
 
+/** A chunk's encoded result, with its slice re-attached to the fleet it belongs to. */
+export function decodeChunk(encoded: Encoded, fleet: Placement): SliceResult {
+  const part = decodeTransfer(encoded) as { hostInFleet: Int32Array; vmInFleet: Int32Array; datastores: string[]; result: ReplicationResult };
+  return { slice: { fleet, hostInFleet: part.hostInFleet, vmInFleet: part.vmInFleet, datastores: part.datastores }, result: part.result };
+}
+
+/**
+ * Replication r of a scenario on a runner. With several workers and a fleet of several chunks,
+ * each chunk is its own task and the results are merged in chunk order: the same result as one
+ * task computes, since chunks are fixed by the scenario (./chunks.ts), not by the runner.
+ */
+export async function runReplication(runner: ReplicationRunner, scenario: ModelScenario, plan: FleetPlan, replication: number, key: string): Promise<ReplicationResult> {
+  if (runner.workers <= 1 || plan.chunks.length <= 1) return decodeReplication(await runner.run({ scenario, replication, key }));
+  const parts = await Promise.all(plan.chunks.map((_, chunk) => runner.run({ scenario, replication, key, chunk })));
+  return mergeSlices(
+    scenario,
+    plan.placement,
+    parts.map((encoded) => decodeChunk(encoded, plan.placement)),
+  );
+}
+
 /** Runs tasks one after another in this thread. */
 export function inProcessRunner(): ReplicationRunner {
-  const placements = new Map<string, Placement>();
+  const plans = new Map<string, FleetPlan>();
   return {
     workers: 1,
-    run: (task) => Promise.resolve().then(() => computeReplication(task, placements)),
+    run: (task) => Promise.resolve().then(() => computeReplication(task, plans)),
     close: () => Promise.resolve(),
   };
 }

@@ -55,5 +55,5 @@ export function wireTask(task: ReplicationTask): ReplicationTask {
   const sent: ModelScenario = traced
     ? { ...scenario, vms: scenario.vms.map((g) => (g.workload.trace ? { ...g, workload: { ...g.workload, trace: shareWorkload(g.workload.trace) } } : g)) }
     : scenario;
-  return { scenario: sent, replication: task.replication, key: task.key ?? scenarioKey(scenario) };
+  return { scenario: sent, replication: task.replication, key: task.key ?? scenarioKey(scenario), ...(task.chunk !== undefined && { chunk: task.chunk }) };
 }

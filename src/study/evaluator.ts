@@ -4,11 +4,10 @@
  * replications at a point near its boundary extends the ones it has (replication k of a scenario
  * is the same whenever it is computed), and a point evaluated twice costs nothing the second time.
  */
-import { place } from '../model/placement.js';
 import { combineReplications, type StudyResult } from '../model/run.js';
-import { decodeReplication, scenarioKey, type ReplicationRunner } from '../model/runner.js';
+import { fleetPlan, runReplication, scenarioKey, type FleetPlan, type ReplicationRunner } from '../model/runner.js';
+import type { ReplicationResult } from '../model/replication.js';
 import type { ModelScenario } from '../model/scenario.js';
-import type { Encoded } from '../model/transfer.js';
 
 export interface EvaluatorHooks {
   /** Called when a replication finishes computing (not for cached ones). */
@@ -20,7 +19,7 @@ export class Evaluator {
   replicationsRun = 0;
   /** Host-seconds simulated by them: hosts × duration, summed over replications. */
   hostSecondsSimulated = 0;
-  private readonly cache = new Map<string, Map<number, Promise<Encoded>>>();
+  private readonly cache = new Map<string, { plan: FleetPlan; replications: Map<number, Promise<ReplicationResult>> }>();
 
   constructor(
     readonly runner: ReplicationRunner,
@@ -29,25 +28,27 @@ export class Evaluator {
 
   /** Replications 0..count−1 of the scenario, combined in replication order. */
   async study(scenario: ModelScenario, count: number): Promise<StudyResult> {
-    const encoded = await this.replications(scenario, count);
+    const { plan, results } = this.replications(scenario, count);
     const sized: ModelScenario = { ...scenario, replications: count };
-    return combineReplications(sized, place(sized), encoded.map(decodeReplication));
+    return combineReplications(sized, plan.placement, await results);
   }
 
-  /** The encoded results of replications 0..count−1, computing the missing ones. */
-  replications(scenario: ModelScenario, count: number): Promise<Encoded[]> {
+  /** The results of replications 0..count−1, computing the missing ones, and the fleet's plan. */
+  replications(scenario: ModelScenario, count: number): { plan: FleetPlan; results: Promise<ReplicationResult[]> } {
     const key = scenarioKey(scenario);
-    let known = this.cache.get(key);
-    if (!known) {
-      known = new Map();
-      this.cache.set(key, known);
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = { plan: fleetPlan(scenario), replications: new Map() };
+      this.cache.set(key, entry);
     }
+    const known = entry.replications;
+    const plan = entry.plan;
     const hosts = scenario.hosts.reduce((s, h) => s + h.count, 0);
-    const pending: Promise<Encoded>[] = [];
+    const pending: Promise<ReplicationResult>[] = [];
     for (let r = 0; r < count; r++) {
       let result = known.get(r);
       if (!result) {
-        result = this.runner.run({ scenario, replication: r }).then((value) => {
+        result = runReplication(this.runner, scenario, plan, r, key).then((value) => {
           this.replicationsRun++;
           this.hostSecondsSimulated += hosts * scenario.durationSeconds;
           this.hooks.onReplication?.();
@@ -57,7 +58,7 @@ export class Evaluator {
       }
       pending.push(result);
     }
-    return Promise.all(pending);
+    return { plan, results: Promise.all(pending) };
   }
 
   /** Drops the cached replications of a scenario (a sweep point that is done). */

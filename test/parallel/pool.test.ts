@@ -41,6 +41,32 @@ describe('worker pool', () => {
     expect(parallel).toBe(single);
   });
 
+  it('splits a large fleet into chunks across the threads and gives the bytes one thread gives', async () => {
+    // 40 hosts: three chunks of at least 16 hosts (model/chunks.ts), each replication fanned out.
+    const s = await scenario(`
+name: chunked
+seed: 5
+replications: 2
+duration: 1h
+step: 5 min
+overcommit: { cpu: 4, memory: 1.5 }
+hosts:
+  - { name: h, count: 40, cpu: { cores: 8 }, memory: { totalGiB: 64, reservedGiB: 2, swapGiB: 2 } }
+vms:
+  - name: vm
+    count: 400
+    vcpus: 2
+    memoryGiB: 4
+    workload:
+      cpu: { utilPct: 30, burstMs: 10, vmCv: 0.5, noiseCv: 0.3 }
+      memory: { activeGiB: 3, cacheGiBPerHour: 1, vmCv: 0.3, noiseCv: 0.1 }
+      io: { iops: 10 }
+ksm: { enabled: true, tuned: true }
+cpuModel: { resolution: fleet, microWindows: 4, microWindow: 5s }
+`);
+    expect(reportJson(buildReport(await runReplicated(s, pool)))).toBe(reportJson(buildReport(runStudy(s))));
+  }, 60_000);
+
   it('replays traces from shared memory with the same bytes as one thread', async () => {
     const s = await scenario(TRACE_YAML);
     expect(reportJson(buildReport(await runReplicated(s, pool)))).toBe(reportJson(buildReport(runStudy(s))));

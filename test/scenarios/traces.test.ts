@@ -88,10 +88,10 @@ describe('a trace-driven group', () => {
     if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
     const s = loaded.value.scenario;
     const p = place(s);
-    const a = simulateReplication(s, p, 0).cpu.timeline.hostUtilPctMean;
-    const b = simulateReplication(s, p, 1).cpu.timeline.hostUtilPctMean;
+    const a = simulateReplication(s, p, 0).cpu.timeline.hostUtilPctSum;
+    const b = simulateReplication(s, p, 1).cpu.timeline.hostUtilPctSum;
     expect([...a]).not.toEqual([...b]);
-    expect([...simulateReplication(s, p, 0).cpu.timeline.hostUtilPctMean]).toEqual([...a]);
+    expect([...simulateReplication(s, p, 0).cpu.timeline.hostUtilPctSum]).toEqual([...a]);
   });
 });
 

@@ -112,20 +112,28 @@ export class MicroLevel {
     else this.runWindows(recorder);
   }
 
-  /** For each host, the intervals its micro windows sample (fleet mode). */
+  /**
+   * For each host, the intervals its micro windows sample (fleet mode): `microWindows` distinct
+   * (host, interval) pairs of the whole fleet's hosts that have VMs, drawn from one stream, so a
+   * slice of the fleet gets the windows the whole fleet would give its hosts.
+   */
   private chooseWindows(): number[][] {
-    const { scenario, placement, steps, streams } = this.ctx;
+    const { scenario, placement, steps, streams, slice } = this.ctx;
     const { microWindows } = scenario.cpuModel;
-    const hosts = placement.hosts;
-    const perHost: number[][] = hosts.map(() => []);
-    const busy = hosts.map((h, i) => (h.vms.length > 0 ? i : -1)).filter((i) => i >= 0);
+    const perHost: number[][] = placement.hosts.map(() => []);
+    const busy = slice.fleet.hosts.map((h, i) => (h.vms.length > 0 ? i : -1)).filter((i) => i >= 0);
     const pairs = busy.length * steps;
     const wanted = Math.min(microWindows, pairs);
     if (wanted <= 0) return perHost;
+    const local = new Map<number, number>();
+    slice.hostInFleet.forEach((h, l) => local.set(h, l));
     const rng = streams.stream('fleet', 'micro-windows');
     const chosen = new Set<number>();
     while (chosen.size < wanted) chosen.add(Math.floor(rng() * pairs));
-    for (const pair of [...chosen].sort((a, b) => a - b)) perHost[busy[Math.floor(pair / steps)]!]!.push(pair % steps);
+    for (const pair of [...chosen].sort((a, b) => a - b)) {
+      const h = local.get(busy[Math.floor(pair / steps)]!);
+      if (h !== undefined) perHost[h]!.push(pair % steps);
+    }
     return perHost;
   }
 

@@ -20,20 +20,24 @@ export interface CpuReplication {
   hostReadyPctMax: Float64Array;
   hostUtilPctMean: Float64Array;
   hostUtilPctMax: Float64Array;
-  timeline: { readyPctMean: Float64Array; hostUtilPctMean: Float64Array; hostUtilPctMax: Float64Array };
+  /**
+   * Per interval, sums over hosts (mergeable across slices of the fleet; the summary divides):
+   * Σ ready % × vCPUs and Σ vCPUs of running VMs, Σ host utilisation %, and the largest.
+   */
+  timeline: { readyPctWeighted: Float64Array; vcpus: Float64Array; hostUtilPctSum: Float64Array; hostUtilPctMax: Float64Array };
   /** Micro-level work done and its agreement with the fleet kernel on the same intervals. */
-  micro: MicroCheck;
+  micro: MicroSums;
 }
 
-/** Micro-level work done and its agreement with the fleet kernel (per replication, and summed in a study). */
-export interface MicroCheck {
+/** Micro-level work and the vCPU-weighted sums of ready share (0..1) of the kernel and the micro level on the same VM-intervals. */
+export interface MicroSums {
   windows: number;
   simulatedSeconds: number;
   bursts: number;
   events: number;
-  /** vCPU-weighted mean ready % over the micro-simulated VM-intervals: kernel vs simulation. */
-  fleetReadyPct: number;
-  microReadyPct: number;
+  fleetReadyWeighted: number;
+  microReadyWeighted: number;
+  weight: number;
 }
 
 /** Micro-level work of one run (./micro.ts result), as the recorder absorbs it. */
@@ -50,7 +54,6 @@ export class CpuRecorder {
   private readonly hostReadyWeighted: Float64Array;
   private readonly hostVcpuIntervals: Float64Array;
   private readonly hostUtilSum: Float64Array;
-  private readonly timelineVcpus: Float64Array;
 
   constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number) {
     this.layout = layout;
@@ -65,13 +68,12 @@ export class CpuRecorder {
       hostReadyPctMax: new Float64Array(hosts),
       hostUtilPctMean: new Float64Array(hosts),
       hostUtilPctMax: new Float64Array(hosts),
-      timeline: { readyPctMean: new Float64Array(steps), hostUtilPctMean: new Float64Array(steps), hostUtilPctMax: new Float64Array(steps) },
-      micro: { windows: 0, simulatedSeconds: 0, bursts: 0, events: 0, fleetReadyPct: 0, microReadyPct: 0 },
+      timeline: { readyPctWeighted: new Float64Array(steps), vcpus: new Float64Array(steps), hostUtilPctSum: new Float64Array(steps), hostUtilPctMax: new Float64Array(steps) },
+      micro: { windows: 0, simulatedSeconds: 0, bursts: 0, events: 0, fleetReadyWeighted: 0, microReadyWeighted: 0, weight: 0 },
     };
     this.hostReadyWeighted = new Float64Array(hosts);
     this.hostVcpuIntervals = new Float64Array(hosts);
     this.hostUtilSum = new Float64Array(hosts);
-    this.timelineVcpus = new Float64Array(steps);
   }
 
   /** Records the ready share (`ready`, per slot) of host h's VMs in interval k, weighted by `weight` (vCPUs if running, else 0). */
@@ -99,8 +101,8 @@ export class CpuRecorder {
     result.hostReadyPctMax[h] = max;
     this.hostReadyWeighted[h]! += weighted;
     this.hostVcpuIntervals[h]! += total;
-    result.timeline.readyPctMean[k]! += weighted;
-    this.timelineVcpus[k]! += total;
+    result.timeline.readyPctWeighted[k]! += weighted;
+    result.timeline.vcpus[k]! += total;
   }
 
   /** Records host h's pCPU utilisation (0..1) in interval k. */
@@ -110,7 +112,7 @@ export class CpuRecorder {
     r.hostUtilPct.add(pct);
     this.hostUtilSum[h]! += pct;
     if (pct > r.hostUtilPctMax[h]!) r.hostUtilPctMax[h] = pct;
-    r.timeline.hostUtilPctMean[k]! += pct;
+    r.timeline.hostUtilPctSum[k]! += pct;
     if (pct > r.timeline.hostUtilPctMax[k]!) r.timeline.hostUtilPctMax[k] = pct;
   }
 
@@ -124,10 +126,11 @@ export class CpuRecorder {
     this.result.schedDelayMs.merge(micro.schedDelayMs);
   }
 
-  /** The vCPU-weighted mean ready (0..1 shares, summed with their weight) of the kernel and the micro level on the same intervals. */
+  /** The vCPU-weighted sums of ready share (0..1) of the kernel and the micro level on the same intervals. */
   setAgreement(fleetWeighted: number, microWeighted: number, weight: number): void {
-    this.result.micro.fleetReadyPct = weight > 0 ? (100 * fleetWeighted) / weight : 0;
-    this.result.micro.microReadyPct = weight > 0 ? (100 * microWeighted) / weight : 0;
+    this.result.micro.fleetReadyWeighted = fleetWeighted;
+    this.result.micro.microReadyWeighted = microWeighted;
+    this.result.micro.weight = weight;
   }
 
   finish(): CpuReplication {
@@ -137,11 +140,6 @@ export class CpuRecorder {
       const n = this.hostVcpuIntervals[h]!;
       r.hostReadyPctMean[h] = n > 0 ? this.hostReadyWeighted[h]! / n : 0;
       r.hostUtilPctMean[h] = this.hostUtilSum[h]! / this.steps;
-    }
-    for (let k = 0; k < this.steps; k++) {
-      const w = this.timelineVcpus[k]!;
-      r.timeline.readyPctMean[k] = w > 0 ? r.timeline.readyPctMean[k]! / w : 0;
-      r.timeline.hostUtilPctMean[k] = hosts > 0 ? r.timeline.hostUtilPctMean[k]! / hosts : 0;
     }
     return r;
   }

@@ -6,7 +6,20 @@
 import type { Placement } from '../placement.js';
 import type { ModelScenario } from '../scenario.js';
 import { maxOfArrays, meanOfArrays, summarizeDistribution, type DistributionSummary } from '../stats/summary.js';
-import type { CpuReplication, MicroCheck } from './recorder.js';
+import type { CpuReplication } from './recorder.js';
+
+const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);
+
+/** Micro-level work done and its agreement with the fleet kernel (summed over a study's replications). */
+export interface MicroCheck {
+  windows: number;
+  simulatedSeconds: number;
+  bursts: number;
+  events: number;
+  /** vCPU-weighted mean ready % over the micro-simulated VM-intervals: kernel vs simulation. */
+  fleetReadyPct: number;
+  microReadyPct: number;
+}
 
 export interface HostCpuSummary {
   name: string;
@@ -41,7 +54,7 @@ export function summarizeCpu(scenario: ModelScenario, placement: Placement, cpus
     utilPctMean: mean(cpus.map((c) => c.hostUtilPctMean[h]!)),
     utilPctMax: Math.max(...cpus.map((c) => c.hostUtilPctMax[h]!)),
   }));
-  const sumOf = (pick: (m: MicroCheck) => number): number => cpus.reduce((s, c) => s + pick(c.micro), 0);
+  const sumOf = (pick: (m: CpuReplication['micro']) => number): number => cpus.reduce((s, c) => s + pick(c.micro), 0);
   return {
     method: cpus[0]?.method ?? 'fleet',
     readyPct: summarizeDistribution(cpus.map((c) => c.readyPct)),
@@ -54,8 +67,8 @@ export function summarizeCpu(scenario: ModelScenario, placement: Placement, cpus
     byHost,
     timeline: {
       stepSeconds: scenario.stepSeconds,
-      readyPctMean: [...meanOfArrays(cpus.map((c) => c.timeline.readyPctMean))],
-      hostUtilPctMean: [...meanOfArrays(cpus.map((c) => c.timeline.hostUtilPctMean))],
+      readyPctMean: [...meanOfArrays(cpus.map((c) => c.timeline.readyPctWeighted.map((x, k) => ratio(x, c.timeline.vcpus[k]!))))],
+      hostUtilPctMean: [...meanOfArrays(cpus.map((c) => c.timeline.hostUtilPctSum.map((x) => ratio(x, placement.hosts.length))))],
       hostUtilPctMax: [...maxOfArrays(cpus.map((c) => c.timeline.hostUtilPctMax))],
     },
     micro: {
@@ -63,8 +76,8 @@ export function summarizeCpu(scenario: ModelScenario, placement: Placement, cpus
       simulatedSeconds: sumOf((m) => m.simulatedSeconds),
       bursts: sumOf((m) => m.bursts),
       events: sumOf((m) => m.events),
-      fleetReadyPct: mean(cpus.map((c) => c.micro.fleetReadyPct)),
-      microReadyPct: mean(cpus.map((c) => c.micro.microReadyPct)),
+      fleetReadyPct: mean(cpus.map((c) => 100 * ratio(c.micro.fleetReadyWeighted, c.micro.weight))),
+      microReadyPct: mean(cpus.map((c) => 100 * ratio(c.micro.microReadyWeighted, c.micro.weight))),
     },
   };
 }

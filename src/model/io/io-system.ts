@@ -52,7 +52,11 @@ export interface IoReplication {
   /** Steady IO the running VMs wanted and got, IOs over the run (all devices). */
   steadyIosWanted: number;
   steadyIosServed: number;
-  timeline: { utilPctMax: Float64Array; latencyMsMean: Float64Array; bootsInFlight: Float64Array; bootsQueued: Float64Array };
+  /**
+   * Per interval: the busiest device's utilisation %, IOs served and Σ IOs × latency (s) over all
+   * devices (the summary divides, so slices of a fleet merge by adding), boots in flight and queued.
+   */
+  timeline: { utilPctMax: Float64Array; ios: Float64Array; latencyIoSeconds: Float64Array; bootsInFlight: Float64Array; bootsQueued: Float64Array };
   deviceNames: string[];
 }
 
@@ -97,10 +101,13 @@ export class IoSystem {
   private readonly loadVms: Float64Array;
   private readonly loadIops: Float64Array;
   private readonly loadReads: Float64Array;
-  private lastAccounted = 0;
+  /** Per device: the time up to which it is accounted; the same for the queue of boot requests. */
+  private readonly accountedTo: Float64Array;
+  private queueAccountedTo = 0;
   private queuedSeconds = 0;
 
-  constructor(scenario: ModelScenario, placement: Placement, steps: number, hooks: IoHooks) {
+  /** `datastores`: the datastores to simulate (their hosts are all in `placement`); all of the scenario's by default. */
+  constructor(scenario: ModelScenario, placement: Placement, steps: number, hooks: IoHooks, datastores?: readonly string[]) {
     this.hooks = hooks;
     const datastoreIndex = new Map<string, number>();
     this.devices = [];
@@ -120,6 +127,7 @@ export class IoSystem {
       inFlightSeconds: 0,
     });
     for (const ds of scenario.datastores) {
+      if (datastores && !datastores.includes(ds.name)) continue;
       datastoreIndex.set(ds.name, this.devices.length);
       this.devices.push(makeDevice(`datastore ${ds.name}`, ds.array));
     }
@@ -143,6 +151,7 @@ export class IoSystem {
       const io = scenario.vms[vm.group]!.workload.io;
       return io.iops > 0 ? (io.iops * io.readPct) / 100 : 0;
     });
+    this.accountedTo = new Float64Array(this.devices.length);
     this.loadVms = new Float64Array(this.devices.length);
     this.loadIops = new Float64Array(this.devices.length);
     this.loadReads = new Float64Array(this.devices.length);
@@ -167,7 +176,8 @@ export class IoSystem {
       steadyIosServed: 0,
       timeline: {
         utilPctMax: new Float64Array(steps),
-        latencyMsMean: new Float64Array(steps),
+        ios: new Float64Array(steps),
+        latencyIoSeconds: new Float64Array(steps),
         bootsInFlight: new Float64Array(steps),
         bootsQueued: new Float64Array(steps),
       },
@@ -181,7 +191,7 @@ export class IoSystem {
 
   /** A VM asks to boot at `now`; it is admitted at once if its host and datastore have room. */
   request(vm: number, now: number): void {
-    this.account(now);
+    this.accountQueue(now);
     this.requestedAt[vm] = now;
     if (Number.isNaN(this.result.firstRequestSeconds)) this.result.firstRequestSeconds = now;
     this.queue.push(vm);
@@ -192,7 +202,7 @@ export class IoSystem {
   cancel(vm: number, now: number): void {
     const queued = this.queue.indexOf(vm);
     if (queued >= 0) {
-      this.account(now);
+      this.accountQueue(now);
       this.queue.splice(queued, 1);
       return;
     }
@@ -200,7 +210,7 @@ export class IoSystem {
     const device = this.devices[d]!;
     const index = device.boots.vms.indexOf(vm);
     if (index < 0) return;
-    this.account(now);
+    this.accountDevice(d, now);
     device.boots.advance(now);
     device.boots.remove(index);
     this.bootingOnHost[this.hostOfVm[vm]!]!--;
@@ -224,7 +234,7 @@ export class IoSystem {
   onBootDone(d: number, generation: number, now: number): void {
     const device = this.devices[d]!;
     if (generation !== device.boots.generation) return; // rates changed since it was scheduled
-    this.account(now);
+    this.accountDevice(d, now);
     device.boots.advance(now);
     const boots = device.boots;
     for (let i = boots.count - 1; i >= 0; i--) {
@@ -266,7 +276,7 @@ export class IoSystem {
   setSteadyLoad(d: number, vms: number, iops: number, readShare: number, now: number): void {
     const device = this.devices[d]!;
     if (device.steadyVms === vms && device.steadyIops === iops && device.steadyReadShare === readShare) return;
-    this.account(now);
+    this.accountDevice(d, now);
     device.boots.advance(now);
     device.steadyVms = vms;
     device.steadyIops = iops;
@@ -276,7 +286,8 @@ export class IoSystem {
 
   /** Closes step k (which lasted `stepSeconds` and ends now): per-device and fleet readings. */
   closeStep(k: number, now: number, stepSeconds: number): void {
-    this.account(now);
+    for (let d = 0; d < this.devices.length; d++) this.accountDevice(d, now);
+    this.accountQueue(now);
     const r = this.result;
     let utilMax = 0;
     let ios = 0;
@@ -301,7 +312,8 @@ export class IoSystem {
       device.inFlightSeconds = 0;
     });
     r.timeline.utilPctMax[k] = utilMax;
-    r.timeline.latencyMsMean[k] = ios > 0 ? (1000 * latencyIoSeconds) / ios : 0;
+    r.timeline.ios[k] = ios;
+    r.timeline.latencyIoSeconds[k] = latencyIoSeconds;
     r.timeline.bootsInFlight[k] = inFlight;
     r.timeline.bootsQueued[k] = this.queuedSeconds / stepSeconds;
     this.queuedSeconds = 0;
@@ -314,28 +326,39 @@ export class IoSystem {
     this.result.bootsUnfinished = unfinished;
   }
 
-  /** Integrates what every device served since the last call, at the rates in force. */
-  private account(now: number): void {
-    const dt = now - this.lastAccounted;
+  /**
+   * Integrates what device d served since it was last accounted, at the rates in force. Each
+   * device is accounted only at its own changes and at step ends, so its sums do not depend on
+   * what other devices do (slices of a fleet add up to the whole, ../chunks.ts).
+   */
+  private accountDevice(d: number, now: number): void {
+    const dt = now - this.accountedTo[d]!;
     if (dt <= 0) return;
-    for (const device of this.devices) {
-      const served = (device.state.steadyIops + device.state.bootIops) * dt;
-      device.steadyWanted += device.steadyIops * dt;
-      device.steadyServed += device.state.steadyIops * dt;
-      device.busySeconds += device.state.utilization * dt;
-      device.ios += served;
-      device.latencyIoSeconds += served * device.state.latencySeconds;
-      device.inFlightSeconds += device.boots.count * dt;
-      if (served > 0) this.result.latencyMs.add(1000 * device.state.latencySeconds, served);
-      const bootServed = device.state.bootIops * dt;
-      if (bootServed > 0) this.result.bootLatencyMs.add(1000 * device.state.latencySeconds, bootServed);
-    }
+    const device = this.devices[d]!;
+    const served = (device.state.steadyIops + device.state.bootIops) * dt;
+    device.steadyWanted += device.steadyIops * dt;
+    device.steadyServed += device.state.steadyIops * dt;
+    device.busySeconds += device.state.utilization * dt;
+    device.ios += served;
+    device.latencyIoSeconds += served * device.state.latencySeconds;
+    device.inFlightSeconds += device.boots.count * dt;
+    if (served > 0) this.result.latencyMs.add(1000 * device.state.latencySeconds, served);
+    const bootServed = device.state.bootIops * dt;
+    if (bootServed > 0) this.result.bootLatencyMs.add(1000 * device.state.latencySeconds, bootServed);
+    this.accountedTo[d] = now;
+  }
+
+  /** Integrates the number of queued boot requests since it was last accounted. */
+  private accountQueue(now: number): void {
+    const dt = now - this.queueAccountedTo;
+    if (dt <= 0) return;
     this.queuedSeconds += this.queue.length * dt;
-    this.lastAccounted = now;
+    this.queueAccountedTo = now;
   }
 
   /** Admits queued boots, in request order, wherever their host and datastore have room. */
   private admit(now: number): void {
+    this.accountQueue(now);
     const touched = new Set<number>();
     for (let i = 0; i < this.queue.length; i++) {
       const vm = this.queue[i]!;
@@ -346,6 +369,7 @@ export class IoSystem {
       this.queue.splice(i--, 1);
       const device = this.devices[d]!;
       if (!touched.has(d)) {
+        this.accountDevice(d, now);
         device.boots.advance(now);
         touched.add(d);
       }
@@ -359,6 +383,7 @@ export class IoSystem {
 
   /** Re-solves device d for its current boots and steady load and schedules its next completion. */
   private refresh(d: number, now: number): void {
+    this.accountDevice(d, now);
     const device = this.devices[d]!;
     const boots = device.boots;
     boots.advance(now);

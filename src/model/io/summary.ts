@@ -53,7 +53,7 @@ export function summarizeIo(scenario: ModelScenario, results: readonly IoReplica
       timeline: {
         stepSeconds: scenario.stepSeconds,
         utilPctMax: [...maxOfArrays(results.map((r) => r.timeline.utilPctMax))],
-        latencyMsMean: [...meanOfArrays(results.map((r) => r.timeline.latencyMsMean))],
+        latencyMsMean: [...meanOfArrays(results.map((r) => r.timeline.latencyIoSeconds.map((x, k) => (r.timeline.ios[k]! > 0 ? (1000 * x) / r.timeline.ios[k]! : 0))))],
         bootsInFlight: [...meanOfArrays(results.map((r) => r.timeline.bootsInFlight))],
         bootsQueued: [...meanOfArrays(results.map((r) => r.timeline.bootsQueued))],
       },

@@ -210,8 +210,8 @@ export class LatencyPaths {
   /** Intervals sampled by micro runs (sorted) and, per interval, the sample to use. */
   private readonly sampleSteps: number[];
   private readonly stepToSample: Int32Array;
-  private readonly reservoirRng: Rng;
-  private readonly advertRng: Rng;
+  /** Per host that carries a heartbeat: the stream its wake-up reservoirs sample with. */
+  private readonly reservoirRngs: (Rng | undefined)[];
   private readonly streams: StreamFactory;
   /** Per VM: its main-loop stall inputs, when it can stall (heartbeat VMs only). */
   private readonly stallInputs: (StallInput | undefined)[];
@@ -277,8 +277,8 @@ export class LatencyPaths {
 
     // Heartbeats: watched slots, reservoirs, sampled intervals.
     this.streams = streams;
-    this.advertRng = streams.stream('latency', 'adverts');
-    this.reservoirRng = streams.stream('latency', 'reservoirs');
+    // Streams per host and per heartbeat, so a heartbeat draws alike whatever else the fleet holds.
+    this.reservoirRngs = placement.hosts.map(() => undefined);
     const windowRng = streams.stream('latency', 'windows');
     const W = Math.min(latency.heartbeatWindows, steps);
     this.sampleSteps = micro ? Array.from({ length: steps }, (_, k) => k) : [];
@@ -567,7 +567,8 @@ export class LatencyPaths {
     const j = k >= 0 ? this.sampleSteps.indexOf(k) : step;
     if (j < 0) return;
     const slot = this.layout.hostFrom[h]! + local;
-    const rng = this.reservoirRng;
+    let rng = this.reservoirRngs[h];
+    if (rng === undefined) this.reservoirRngs[h] = rng = this.streams.stream(`host:${this.placement.hosts[h]!.name}`, 'wake-reservoirs');
     this.hostReservoirs[this.watchedHost[h]!]!.add(j, delaySeconds, rng);
     const list = this.watchers[slot];
     if (!list) return;
@@ -577,8 +578,8 @@ export class LatencyPaths {
   /** Simulates every heartbeat's advertisements over the run, after the micro runs. */
   finish(endSeconds: number): void {
     const step = this.scenario.stepSeconds;
-    const rng = this.advertRng;
     this.hb.forEach((hb, i) => {
+      const rng = this.streams.stream('latency', `adverts#${i}`);
       const out = this.result.heartbeats[i]!;
       const tracker = new HeartbeatTracker(hb.masterDown, out.gapMs);
       const A = hb.spec.intervalSeconds;

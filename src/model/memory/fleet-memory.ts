@@ -45,7 +45,7 @@ export class FleetMemory {
       scenario.memory,
       (vm, purpose) => streams.stream(`vm:${vm.name}`, purpose),
     );
-    this.recorder = new MemoryRecorder(placement.hosts.length, placement.vms.length, ctx.steps);
+    this.recorder = new MemoryRecorder(placement.hosts.length, placement.vms.length, ctx.steps, ctx.slice.fleet.hosts.length);
   }
 
   /** ksmd's CPU on host h over the last interval, cores. */

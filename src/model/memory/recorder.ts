@@ -44,9 +44,10 @@ export class MemoryRecorder {
   private readonly hostLastBootDone: Float64Array;
   private readonly hostConverged: Uint8Array;
 
-  constructor(hosts: number, vms: number, steps: number) {
+  /** `fleetHosts`: hosts in the whole fleet (a slice keeps timelines when the fleet is small enough). */
+  constructor(hosts: number, vms: number, steps: number, fleetHosts = hosts) {
     this.steps = steps;
-    const timelineHosts = hosts <= TIMELINE_HOSTS ? hosts : 0;
+    const timelineHosts = fleetHosts <= TIMELINE_HOSTS ? hosts : 0;
     this.result = {
       hostBackedPeakPct: new Float64Array(hosts),
       hostNeededPeakPct: new Float64Array(hosts),

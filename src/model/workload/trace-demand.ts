@@ -126,12 +126,10 @@ export class TraceDemandField {
     if (!scenario.vms.some((g) => g.workload.trace !== undefined)) return undefined;
     const slotOf = new Int32Array(placement.vms.length);
     for (let j = 0; j < order.length; j++) if (order[j]! >= 0) slotOf[order[j]!] = j; // −1: a host-thread slot
-    const seen = new Int32Array(scenario.vms.length);
     const vms: TraceVm[] = [];
     placement.vms.forEach((vm, v) => {
-      const indexInGroup = seen[vm.group]!++;
       const workload = scenario.vms[vm.group]!.workload.trace;
-      if (workload) vms.push({ name: vm.name, slot: slotOf[v]!, indexInGroup, workload });
+      if (workload) vms.push({ name: vm.name, slot: slotOf[v]!, indexInGroup: vm.index, workload });
     });
     return new TraceDemandField(vms, scenario.stepSeconds, scenario.startHour, Math.max(1, Math.round(scenario.durationSeconds / scenario.stepSeconds)), streams);
   }
