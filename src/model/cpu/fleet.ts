@@ -33,7 +33,7 @@
  * O(VMs + bins × vCPUs) with no allocation (scratch arrays grow once to the largest host).
  */
 import { solveRepairman, type RepairmanMeans } from './queueing.js';
-import { gridPosition, tabulatedWaiting, type GridPosition } from './repairman-table.js';
+import { gridPosition, interpolate, tableRow, type GridPosition } from './repairman-table.js';
 
 /** How the fleet kernel divides waiting among VMs; follows the scheduler being modelled. */
 export type FleetSplit = 'cfs' | 'fifo';
@@ -215,7 +215,7 @@ function solveCfs(
           if (p < NEGLIGIBLE) continue;
           // No free pCPU: every vCPU of the bin that wants to run waits (all n in a closed system).
           if (free === 0) waiting += p * n;
-          else if (at !== null && at.index >= 0) waiting += p * tabulatedWaiting(n, free, at);
+          else if (at !== null && at.index >= 0) waiting += p * interpolate(tableRow(n, free, at), at);
           else waiting += p * solveRepairman(scratch.inner, n, free, u).meanWaiting;
         }
       }
@@ -287,7 +287,11 @@ function splitByStretch(
   readyOut: Float64Array,
   runOut: Float64Array,
 ): void {
-  const stretch = waiting > NEGLIGIBLE ? solveStretch(start, end, order, vcpus, demand, waiting) : 1;
+  let stretch = 1;
+  if (waiting > NEGLIGIBLE) {
+    solveStretch(start, end, order, vcpus, demand, waiting);
+    stretch = stretchOut[0]!;
+  }
   const readyScale = 1 - 1 / stretch;
   for (let m = start; m < end; m++) {
     const i = order ? order[m]! : m;
@@ -298,8 +302,15 @@ function splitByStretch(
   }
 }
 
-/** Solves Σ c_i·a_i(s)·(1 − 1/s) = W for s >= 1 by safeguarded Newton iteration. */
-function solveStretch(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, waiting: number): number {
+/** Where solveStretch leaves s (a double returned from a call that is not inlined is boxed). */
+const stretchOut = new Float64Array(1);
+
+/** Solves Σ c_i·a_i(s)·(1 − 1/s) = W for s >= 1 by safeguarded Newton iteration; s goes to stretchOut[0]. */
+function solveStretch(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, waiting: number): void {
+  stretchOut[0] = stretchFactor(start, end, order, vcpus, demand, waiting);
+}
+
+function stretchFactor(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, waiting: number): number {
   // g(s) is increasing from 0 at s = 1 towards the number of active vCPUs as s → ∞.
   let active = 0;
   let s1 = 0;

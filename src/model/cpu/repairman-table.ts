@@ -92,21 +92,36 @@ function buildBlock(values: Float64Array, n: number, c: number, i: number): void
   }
 }
 
-/** E[(K − c)+] of M/M/c//n at the grid position of its utilisation (index >= 0), 1 <= c < n. */
-export function tabulatedWaiting(n: number, c: number, at: GridPosition): number {
+/**
+ * Row (n, c), 1 <= c < n, with the four grid points around `at` (index >= 0) computed. Split from
+ * `interpolate` so the kernel's loop calls one function that returns an object and one small
+ * enough to be inlined: a double returned from a call V8 does not inline is boxed (allocated).
+ */
+export function tableRow(n: number, c: number, at: GridPosition): Float64Array {
   const values = row(n, c);
-  const i = at.index;
-  const t = at.fraction;
   const last = values.length - 1;
-  const i0 = i > 0 ? i - 1 : 0;
-  const i3 = i + 2 <= last ? i + 2 : last;
+  const i0 = at.index > 0 ? at.index - 1 : 0;
+  const i3 = at.index + 2 <= last ? at.index + 2 : last;
   // NaN marks a point not computed yet (NaN fails every comparison).
   if (!(values[i0]! >= 0)) buildBlock(values, n, c, i0);
   if (!(values[i3]! >= 0)) buildBlock(values, n, c, i3);
-  const p0 = values[i0]!;
+  return values;
+}
+
+/** The Catmull–Rom spline through a row's four points around `at`, floored at 0. */
+export function interpolate(values: Float64Array, at: GridPosition): number {
+  const i = at.index;
+  const t = at.fraction;
+  const last = values.length - 1;
+  const p0 = values[i > 0 ? i - 1 : 0]!;
   const p1 = values[i]!;
   const p2 = values[i + 1]!;
-  const p3 = values[i3]!;
+  const p3 = values[i + 2 <= last ? i + 2 : last]!;
   const w = p1 + 0.5 * t * (p2 - p0 + t * (2 * p0 - 5 * p1 + 4 * p2 - p3 + t * (3 * (p1 - p2) + p3 - p0)));
   return w > 0 ? w : 0;
+}
+
+/** E[(K − c)+] of M/M/c//n at the grid position of its utilisation (index >= 0), 1 <= c < n. */
+export function tabulatedWaiting(n: number, c: number, at: GridPosition): number {
+  return interpolate(tableRow(n, c, at), at);
 }
