@@ -64,13 +64,17 @@ export async function initCommand(name: string, path: string | undefined, option
   // The editor's schema comment points at the package's schema, wherever the copy goes.
   const schema = join(packageRoot(), 'docs', 'scenario.schema.json');
   const copy = text.replace(/^# yaml-language-server: \$schema=.*$/m, () => `# yaml-language-server: $schema=${schema}`);
-  const files: OutputFile[] = [{ path: target, content: copy }];
+  const shown = (p: string): string => {
+    const r = relative(io.cwd, p);
+    return r.startsWith('..') || isAbsolute(r) ? p : r;
+  };
+  const files: OutputFile[] = [{ path: target, content: copy, label: shown(target) }];
   for (const ref of referencedFiles(text)) {
     const from = resolve(dirname(source), ref);
     if (await isDirectory(from)) throw new UsageError(`init: ${name} reads the folder ${ref}; copy it by hand from ${from}`);
     const to = resolve(dirname(target), ref);
     await mkdir(dirname(to), { recursive: true });
-    files.push({ path: to, content: await readFile(from) });
+    files.push({ path: to, content: await readFile(from), label: shown(to) });
   }
   try {
     await writeOutputs(files, { exclusive: options.force !== true });
@@ -78,10 +82,6 @@ export async function initCommand(name: string, path: string | undefined, option
     if (error instanceof OutputError && error.code === 'EEXIST') throw new OutputError(error.path, error.code, `${error.message} (--force replaces it)`);
     throw error;
   }
-  const shown = (p: string): string => {
-    const r = relative(io.cwd, p);
-    return r.startsWith('..') || isAbsolute(r) ? p : r;
-  };
   const data = files.slice(1).map((f) => shown(f.path));
   io.stdout.write(
     [
