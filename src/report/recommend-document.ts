@@ -25,6 +25,15 @@ function knobValueText(k: KnobReport, value: number | null): string {
   return value === null ? 'n/a' : value.toFixed(stepDecimals(k.range.step));
 }
 
+/** A verdict with the SLOs behind it, by status: `FAIL (bootSecondsP95; not demonstrated: oomRiskPerHostMonth)`. */
+function verdictDetail(e: EvaluationReport): string {
+  const named = (status: string): string[] => e.slos.filter((s) => e.failing.includes(s.name) && s.status === status).map((s) => s.name);
+  const failed = named('fail');
+  const unshown = named('not-demonstrated');
+  const parts = [failed.join(', '), unshown.length > 0 ? `${failed.length > 0 ? 'not demonstrated: ' : ''}${unshown.join(', ')}` : ''].filter((p) => p !== '');
+  return `${SLO_STATUS_TEXT[e.verdict]}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
+}
+
 /** What the knob is called in the report: its config name, except where that would mislead. */
 export function knobName(key: KnobKey, k: KnobReport): string {
   // nova's max_concurrent_builds limits builds, not power-ons; the boot throttle says which applies.
@@ -228,14 +237,14 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
   sections.push({
     key: 'current',
     title: 'Today',
-    blocks: [line(`the scenario's settings (${settings(now.values)}) ${grown}: ${SLO_STATUS_TEXT[now.verdict]}${now.evaluation.failing.length > 0 ? ` (${now.evaluation.failing.join(', ')})` : ''}`)],
+    blocks: [line(`the scenario's settings (${settings(now.values)}) ${grown}: ${verdictDetail(now.evaluation)}`)],
   });
 
   const c = report.combined;
   sections.push({
     key: 'combined',
     title: 'To paste',
-    blocks: [line(`${settings(c.values)} — verified: ${c.verdict === null ? 'n/a' : SLO_STATUS_TEXT[c.verdict]}`), ...c.notes.map((n) => line(n))],
+    blocks: [line(`${settings(c.values)} — verified: ${c.evaluation === null ? 'n/a' : verdictDetail(c.evaluation)}`), ...c.notes.map((n) => line(n))],
   });
 
   const x = report.exposure;
