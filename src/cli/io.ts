@@ -4,7 +4,7 @@
  * the shared writer in ../output/write.ts; `emit` chooses between it and stdout.
  */
 import { resolve } from 'node:path';
-import { checkOutput, writeOutput, type OutputContent } from '../output/write.js';
+import { checkOutput, writeOutput } from '../output/write.js';
 
 export interface OutputStream {
   write(text: string): void;
@@ -68,5 +68,5 @@ export async function checkOutputOption(output: string | undefined, io: CliIo): 
 /** Writes a command's output to `-o` (atomically; see ../output/write.ts) or to stdout. */
 export async function emit(content: string, output: string | undefined, io: CliIo): Promise<void> {
   if (output === undefined) io.stdout.write(content);
-  else await writeOutput(resolve(io.cwd, output), content as OutputContent, { label: output });
+  else await writeOutput(resolve(io.cwd, output), content, { label: output });
 }

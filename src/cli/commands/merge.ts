@@ -21,17 +21,16 @@ export interface MergeOptions extends SloGateOptions {
 }
 
 export const register: RegisterCommand = (program, { io, exit }) => {
-  sloGateOptions(
-    program
-      .command('merge')
-      .description('combine the partial results of a sharded run or sweep (--shard i/N) into the report a single run gives')
-      .argument('<partials...>', 'partial result files, one per shard, in any order')
-      .option('--json', 'print the report as JSON (a run) or the sweep as JSON instead of CSV')
-      .addOption(new Option('--format <format>', 'report format for a run').choices([...REPORT_FORMATS]))
-      .option('-o, --output <file>', 'write the report to a file (for a sweep: <base>.csv and <base>.json), atomically'),
-  ).action(async (files: string[], options: MergeOptions) => {
-      exit(await mergeCommand(files, options, io));
-    });
+  const command = program
+    .command('merge')
+    .description('combine the partial results of a sharded run or sweep (--shard i/N) into the report a single run gives')
+    .argument('<partials...>', 'partial result files, one per shard, in any order')
+    .option('--json', 'print the report as JSON (a run) or the sweep as JSON instead of CSV')
+    .addOption(new Option('--format <format>', 'report format for a run').choices([...REPORT_FORMATS]))
+    .option('-o, --output <file>', 'write the report to a file (for a sweep: <base>.csv and <base>.json), atomically');
+  sloGateOptions(command).action(async (files: string[], options: MergeOptions) => {
+    exit(await mergeCommand(files, options, io));
+  });
 };
 
 export async function mergeCommand(files: readonly string[], options: MergeOptions, io: CliIo): Promise<number> {

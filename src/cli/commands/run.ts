@@ -27,12 +27,11 @@ export interface RunOptions extends ScenarioOptions, ParallelOptions, SloGateOpt
 
 /** The options of `run` (and of the bare `overcast [scenario]`). */
 export function runOptions(command: Command): Command {
-  return sloGateOptions(
-    scenarioOptions(command)
-      .option('--json', 'print the report as one JSON document (see docs/report.md)')
-      .addOption(new Option('--format <format>', 'report format (html: one self-contained file with charts)').choices([...REPORT_FORMATS]))
-      .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout'),
-  )
+  scenarioOptions(command)
+    .option('--json', 'print the report as one JSON document (see docs/report.md)')
+    .addOption(new Option('--format <format>', 'report format (html: one self-contained file with charts)').choices([...REPORT_FORMATS]))
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout');
+  return sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
     .addOption(shardOption());

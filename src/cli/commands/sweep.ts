@@ -37,17 +37,16 @@ export interface SweepOptions extends ScenarioOptions, ParallelOptions, SloGateO
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const register: RegisterCommand = (program, { io, exit }) => {
-  sloGateOptions(
-    scenarioOptions(
-      program
-        .command('sweep')
-        .description('run a scenario over a grid of one or two fields and write every metric per point (CSV and JSON)')
-        .argument('<scenario>', "scenario file, bundled scenario name, or '-' for standard input"),
-    )
-      .option('--vary <path=from:to:step>', 'a field to vary: a range from:to:step or a list a,b,c (repeat for a second dimension)', collect, [])
-      .option('-o, --output <base>', 'write <base>.csv and <base>.json (atomically, both or neither) instead of CSV on stdout; with --shard, the partial result file')
-      .option('--json', 'print JSON on stdout instead of CSV'),
+  const command = scenarioOptions(
+    program
+      .command('sweep')
+      .description('run a scenario over a grid of one or two fields and write every metric per point (CSV and JSON)')
+      .argument('<scenario>', "scenario file, bundled scenario name, or '-' for standard input"),
   )
+    .option('--vary <path=from:to:step>', 'a field to vary: a range from:to:step or a list a,b,c (repeat for a second dimension)', collect, [])
+    .option('-o, --output <base>', 'write <base>.csv and <base>.json (atomically, both or neither) instead of CSV on stdout; with --shard, the partial result file')
+    .option('--json', 'print JSON on stdout instead of CSV');
+  sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
     .addOption(shardOption())
