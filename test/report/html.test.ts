@@ -84,8 +84,8 @@ describe.skipIf(!available)('HTML reports in Chromium', () => {
 
   it('run --format html draws the CPU, memory, storage and boot-storm charts, with the report’s sections and tables', async () => {
     // The call-centre login storm on one host, starting 30 min into a 2-hour run: boots, IO and
-    // memory all have something to plot, and it simulates in a few seconds.
-    const small = ['--set', 'hosts.compute.count=1', '--set', 'startHour=7', ...QUICK];
+    // memory all have something to plot, and (at the fleet resolution) it simulates in a second.
+    const small = ['--set', 'hosts.compute.count=1', '--set', 'startHour=7', '--set', 'cpuModel.resolution=fleet', ...QUICK];
     const run = await runCli(['run', 'vdi-bootstorm', '--format', 'html', '-o', join(dir, 'run.html'), ...small], { cwd: dir });
     expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const check = await inspect(join(dir, 'run.html'));

@@ -36,8 +36,12 @@ function holdsData(value: unknown): boolean {
   return false;
 }
 
-/** Short runs: which sections a report has does not depend on how long it ran. */
-const SHORT = ['--set', 'duration=30min', '--replications', '1', '--set', 'cpuModel.microWindows=1'];
+/**
+ * Short, cheap runs: which sections a report has does not depend on how long or how finely it
+ * ran. (The fleet resolution is forced: on a short run `auto` would choose the micro-level
+ * simulation of every burst, which is far slower.)
+ */
+const SHORT = ['--set', 'duration=1h', '--replications', '1', '--set', 'cpuModel.resolution=fleet', '--set', 'cpuModel.microWindows=1'];
 
 const scenarios = readdirSync(join(packageRoot(), 'scenarios'))
   .filter((f) => f.endsWith('.yaml'))
