@@ -2,6 +2,7 @@
 // model <- scenarios <- study <- report <- cli/ui. Lower layers never import upper ones, and the model
 // (the pure simulation core) does no I/O and knows nothing of files, terminals or React.
 // src/parallel (worker threads) sits beside the stack: it runs model code and is used by the cli.
+// src/output (the atomic file writer) sits beside it too: the cli and the ui write through it.
 import tseslint from 'typescript-eslint';
 
 const upperLayers = (...layers) =>
@@ -52,5 +53,10 @@ export default tseslint.config(
   {
     files: ['src/report/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: upperLayers('cli', 'tui') }] },
+  },
+  {
+    // The output writer is shared by the cli and the ui and knows neither (nor anything above the file system).
+    files: ['src/output/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: upperLayers('model', 'scenarios', 'study', 'report', 'cli', 'tui', 'parallel') }] },
   },
 );

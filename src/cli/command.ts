@@ -23,3 +23,10 @@ export function scenarioOptions(command: Command): Command {
     .option('--seed <n>', 'master seed (overrides the scenario)')
     .option('--replications <k>', 'Monte Carlo replications (overrides the scenario)');
 }
+
+/** `--fail-on-slo` and `--strict-slo`: how a verdict maps to the exit code (exit-codes.ts). */
+export function sloGateOptions(command: Command): Command {
+  return command
+    .option('--fail-on-slo', 'exit with code 3 when an SLO fails (its value is over the limit)')
+    .option('--strict-slo', 'exit with code 3 also when an SLO is not demonstrated (within the limit, but not at 95 % confidence)');
+}

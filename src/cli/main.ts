@@ -1,7 +1,8 @@
 /**
  * The `overcast` command line: parses arguments (commander), runs a command, and maps every
- * outcome to an exit code. Bad input never ends in a stack trace: user errors print their message
- * and exit 2; anything else is a bug, printed with a request to report it, and exits 1.
+ * outcome to an exit code. Bad input never ends in a stack trace: user errors (a bad scenario or
+ * option, an output that cannot be written) print their message and exit 2; anything else is a
+ * bug, printed with a request to report it, and exits 1.
  */
 import { Command, CommanderError } from 'commander';
 import type { CommandContext, RegisterCommand } from './command.js';
@@ -13,6 +14,8 @@ import { register as registerSweep } from './commands/sweep.js';
 import { register as registerRecommend } from './commands/recommend.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerImport } from './commands/import.js';
+import { register as registerInit } from './commands/init.js';
+import { OutputError } from '../output/write.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './paths.js';
@@ -22,7 +25,7 @@ import { suggest } from '../scenarios/issues.js';
 const DEFAULT_SCENARIO = 'default';
 
 /** Every subcommand, in the order `overcast --help` lists them. */
-const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerSchema, registerImport, registerSweep, registerRecommend, registerMerge, registerUi];
+const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerInit, registerSchema, registerImport, registerSweep, registerRecommend, registerMerge, registerUi];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -47,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   // Without a command, the first argument is a scenario. Excess arguments are accepted here only
   // to tell a misspelt command (`overcast rn x`) from a scenario name.
-  runOptions(program.argument('[scenario]', 'scenario file or bundled scenario name'))
+  runOptions(program.argument('[scenario]', "scenario file, bundled scenario name, or '-' for standard input"))
     .allowExcessArguments(true)
     .action(async (scenario: string | undefined, options, command: Command) => {
       if (scenario !== undefined) {
@@ -65,6 +68,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const commandNames = [...program.commands.map((c) => c.name()), 'help'];
 
   try {
+    // commander answers `help <unknown>` with the general help and success; it is a usage error.
+    if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-') && !commandNames.includes(argv[1])) {
+      const hint = suggest(argv[1], commandNames);
+      throw new UsageError(`help: unknown command '${argv[1]}'${hint ? ` (did you mean '${hint}'?)` : ''}; commands: ${commandNames.join(', ')}`);
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -78,7 +86,7 @@ function handleError(error: unknown, io: CliIo): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
     return EXIT_USAGE;
   }
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof OutputError) {
     io.stderr.write(`overcast: ${error.message}\n`);
     return EXIT_USAGE;
   }

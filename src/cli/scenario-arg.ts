@@ -1,16 +1,23 @@
 /**
- * Resolves the scenario a user names on the command line: a file path, or the name of a bundled
- * scenario (`overcast run vdi-callcenter`). Loads it with the command's overrides and turns
- * scenario problems into a UsageError listing each one.
+ * Resolves the scenario a user names on the command line: a file path, the name of a bundled
+ * scenario (`overcast run vdi-callcenter`), or `-` for standard input (`cat x.yaml | overcast run
+ * -`; relative trace paths in it are then relative to the working directory). Loads it with the
+ * command's overrides and turns scenario problems into a UsageError listing each one.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelScenario } from '../model/scenario.js';
-import { formatIssue } from '../scenarios/issues.js';
-import { loadScenarioFile } from '../scenarios/load.js';
+import { formatIssue, type Loaded } from '../scenarios/issues.js';
+import { loadScenarioFile, parseScenarioText, type LoadedScenario } from '../scenarios/load.js';
 import type { Override } from '../scenarios/overrides.js';
 import { UsageError } from './exit-codes.js';
+import type { CliIo } from './io.js';
 import { bundledScenario, packageRoot } from './paths.js';
+
+/** The scenario argument that means standard input. */
+export const STDIN_ARG = '-';
+/** How standard input is named in messages. */
+export const STDIN_LABEL = '<stdin>';
 
 export interface ScenarioOptions {
   set?: string[];
@@ -48,12 +55,34 @@ export function overridesFrom(options: ScenarioOptions): Override[] {
   return overrides;
 }
 
-export async function loadScenarioArg(arg: string, cwd: string, options: ScenarioOptions): Promise<{ scenario: ModelScenario; file: string }> {
-  const file = resolveScenarioPath(arg, cwd);
-  const loaded = await loadScenarioFile(file, { overrides: overridesFrom(options) });
+/** Reads the scenario text from standard input (for the argument `-`). */
+export async function readStdinScenario(io: CliIo): Promise<string> {
+  if (io.stdinIsTTY || !io.readStdin) throw new UsageError(`${STDIN_ARG}: reads the scenario from standard input, but none is piped in (e.g. cat scenario.yaml | overcast run -)`);
+  const text = await io.readStdin();
+  if (text.trim() === '') throw new UsageError(`${STDIN_LABEL}: empty; expected a scenario (YAML or JSON)`);
+  return text;
+}
+
+/** The path standing for standard input: in the working directory, so relative paths resolve there. */
+export function stdinPath(cwd: string): string {
+  return join(cwd, STDIN_LABEL);
+}
+
+/** Loads the scenario argument; `where` is the CLI's io, or just a working directory (no stdin). */
+export async function loadScenarioArg(arg: string, where: CliIo | string, options: ScenarioOptions): Promise<{ scenario: ModelScenario; file: string }> {
+  const io: CliIo = typeof where === 'string' ? { stdout: { write: () => {}, isTTY: false }, stderr: { write: () => {}, isTTY: false }, stdinIsTTY: true, env: {}, cwd: where } : where;
+  const fromStdin = arg === STDIN_ARG;
+  const file = fromStdin ? stdinPath(io.cwd) : resolveScenarioPath(arg, io.cwd);
+  const overrides = { overrides: overridesFrom(options) };
+  let loaded: Loaded<LoadedScenario>;
+  if (fromStdin) {
+    const parsed = await parseScenarioText(await readStdinScenario(io), file, overrides);
+    loaded = parsed.ok ? { ok: true, value: { scenario: parsed.value, file } } : parsed;
+  } else loaded = await loadScenarioFile(file, overrides);
+  const label = fromStdin ? STDIN_LABEL : arg;
   if (!loaded.ok) {
-    const shown = loaded.issues.map((issue) => formatIssue(issue.file === file ? { ...issue, file: arg } : issue));
-    throw new UsageError(`${arg}: ${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}\n${shown.join('\n')}`);
+    const shown = loaded.issues.map((issue) => formatIssue(issue.file === file ? { ...issue, file: label } : issue));
+    throw new UsageError(`${label}: ${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}\n${shown.join('\n')}`);
   }
   return loaded.value;
 }

@@ -13,7 +13,7 @@ import { parseShard, type ShardSpec } from '../study/shards.js';
 import { resolveScenario, type ScenarioSource } from '../study/source.js';
 import { UsageError } from './exit-codes.js';
 import type { CliIo, OutputStream } from './io.js';
-import { overridesFrom, resolveScenarioPath, type ScenarioOptions } from './scenario-arg.js';
+import { overridesFrom, readStdinScenario, resolveScenarioPath, STDIN_ARG, STDIN_LABEL, stdinPath, type ScenarioOptions } from './scenario-arg.js';
 
 export interface ParallelOptions {
   workers?: string;
@@ -65,9 +65,14 @@ export async function studyInputAsync<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The scenario argument as a source for sweeps and searches; validated once here. */
-export async function loadScenarioSource(arg: string, cwd: string, options: ScenarioOptions): Promise<ScenarioSource> {
-  const file = resolveScenarioPath(arg, cwd);
+/** The scenario argument (a file, a bundled name or `-`) as a source for sweeps and searches; validated once here. */
+export async function loadScenarioSource(arg: string, io: CliIo, options: ScenarioOptions): Promise<ScenarioSource> {
+  if (arg === STDIN_ARG) {
+    const source: ScenarioSource = { label: STDIN_LABEL, file: stdinPath(io.cwd), text: await readStdinScenario(io), overrides: overridesFrom(options) };
+    await studyInputAsync(() => resolveScenario(source));
+    return source;
+  }
+  const file = resolveScenarioPath(arg, io.cwd);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

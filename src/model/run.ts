@@ -7,7 +7,7 @@ import { simulateReplication, type ReplicationResult } from './replication.js';
 import { stepCount } from './fleet-state.js';
 import { summarizeCpu, type CpuSummary } from './cpu/summary.js';
 import type { ModelScenario } from './scenario.js';
-import { evaluateSlos, type SloResult } from './slo.js';
+import { evaluateSlos, studyVerdict, type SloResult, type SloStatus } from './slo.js';
 import { summarizeMemory, type MemorySummary } from './memory/summary.js';
 import { summarizeIo, type BootSummary, type IoSummary } from './io/summary.js';
 import { summarizeLatency, type LatencySummary } from './latency/summary.js';
@@ -24,7 +24,7 @@ export interface StudyResult {
   /** Host threads, network paths and heartbeats (docs/latency.md). */
   latency: LatencySummary;
   slos: SloResult[];
-  verdict: 'pass' | 'fail';
+  verdict: SloStatus;
 }
 
 export interface RunOptions {
@@ -56,5 +56,5 @@ export function combineReplications(
   const latency = summarizeLatency(scenario, placement, results.map((r) => r.threads), results.map((r) => r.latency), steps);
   const partial = { scenario, placement, steps, replications: results.length, cpu, memory, io, boot, latency };
   const slos = evaluateSlos(scenario.slo, partial);
-  return { ...partial, slos, verdict: slos.every((s) => s.pass) ? 'pass' : 'fail' };
+  return { ...partial, slos, verdict: studyVerdict(slos) };
 }

@@ -138,6 +138,8 @@ export interface CpuModelSpec {
 
 /** Service-level objectives: a limit per metric; a run passes when every value is within. */
 export interface Slo {
+  /** VMs that fit no host; 0 when not set (model/slo.ts). */
+  unplacedVms?: number | undefined;
   cpuReadyPctP95?: number | undefined;
   cpuReadyPctMean?: number | undefined;
   schedDelayMsP99?: number | undefined;

@@ -16,6 +16,11 @@ export function fmt(value: number | null | undefined, digits?: number): string {
   return value.toFixed(2);
 }
 
+/** A limit or setting the user wrote: as written (0.001 stays 0.001), not rounded for display. */
+export function fmtGiven(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
 /** Seconds as the largest whole unit that reads naturally: `24 h`, `5 min`, `20 s`, `250 ms`. */
 export function fmtDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'n/a';

@@ -6,10 +6,12 @@
  * null. Key order is fixed by construction, so the same study always serialises to the same bytes.
  */
 import type { StudyResult } from '../model/run.js';
+import type { SloStatus } from '../model/slo.js';
 import type { DistributionSummary } from '../model/stats/summary.js';
 import type { ThreadKind } from '../model/fleet-layout.js';
+import { explainUnplaced } from './unplaced.js';
 
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 export interface ReportDistribution {
   mean: number | null;
@@ -38,7 +40,8 @@ export interface Report {
     hosts: number;
     vms: number;
     unplaced: number;
-    unplacedByGroup: { group: string; count: number; reason: string }[];
+    /** Per group with VMs that fit no host: why, as a code and in words. */
+    unplacedByGroup: { group: string; count: number; reason: string; detail: string }[];
     pcpus: number;
     vcpus: number;
     vcpuPerPcpu: number | null;
@@ -126,8 +129,10 @@ export interface Report {
     stalledAdverts: number;
     mainLoopStallPct: { master: number | null; backup: number | null };
   }[];
-  slos: { name: string; metric: string; unit: string; limit: number; value: number | null; upper95: number | null; pass: boolean }[];
-  verdict: 'pass' | 'fail';
+  /** Every SLO judged (../model/slo.ts): the ones the scenario sets, and `unplacedVms` always. */
+  slos: { name: string; metric: string; unit: string; limit: number; value: number | null; upper95: number | null; status: SloStatus; implicit: boolean }[];
+  /** The worst SLO status. */
+  verdict: SloStatus;
 }
 
 /** Rounds to 6 significant digits; NaN and infinities become null. */
@@ -181,7 +186,7 @@ export function buildReport(study: StudyResult): Report {
       hosts: placement.hosts.length,
       vms: placement.vms.length,
       unplaced: placement.unplaced.reduce((s, u) => s + u.count, 0),
-      unplacedByGroup: placement.unplaced.map((u) => ({ group: u.group, count: u.count, reason: u.reason })),
+      unplacedByGroup: placement.unplaced.map((u) => ({ group: u.group, count: u.count, reason: u.reason, detail: explainUnplaced(u, scenario, placement) })),
       pcpus,
       vcpus,
       vcpuPerPcpu: num(vcpus / pcpus),
@@ -320,7 +325,7 @@ export function buildReport(study: StudyResult): Report {
       stalledAdverts: hb.stalledAdverts,
       mainLoopStallPct: { master: num(hb.mainLoopStallPct.master), backup: num(hb.mainLoopStallPct.backup) },
     })),
-    slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: numOrNull(s.upper95), pass: s.pass })),
+    slos: study.slos.map((s) => ({ name: s.name, metric: s.metric, unit: s.unit, limit: s.limit, value: num(s.value), upper95: numOrNull(s.upper95), status: s.status, implicit: s.implicit })),
     verdict: study.verdict,
   };
 }

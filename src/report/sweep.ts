@@ -6,14 +6,15 @@
  * timelines, so a model that adds a report section (memory, IO) adds columns here without a
  * change. CSV columns are the flattened paths (`cpu.readyPct.p95`, `cpu.readyPct.ci95.p95.hi`,
  * `slos.cpuReadyPctP95.upper95`); list entries with a `name` are keyed by it
- * (`cpu.byGroup.desktop.readyPct.p95`). `sloHoldsAt95` says whether every SLO's upper95 is
- * within its limit — the recommender's criterion — so a sweep over a knob shows where the
- * recommendation would fall.
+ * (`cpu.byGroup.desktop.readyPct.p95`). `verdict` is the point's verdict by the one rule of
+ * ../model/slo.ts (`pass` when every SLO's upper95 is within its limit — the recommender's
+ * criterion — so a sweep over a knob shows where the recommendation would fall).
  */
+import type { SloStatus } from '../model/slo.js';
 import type { SweepResult } from '../study/sweep.js';
 import { buildReport, REPORT_VERSION, type Report } from './report.js';
 
-export const SWEEP_REPORT_VERSION = 1;
+export const SWEEP_REPORT_VERSION = 2;
 
 /** Keys left out of the per-point metrics: per-host and per-step detail, and lists that vary in length. */
 const OMIT = new Set(['byHost', 'timeline', 'unplacedByGroup']);
@@ -22,7 +23,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface SweepPointReport {
   at: Record<string, number | string>;
-  sloHoldsAt95: boolean;
+  /** The point's verdict: its worst SLO status. */
+  verdict: SloStatus;
   metrics: { [key: string]: Json };
 }
 
@@ -43,9 +45,9 @@ function omit(value: unknown): Json {
   return value as Json;
 }
 
-/** The run report minus what the sweep states once (version, scenario) and the omitted detail. */
+/** The run report minus what the sweep states once (version, scenario) or beside it (verdict) and the omitted detail. */
 function pointMetrics(report: Report): { [key: string]: Json } {
-  const { overcast: _version, scenario: _scenario, ...metrics } = omit(report) as { [key: string]: Json };
+  const { overcast: _version, scenario: _scenario, verdict: _verdict, ...metrics } = omit(report) as { [key: string]: Json };
   return metrics;
 }
 
@@ -58,11 +60,7 @@ export function buildSweepReport(result: SweepResult): SweepReport {
     vary: result.dimensions.map((d) => ({ path: d.path, values: d.values })),
     points: result.points.map((p) => {
       const report = buildReport(p.study);
-      return {
-        at: p.at,
-        sloHoldsAt95: report.slos.every((x) => x.upper95 !== null && x.upper95 <= x.limit),
-        metrics: pointMetrics(report),
-      };
+      return { at: p.at, verdict: report.verdict, metrics: pointMetrics(report) };
     }),
   };
 }
@@ -101,7 +99,7 @@ function csvCell(value: Json | undefined): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One row per point: the varied values, `sloHoldsAt95`, then every metric column. */
+/** One row per point: the varied values, `verdict`, then every metric column. */
 export function sweepCsv(report: SweepReport): string {
   const rows = report.points.map((p) => {
     const flat = new Map<string, Json>();
@@ -119,7 +117,7 @@ export function sweepCsv(report: SweepReport): string {
     }
   }
   const paths = report.vary.map((d) => d.path);
-  const lines = [[...paths, 'sloHoldsAt95', ...columns].map(csvCell).join(',')];
-  for (const { p, flat } of rows) lines.push([...paths.map((path) => csvCell(p.at[path] ?? null)), csvCell(p.sloHoldsAt95), ...columns.map((c) => csvCell(flat.get(c)))].join(','));
+  const lines = [[...paths, 'verdict', ...columns].map(csvCell).join(',')];
+  for (const { p, flat } of rows) lines.push([...paths.map((path) => csvCell(p.at[path] ?? null)), csvCell(p.verdict), ...columns.map((c) => csvCell(flat.get(c)))].join(','));
   return `${lines.join('\n')}\n`;
 }

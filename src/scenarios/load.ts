@@ -18,6 +18,7 @@ import { describeValue, formatPath, suggest, type Loaded, type ScenarioIssue } f
 import { applyOverrides, type AppliedOverride, type Override } from './overrides.js';
 import { loadUnitParser, looksLikeQuantity, type UnitParser } from './units.js';
 import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
+import { firstSyntaxError } from './yaml-errors.js';
 
 export interface LoadOptions {
   /** `path=value` overrides applied on top of the file, in order. */
@@ -50,20 +51,10 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
 export async function parseScenarioText(text: string, file: string, options: LoadOptions = {}): Promise<Loaded<ModelScenario>> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const position = (offset: number): { line: number; column: number } => {
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      issues: doc.errors.map((error) => ({
-        file,
-        ...position(error.pos[0]),
-        path: '',
-        message: `invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(error.message)}`,
-      })),
-    };
+    // One mistake makes many errors: the first, at the line to fix (./yaml-errors.ts).
+    const problem = firstSyntaxError(text, doc, lineCounter);
+    return { ok: false, issues: [{ file, line: problem.line, column: problem.column, path: '', message: `invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${problem.message}` }] };
   }
   // toJS resolves aliases and can still fail (an alias to an undefined anchor, too many aliases).
   const toJS = (): Loaded<unknown> => {
@@ -166,10 +157,6 @@ function traceDigest(traces: readonly TraceSeries[]): string {
     }
   }
   return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** Any string value that may be a quantity ('24h', '256 GiB') means mathjs is needed. */

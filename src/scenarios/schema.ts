@@ -390,7 +390,8 @@ export function createScenarioSchema(units?: UnitParser) {
   const sloShape = Object.fromEntries(
     (Object.keys(SLO_DEFINITIONS) as (keyof Slo)[]).map((key) => {
       const def = SLO_DEFINITIONS[key];
-      return [key, z.number().nonnegative().optional().meta(meta({ description: `Upper limit on ${def.metric}.`, unit: def.unit }))];
+      const implicit = def.defaultLimit !== undefined ? `; ${def.defaultLimit} when not set, so the verdict fails when any VM fits no host` : '';
+      return [key, z.number().nonnegative().optional().meta(meta({ description: `Upper limit on ${def.metric}${implicit}.`, unit: def.unit, ...(def.defaultLimit !== undefined ? { defaultText: String(def.defaultLimit) } : {}) }))];
     }),
   ) as { [K in keyof Slo]-?: z.ZodOptional<z.ZodNumber> };
 
@@ -532,7 +533,7 @@ export function createScenarioSchema(units?: UnitParser) {
       slo: z
         .strictObject(sloShape)
         .prefault({})
-        .meta(meta({ description: 'Service-level objectives: each is an upper limit; the verdict fails when any is exceeded.' })),
+        .meta(meta({ description: 'Service-level objectives, each an upper limit: PASS when the 95 % upper bound is within it, NOT DEMONSTRATED when only the point value is, FAIL when the point value is over it; the verdict is the worst of them.' })),
     })
     .superRefine((scenario, ctx) => {
       const fills = scenario.vms.filter((g) => g.count === 'fill');

@@ -5,7 +5,9 @@
  * Method (docs/recommend.md has the long form):
  * - **Confidence.** At a candidate value the scenario runs with its replications; an SLO holds
  *   when the upper end of its 95 % interval across replications (`upper95` from ../model/slo.ts),
- *   not the point value, is within the limit.
+ *   not the point value, is within the limit: the PASS of ../model/slo.ts, the one rule every
+ *   report uses. A candidate whose SLOs are within their limits only on the point value is NOT
+ *   DEMONSTRATED, and does not pass.
  * - **More replications near the boundary.** A candidate that fails only because of its interval
  *   (every failing SLO's point value is within its limit) is re-run with twice the replications,
  *   up to `maxReplications`, reusing the replications it has. Clear passes and clear failures cost
@@ -20,7 +22,9 @@
  *   KnobSpec.liftResource), so the searched ratio is what limits the fleet.
  * - **What judges a knob.** The set SLOs, minus the lifted ratios' own SLOs (when the knob has
  *   own SLOs set; otherwise the fleet-density answer through the others is all there is), minus
- *   those that fail even at the bottom of the knob's range (out of its reach).
+ *   those that fail even at the bottom of the knob's range (out of its reach). The placement SLO
+ *   (`unplacedVms`, implicit) judges the combination and today's settings, not a knob's search:
+ *   the fleet each candidate is judged on is by construction one Placement admits.
  * - **N+1.** Optionally every candidate is judged with the largest host down.
  * - The knobs are searched in table order; a knob that is not a placement ratio (the boot limit)
  *   is searched with the ratios at the values chosen for the config. A knob's value goes into the
@@ -29,7 +33,7 @@
  */
 import type { StudyResult } from '../model/run.js';
 import type { ModelScenario } from '../model/scenario.js';
-import { SLO_DEFINITIONS } from '../model/slo.js';
+import { SLO_DEFINITIONS, sloLimit, sloStatus, worstStatus, type SloStatus } from '../model/slo.js';
 import type { Override } from '../scenarios/overrides.js';
 import { StudyInputError } from './errors.js';
 import { Evaluator } from './evaluator.js';
@@ -69,8 +73,8 @@ export interface SloReading {
   limit: number | null;
   value: number;
   upper95: number | null;
-  /** upper95 <= limit; null when no limit is set. */
-  pass: boolean | null;
+  /** How it is judged (../model/slo.ts); null when no limit is set. */
+  status: SloStatus | null;
 }
 
 export interface Evaluation {
@@ -79,9 +83,10 @@ export interface Evaluation {
   replications: number;
   /** The SLOs the verdict is on (the set SLOs within the searched knob's reach). */
   judged: string[];
+  /** The worst status of the judged SLOs. */
+  verdict: SloStatus;
+  /** verdict === 'pass': the search's decision. */
   pass: boolean;
-  /** Failed only because of the interval: every failing SLO's point value met its limit. */
-  uncertain: boolean;
   /** Worst relative excess of an SLO's upper95 over its limit: ≤ 0 when passing (drives the search). */
   margin: number;
   failing: string[];
@@ -162,7 +167,7 @@ export interface RecommendResult {
   nPlus1: boolean;
   /** How the fleet was filled: a fill group's name, 'grown' (mix scaled) or 'as-is'. */
   fleetMode: { kind: 'fill' | 'grown' | 'as-is'; detail: string };
-  /** SLOs set in the scenario. */
+  /** SLOs judged: those set in the scenario, and the implicit placement SLO (unplacedVms). */
   slos: { name: string; metric: string; unit: string; limit: number }[];
   knobs: KnobRecommendation[];
   /** The scenario's own settings, judged the same way (fleet filled, N+1 if asked). */
@@ -185,14 +190,16 @@ export interface RecommendResult {
   stats: { evaluations: number; replications: number; workers: number };
 }
 
+/** SLOs that judge the combination and today's settings but not a knob's search (see above). */
+const PLACEMENT_SLOS: readonly string[] = ['unplacedVms'];
+
 /** Reads every defined SLO metric (set or not) from a study. */
 export function readSlos(study: StudyResult, slo: ModelScenario['slo']): SloReading[] {
-  const limits = slo as Record<string, number | undefined>;
-  return Object.entries(SLO_DEFINITIONS).map(([name, def]) => {
+  return (Object.keys(SLO_DEFINITIONS) as (keyof typeof SLO_DEFINITIONS)[]).map((name) => {
+    const def = SLO_DEFINITIONS[name];
     const { value, upper95 } = def.read(study);
-    const limit = limits[name] ?? null;
-    const pass = limit === null ? null : upper95 !== null && Number.isFinite(upper95) && Number.isFinite(value) && upper95 <= limit;
-    return { name, metric: def.metric, unit: def.unit, limit, value, upper95, pass };
+    const limit = sloLimit(slo, name) ?? null;
+    return { name, metric: def.metric, unit: def.unit, limit, value, upper95, status: limit === null ? null : sloStatus(value, upper95, limit) };
   });
 }
 
@@ -236,10 +243,12 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   const R0 = base.replications;
   if (R0 < 2) throw new StudyInputError(`recommend needs at least 2 replications for a confidence interval (the scenario has ${R0}; use --replications)`);
   const Rmax = Math.max(R0, Math.floor(options.maxReplications ?? 4 * R0));
-  const setSlos = Object.entries(SLO_DEFINITIONS)
-    .filter(([name]) => (base.slo as Record<string, number | undefined>)[name] !== undefined)
-    .map(([name, def]) => ({ name, metric: def.metric, unit: def.unit, limit: (base.slo as Record<string, number>)[name]! }));
-  if (setSlos.length === 0) throw new StudyInputError(`recommend needs at least one SLO in the scenario (slo: …, or --set slo.cpuReadyPctP95=5); defined: ${Object.keys(SLO_DEFINITIONS).join(', ')}`);
+  const judgedSlos = (Object.keys(SLO_DEFINITIONS) as (keyof typeof SLO_DEFINITIONS)[])
+    .filter((name) => sloLimit(base.slo, name) !== undefined)
+    .map((name) => ({ name: name as string, metric: SLO_DEFINITIONS[name].metric, unit: SLO_DEFINITIONS[name].unit, limit: sloLimit(base.slo, name)! }));
+  // The SLOs the knob searches are judged on; the placement SLO is judged with the combination.
+  const setSlos = judgedSlos.filter((s) => !PLACEMENT_SLOS.includes(s.name));
+  if (setSlos.length === 0) throw new StudyInputError(`recommend needs at least one SLO in the scenario (slo: …, or --set slo.cpuReadyPctP95=5); defined: ${Object.keys(SLO_DEFINITIONS).filter((n) => !PLACEMENT_SLOS.includes(n)).join(', ')}`);
   if (nPlus1 && base.hosts.reduce((s, h) => s + h.count, 0) < 2) throw new StudyInputError('--n-plus-1 needs at least two hosts');
   const selected = new Set(options.knobs ?? KNOBS.map((k) => k.id));
   const whatIfIds = options.whatIf ?? DEFAULT_MOVERS;
@@ -269,10 +278,11 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     for (;;) {
       const study = await evaluator.study(simulated, replications);
       const slos = readSlos(study, simulated.slo);
-      const failing = slos.filter((s) => s.pass === false && judged.includes(s.name));
-      const pass = failing.length === 0;
-      const uncertain = !pass && failing.every((s) => Number.isFinite(s.value) && s.limit !== null && s.value <= s.limit);
-      if (!pass && uncertain && replications < Rmax) {
+      const failing = slos.filter((s) => s.status !== null && s.status !== 'pass' && judged.includes(s.name));
+      const verdict = worstStatus(failing.map((s) => s.status!));
+      const pass = verdict === 'pass';
+      // Not demonstrated (every failing SLO within its limit on the point value): more replications may settle it.
+      if (verdict === 'not-demonstrated' && replications < Rmax) {
         replications = Math.min(Rmax, replications * 2);
         status(`${context}: close to a limit, ${replications} replications`);
         continue;
@@ -286,8 +296,8 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       return {
         value,
         replications,
+        verdict,
         pass,
-        uncertain,
         judged: [...judged],
         margin: Math.max(...slos.filter((s) => judged.includes(s.name)).map(excess)),
         failing: failing.map((s) => s.name),
@@ -436,7 +446,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       if (m.name === core.bindingSlo || !judged.includes(m.name)) continue;
       if (nextConstraint === null || (m.headroomPct ?? Infinity) < (nextConstraint.headroomPct ?? Infinity)) {
         const failsFrom = result.evaluations
-          .filter((e) => e.decision.slos.some((r) => r.name === m.name && r.pass === false))
+          .filter((e) => e.decision.slos.some((r) => r.name === m.name && r.status !== null && r.status !== 'pass'))
           .map((e) => e.decision.value!)
           .sort((a, b) => a - b)[0];
         nextConstraint = { name: m.name, headroomPct: m.headroomPct, failsFrom: failsFrom ?? null };
@@ -555,8 +565,8 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   const combinedOverrides = KNOBS.filter((k) => modelled(k) && values[k.id] !== null).map((k) => labelledOverride(k.path!, values[k.id]!, 'recommend'));
   const combinedNotes: string[] = [];
   const [combinedEvaluation, currentEvaluation] = await Promise.all([
-    decide({ overrides: combinedOverrides, nPlus1, judged: setSlos.map((x) => x.name), context: 'combined', value: null }),
-    decide({ overrides: [], nPlus1, judged: setSlos.map((x) => x.name), context: 'current settings', value: null }),
+    decide({ overrides: combinedOverrides, nPlus1, judged: judgedSlos.map((x) => x.name), context: 'combined', value: null }),
+    decide({ overrides: [], nPlus1, judged: judgedSlos.map((x) => x.name), context: 'current settings', value: null }),
   ]);
   // What limits placement with these values: how much of each ratio's capacity the fleet uses.
   const limits = combinedEvaluation.fleet;
@@ -570,8 +580,8 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     // Over the limit at the point value is a real failure; within it, with only the interval's
     // upper end over, it is a failure to demonstrate (rare events: more replications settle it).
     const failing = combinedEvaluation.slos.filter((r) => combinedEvaluation.failing.includes(r.name));
-    const broken = failing.filter((r) => r.limit === null || !(r.value <= r.limit));
-    const unproven = failing.filter((r) => !broken.includes(r));
+    const broken = failing.filter((r) => r.status === 'fail');
+    const unproven = failing.filter((r) => r.status === 'not-demonstrated');
     if (broken.length > 0) combinedNotes.push(`the combination fails ${broken.map((r) => r.name).join(', ')}: do not paste it as is`);
     for (const r of unproven) {
       combinedNotes.push(
@@ -607,7 +617,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
         : hasFillGroup(base)
           ? { kind: 'fill', detail: `group ${base.vms.find((g) => g.count === 'fill')!.name} fills the hosts (count: fill)` }
           : { kind: 'grown', detail: 'the VM groups grown in proportion until Placement refuses the next VM' },
-    slos: setSlos,
+    slos: judgedSlos,
     knobs: recommendations,
     current: {
       values: Object.fromEntries(KNOBS.map((k) => [k.id, modelled(k) ? (knobValue(k, base) ?? null) : null])) as Record<KnobId, number | null>,

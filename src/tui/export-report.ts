@@ -4,7 +4,7 @@
  * with the command line that reproduces it.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/io.js';
+import { writeOutputs } from '../output/write.js';
 import { reportJson, type Report } from '../report/report.js';
 import { renderMarkdown } from '../report/text.js';
 
@@ -29,7 +29,9 @@ export async function exportReport(request: ExportRequest): Promise<string[]> {
   const name = request.report.scenario.name.replace(/[^\w.-]+/g, '-');
   const base = join(request.cwd, `overcast-${name}-${fileStamp(request.date)}`);
   const markdown = `${renderMarkdown(request.report)}\n---\n\nExported from the overcast terminal UI (run #${request.runId}). The same report from the command line:\n\n\`\`\`sh\n${request.commandLine}\n\`\`\`\n`;
-  await writeFileAtomic(`${base}.json`, reportJson(request.report));
-  await writeFileAtomic(`${base}.md`, markdown);
+  await writeOutputs([
+    { path: `${base}.json`, content: reportJson(request.report) },
+    { path: `${base}.md`, content: markdown },
+  ]);
   return [`${base}.json`, `${base}.md`];
 }

@@ -8,6 +8,7 @@
  * Risk curves and what-ifs are skipped: the UI applies values, `overcast recommend` explains them.
  */
 import { readFile } from 'node:fs/promises';
+import { SLO_STATUS_TEXT } from '../model/slo.js';
 import { basename } from 'node:path';
 import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
 import type { Override } from '../scenarios/overrides.js';
@@ -48,7 +49,8 @@ export function recommendationToKnobs(result: RecommendResult): Recommendation {
     parts.push(`${knob.configName} ${value}${knob.bindingSlo && knob.value === value ? ` (${knob.bindingSlo})` : ' (kept)'}`);
   }
   if (parts.length === 0) return { ok: false, message: 'recommendation: no knob of this scenario could be searched (see `overcast recommend`)' };
-  const verdict = result.combined.evaluation ? (result.combined.evaluation.pass ? 'verified PASS' : `verified FAIL: ${result.combined.evaluation.failing.join(', ')}`) : 'not verified';
+  const e = result.combined.evaluation;
+  const verdict = e ? (e.verdict === 'pass' ? 'verified PASS' : `verified ${SLO_STATUS_TEXT[e.verdict]}: ${e.failing.join(', ')}`) : 'not verified';
   return { ok: true, values, summary: `${parts.join(' · ')} — ${verdict}` };
 }
 

@@ -2,6 +2,7 @@
  * Selectors: what the panes show, derived from the UI state by plain functions (tested without
  * rendering). Components call these and only lay the results out.
  */
+import type { SloStatus } from '../model/slo.js';
 import type { Report } from '../report/report.js';
 import { formatKnobValue, knobCliArgs, knobValue, type KnobSpec, type KnobValue } from './knobs.js';
 import { presentSections, type SectionInfo } from './sections.js';
@@ -75,8 +76,8 @@ export interface HeaderSummary {
   ramRatio: string;
   vcpuPerPcpu: string;
   ramAllocatedPct: string;
-  verdict: 'pass' | 'fail' | null;
-  baselineVerdict: 'pass' | 'fail' | null;
+  verdict: SloStatus | null;
+  baselineVerdict: SloStatus | null;
   replications: number | null;
   replicationsInFile: number;
 }
@@ -284,12 +285,12 @@ export function hostDetail(state: UiState): HostDetail | null {
 
 export interface SloRow {
   name: string;
-  pass: boolean;
+  status: SloStatus;
   value: number | null;
   limit: number;
   unit: string;
   /** The baseline's value and verdict when comparing. */
-  baseline: { value: number | null; pass: boolean } | null;
+  baseline: { value: number | null; status: SloStatus } | null;
 }
 
 export function sloRows(state: UiState): SloRow[] {
@@ -298,6 +299,6 @@ export function sloRows(state: UiState): SloRow[] {
   const base = state.baseline ? new Map(state.baseline.result.report.slos.map((s) => [s.name, s])) : null;
   return report.slos.map((s) => {
     const b = base?.get(s.name);
-    return { name: s.name, pass: s.pass, value: s.value, limit: s.limit, unit: s.unit, baseline: b ? { value: b.value, pass: b.pass } : null };
+    return { name: s.name, status: s.status, value: s.value, limit: s.limit, unit: s.unit, baseline: b ? { value: b.value, status: b.status } : null };
   });
 }

@@ -7,6 +7,7 @@
  * id and asks the scheduler for a run with the current overrides. Run events carry their id, and
  * any event for an id other than the latest request is stale and ignored.
  */
+import { SLO_STATUS_TEXT } from '../model/slo.js';
 import type { Report } from '../report/report.js';
 import { formatIssue } from '../scenarios/issues.js';
 import { formatKnobValue, knobValue, parseKnobInput, stepKnob, type KnobSpec, type KnobValue } from './knobs.js';
@@ -282,7 +283,7 @@ export function reduce(state: UiState, action: Stamped): UiState {
     case 'compare':
       if (state.baseline) return log({ ...state, baseline: null }, at, 'info', 'compare off: baseline cleared');
       if (!state.current) return log(state, at, 'info', 'nothing to pin yet: wait for the first run');
-      return log({ ...state, baseline: state.current }, at, 'info', `compare on: baseline is run #${state.current.runId} (${state.current.result.report.verdict.toUpperCase()}); change knobs to compare`);
+      return log({ ...state, baseline: state.current }, at, 'info', `compare on: baseline is run #${state.current.runId} (${SLO_STATUS_TEXT[state.current.result.report.verdict]}); change knobs to compare`);
     case 'log':
       return log(state, at, action.kind, action.text);
     case 'applyValues': {
@@ -331,8 +332,8 @@ function move(state: UiState, delta: number): UiState {
 
 /** What a verdict change reads like in the log. */
 function verdictText(previous: Report | undefined, report: Report): string {
-  const now = report.verdict.toUpperCase();
-  return previous && previous.verdict !== report.verdict ? `verdict ${previous.verdict.toUpperCase()} → ${now}` : `verdict ${now}`;
+  const now = SLO_STATUS_TEXT[report.verdict];
+  return previous && previous.verdict !== report.verdict ? `verdict ${SLO_STATUS_TEXT[previous.verdict]} → ${now}` : `verdict ${now}`;
 }
 
 function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {

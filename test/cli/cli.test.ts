@@ -13,8 +13,8 @@ describe('overcast run', () => {
     expect(stdout).toMatch(/hosts 8 · VMs placed \d+ · unplaced 0/);
     expect(stdout).toContain('ready % per vCPU-interval');
     expect(stdout).toContain('scheduling delay ms per wake-up');
-    expect(stdout).toMatch(/(PASS|FAIL) {2}cpuReadyPctP95/);
-    expect(stdout).toMatch(/Verdict: (PASS|FAIL)\n$/);
+    expect(stdout).toMatch(/^ {2}cpuReadyPctP95 +\d[\d.]* % +\d[\d.]* % +5 % +(PASS|NOT DEMONSTRATED|FAIL)$/m);
+    expect(stdout).toMatch(/Verdict: (PASS|NOT DEMONSTRATED|FAIL)( \(.*\))?\n$/);
   });
 
   it('prints only JSON on stdout with --json, with the stable names', async () => {
@@ -29,8 +29,10 @@ describe('overcast run', () => {
     for (const key of ['mean', 'p50', 'p95', 'p99', 'max']) expect(report.cpu.readyPct).toHaveProperty(key);
     for (const key of ['mean', 'p50', 'p99', 'max']) expect(report.cpu.schedDelayMs).toHaveProperty(key);
     for (const key of ['mean', 'p95', 'max']) expect(report.cpu.hostUtilPct).toHaveProperty(key);
-    expect(report.slos[0]).toMatchObject({ name: 'cpuReadyPctP95', limit: 5 });
-    expect(['pass', 'fail']).toContain(report.verdict);
+    // unplacedVms is judged in every report; the scenario's own SLOs follow.
+    expect(report.slos.map((s: { name: string }) => s.name)).toEqual(['unplacedVms', 'cpuReadyPctP95', 'schedDelayMsP99']);
+    expect(report.slos[1]).toMatchObject({ name: 'cpuReadyPctP95', limit: 5, implicit: false });
+    expect(['pass', 'not-demonstrated', 'fail']).toContain(report.verdict);
   });
 
   it('gives byte-identical JSON for the same scenario and seed, and different results for another seed', async () => {
@@ -45,7 +47,8 @@ describe('overcast run', () => {
     const strict = [...QUICK, '--set', 'slo.hostUtilPctP95=1'];
     const gated = await runCli(['run', 'default', '--quiet', '--fail-on-slo', ...strict]);
     expect(gated.code).toBe(3);
-    expect(gated.stdout).toContain('FAIL  hostUtilPctP95');
+    expect(gated.stdout).toMatch(/^ {2}hostUtilPctP95 .* FAIL$/m);
+    expect(gated.stdout).toMatch(/Verdict: FAIL \(hostUtilPctP95\)\n$/);
     expect((await runCli(['run', 'default', ...strict])).code).toBe(0);
   });
 
@@ -136,10 +139,19 @@ describe('overcast validate and schema', () => {
     expect(JSON.parse(stdout).durationSeconds).toBe(5400);
   });
 
-  it('validate reports unplaced VMs', async () => {
-    const { stdout } = await runCli(['validate', 'default', '--set', 'vms.web.count=2000']);
-    expect(stdout).toMatch(/ok — default: 8 hosts, \d+ VMs placed, \d+ unplaced/);
-    expect(stdout).toMatch(/! \d+ VMs of group web do not fit \(vcpu\)/);
+  it('validate fails a scenario whose VMs do not all fit, saying which group and why', async () => {
+    const { code, stdout, stderr } = await runCli(['validate', 'default', '--set', 'vms.web.count=2000']);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/not ok — default: 8 hosts, \d+ VMs placed, \d+ unplaced/);
+    expect(stderr).toMatch(/^overcast: default: \d+ VMs fit no host, so every run's verdict is FAIL \(unplacedVms \d+ > limit 0/);
+    expect(stderr).toMatch(/! group web: \d+ VMs fit no host: vCPU capacity used up \(960 of 960 vCPUs allocated: usable pCPUs × cpu ratio 4\.00\) on every host that could take one \(2 vCPUs and 4 GiB each\): raise the ratio or add hosts/);
+  });
+
+  it('validate accepts unplaced VMs within slo.unplacedVms', async () => {
+    const { code, stdout } = await runCli(['validate', 'default', '--set', 'vms.web.count=2000', '--set', 'slo.unplacedVms=10000']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ok — default: .*\n {2}! group web: \d+ VMs fit no host: vCPU capacity used up/);
+    expect(stdout).toContain('(within slo.unplacedVms 10000)');
   });
 
   it('schema prints the JSON Schema', async () => {

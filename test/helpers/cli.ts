@@ -9,13 +9,24 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; tty?: boolean; env?: Record<string, string> } = {}): Promise<CliRun> {
+export interface CliRunOptions {
+  cwd?: string;
+  tty?: boolean;
+  env?: Record<string, string>;
+  /** Text piped into stdin (stdin is then not a terminal). */
+  stdin?: string;
+  /** The terminal's width, with `tty`. */
+  columns?: number;
+}
+
+export async function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { write: (t) => void (stdout += t), isTTY: options.tty ?? false },
+    stdout: { write: (t) => void (stdout += t), isTTY: options.tty ?? false, columns: options.columns },
     stderr: { write: (t) => void (stderr += t), isTTY: options.tty ?? false },
-    stdinIsTTY: options.tty ?? false,
+    stdinIsTTY: options.stdin === undefined && (options.tty ?? false),
+    ...(options.stdin !== undefined ? { readStdin: () => Promise.resolve(options.stdin!) } : {}),
     // One thread unless a test asks for more: the worker pool has its own tests (test/parallel/).
     env: { OVERCAST_WORKERS: '1', ...options.env },
     cwd: options.cwd ?? packageRoot(),

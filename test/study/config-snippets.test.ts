@@ -15,7 +15,8 @@ describe('config to paste', () => {
     expect(snippets.novaConf).toBe(
       [
         '# overcast recommend repairman (seed 7; SLOs at 95 % confidence)',
-        '# nova.conf on every compute node; nova-compute writes these ratios into its Placement inventory.',
+        '# nova.conf on every compute node; nova-compute writes these ratios into its Placement',
+        '# inventory.',
         '[DEFAULT]',
         'cpu_allocation_ratio = 2.5',
         'ram_allocation_ratio = 1.5',
@@ -24,9 +25,18 @@ describe('config to paste', () => {
       ].join('\n'),
     );
     expect(snippets.placement).toContain(
-      ['openstack resource provider inventory set <uuid> --amend \\', '    --resource VCPU:allocation_ratio=2.5 \\', '    --resource MEMORY_MB:allocation_ratio=1.5 \\', '    --resource MEMORY_MB:reserved=8192'].join('\n'),
+      [
+        'openstack resource provider inventory set <uuid> --amend \\',
+        '    --resource VCPU:allocation_ratio=2.5 \\',
+        '    --resource MEMORY_MB:allocation_ratio=1.5 \\',
+        // nova's reserved_host_cpus and reserved_host_memory_mb are these inventories' `reserved`.
+        '    --resource VCPU:reserved=0 \\',
+        '    --resource MEMORY_MB:reserved=8192',
+      ].join('\n'),
     );
-    expect(snippets.placement).toContain('--aggregate --amend --resource VCPU:allocation_ratio=2.5 --resource MEMORY_MB:allocation_ratio=1.5');
+    expect(snippets.placement).toContain(
+      ['    <aggregate-uuid> --aggregate --amend \\', '    --resource VCPU:allocation_ratio=2.5 \\', '    --resource MEMORY_MB:allocation_ratio=1.5'].join('\n'),
+    );
     expect(snippets.cloudstack).toContain('cmk update configuration name=cpu.overprovisioning.factor value=2.5 clusterid=<cluster-uuid>\ncmk update configuration name=mem.overprovisioning.factor value=1.5 clusterid=<cluster-uuid>');
     expect(snippets.ksmtuned).toContain('echo 0 > /sys/kernel/mm/ksm/run');
     expect(snippets.bootThrottle).toContain('no VMs boot in this scenario');

@@ -80,8 +80,8 @@ describe('sweeps', () => {
     const report = buildSweepReport(await runSweep(plan, inProcessRunner()));
     const csv = sweepCsv(report).split('\n');
     const header = csv[0]!.split(',');
-    expect(header.slice(0, 3)).toEqual(['overcommit.cpu', 'placement', 'sloHoldsAt95']);
-    for (const column of ['placement.vcpuPerPcpu', 'cpu.readyPct.p95', 'cpu.readyPct.ci95.p95.lo', 'cpu.readyPct.ci95.p95.hi', 'cpu.byGroup.web.readyPct.p95', 'slos.cpuReadyPctP95.upper95', 'verdict']) {
+    expect(header.slice(0, 3)).toEqual(['overcommit.cpu', 'placement', 'verdict']);
+    for (const column of ['placement.vcpuPerPcpu', 'cpu.readyPct.p95', 'cpu.readyPct.ci95.p95.lo', 'cpu.readyPct.ci95.p95.hi', 'cpu.byGroup.web.readyPct.p95', 'slos.cpuReadyPctP95.upper95', 'slos.cpuReadyPctP95.status', 'slos.unplacedVms.value']) {
       expect(header).toContain(column);
     }
     expect(csv).toHaveLength(4 + 2);

@@ -59,7 +59,7 @@ describe('what the panes show', () => {
       expect(r.hot).toBe((r.readyMean ?? 0) >= 5);
     }
     expect(compared[0]!.readyMean).toBeGreaterThan(1);
-    expect(sloRows(state)[0]).toMatchObject({ name: 'cpuReadyPctP95', pass: false, limit: 5, baseline: { pass: true } });
+    expect(sloRows(state).find((r) => r.name === 'cpuReadyPctP95')).toMatchObject({ status: 'fail', limit: 5, baseline: { status: 'pass' } });
     expect(headerSummary(state)).toMatchObject({ verdict: 'fail', baselineVerdict: 'pass', cpuRatio: '4.00' });
   });
 

@@ -17,8 +17,9 @@ import { parseNumber, TraceInputError, type ReasonCount } from '../../scenarios/
 import { endLine, headerLine, traceLine } from '../../scenarios/traces/workload-file.js';
 import { loadUnitParser, TIME_SECONDS } from '../../scenarios/units.js';
 import type { RegisterCommand } from '../command.js';
+import { writeOutput } from '../../output/write.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
-import { writeFileAtomic, type CliIo } from '../io.js';
+import { checkOutputOption, type CliIo } from '../io.js';
 
 export interface ImportCliOptions {
   format: string;
@@ -64,6 +65,8 @@ export const register: RegisterCommand = (program, { io, exit }) => {
 
 export async function importCommand(paths: string[], cli: ImportCliOptions, io: CliIo): Promise<number> {
   const options = await importOptions(cli);
+  // A workload file that cannot be written is found before the import reads anything.
+  await checkOutputOption(cli.output, io);
   const inputs = paths.map((p) => resolve(io.cwd, p));
   // Files are named as the user named them: a file in a folder given as `dir` is `dir/name`.
   const shownName = (file: string): string => {
@@ -78,7 +81,7 @@ export async function importCommand(paths: string[], cli: ImportCliOptions, io: 
   try {
     if (cli.output) {
       let finished: ImportResult | undefined;
-      await writeFileAtomic(resolve(io.cwd, cli.output), workloadLines(inputs, paths, options, (r) => (finished = r)));
+      await writeOutput(resolve(io.cwd, cli.output), workloadLines(inputs, paths, options, (r) => (finished = r)), { label: cli.output });
       result = finished!;
     } else {
       result = await importTraces(inputs, options, () => {});

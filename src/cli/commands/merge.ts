@@ -7,32 +7,30 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { buildReport } from '../../report/report.js';
 import { mergeRunPartials, mergeSweepPartials, partialKind, type NamedPartial } from '../../study/shards.js';
-import type { RegisterCommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
-import type { CliIo } from '../io.js';
+import { sloGateOptions, type RegisterCommand } from '../command.js';
+import { UsageError, type SloGateOptions } from '../exit-codes.js';
+import { checkOutputOption, type CliIo } from '../io.js';
 import { studyInput } from '../study-support.js';
 import { chooseFormat, REPORT_FORMATS, writeReport } from './run.js';
-import { writeSweep } from './sweep.js';
+import { checkSweepOutput, writeSweep } from './sweep.js';
 
-export interface MergeOptions {
+export interface MergeOptions extends SloGateOptions {
   json?: boolean;
   format?: string;
   output?: string;
-  failOnSlo?: boolean;
 }
 
 export const register: RegisterCommand = (program, { io, exit }) => {
-  program
+  const command = program
     .command('merge')
     .description('combine the partial results of a sharded run or sweep (--shard i/N) into the report a single run gives')
     .argument('<partials...>', 'partial result files, one per shard, in any order')
     .option('--json', 'print the report as JSON (a run) or the sweep as JSON instead of CSV')
     .addOption(new Option('--format <format>', 'report format for a run').choices([...REPORT_FORMATS]))
-    .option('-o, --output <file>', 'write the report to a file (for a sweep: <base>.csv and <base>.json), atomically')
-    .option('--fail-on-slo', 'exit with code 3 when an SLO fails')
-    .action(async (files: string[], options: MergeOptions) => {
-      exit(await mergeCommand(files, options, io));
-    });
+    .option('-o, --output <file>', 'write the report to a file (for a sweep: <base>.csv and <base>.json), atomically');
+  sloGateOptions(command).action(async (files: string[], options: MergeOptions) => {
+    exit(await mergeCommand(files, options, io));
+  });
 };
 
 export async function mergeCommand(files: readonly string[], options: MergeOptions, io: CliIo): Promise<number> {
@@ -54,14 +52,20 @@ export async function mergeCommand(files: readonly string[], options: MergeOptio
   const kind = studyInput(() => partialKind(partials));
   if (kind === 'sweep') {
     if (options.format !== undefined && options.format !== 'json') throw new UsageError(`--format ${options.format}: a sweep merges to CSV (default) or JSON (--json)`);
+    await checkSweepOutput(options.output, io);
     const merged = studyInput(() => mergeSweepPartials(partials));
     return writeSweep({ dimensions: merged.vary, points: merged.points }, { json: options.json === true || options.format === 'json', ...pick(options) }, io);
   }
   const format = chooseFormat(options);
+  await checkOutputOption(options.output, io);
   const study = studyInput(() => mergeRunPartials(partials));
   return writeReport(buildReport(study), format, pick(options), io);
 }
 
-function pick(options: MergeOptions): { output?: string; failOnSlo?: boolean } {
-  return { ...(options.output !== undefined ? { output: options.output } : {}), ...(options.failOnSlo !== undefined ? { failOnSlo: options.failOnSlo } : {}) };
+function pick(options: MergeOptions): { output?: string } & SloGateOptions {
+  return {
+    ...(options.output !== undefined ? { output: options.output } : {}),
+    ...(options.failOnSlo !== undefined ? { failOnSlo: options.failOnSlo } : {}),
+    ...(options.strictSlo !== undefined ? { strictSlo: options.strictSlo } : {}),
+  };
 }

@@ -3,19 +3,24 @@
  * concurrent-boot limit for which every SLO holds at 95 % confidence, with the binding SLO, the
  * margin, a risk curve, what would move it and config to paste (docs/recommend.md).
  */
-import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { buildRecommendReport, recommendJson, renderRecommendText } from '../../report/recommend.js';
+import { renderDocumentHtml } from '../../report/html/render-html.js';
+import { buildRecommendReport, recommendJson, type RecommendReport } from '../../report/recommend.js';
+import { recommendDocument } from '../../report/recommend-document.js';
+import { renderDocumentMarkdown } from '../../report/render-markdown.js';
+import { renderDocumentText } from '../../report/render-text.js';
 import { KNOBS, type KnobId } from '../../study/knobs.js';
-import { MOVERS } from '../../study/movers.js';
+import { DEFAULT_MOVERS, MOVERS } from '../../study/movers.js';
 import { recommend } from '../../study/recommend.js';
-import { scenarioOptions, type RegisterCommand } from '../command.js';
-import { EXIT_OK, EXIT_SLO, UsageError } from '../exit-codes.js';
-import { writeFileAtomic, type CliIo } from '../io.js';
+import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../command.js';
+import { sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
+import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
 import type { ScenarioOptions } from '../scenario-arg.js';
 import { createRunner, createStatusLine, loadScenarioSource, resolveWorkers, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
 
-export interface RecommendCliOptions extends ScenarioOptions, ParallelOptions {
+export const RECOMMEND_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+
+export interface RecommendCliOptions extends ScenarioOptions, ParallelOptions, SloGateOptions {
   knob?: string[];
   nPlus1?: boolean;
   asIs?: boolean;
@@ -25,7 +30,6 @@ export interface RecommendCliOptions extends ScenarioOptions, ParallelOptions {
   json?: boolean;
   format?: string;
   output?: string;
-  failOnSlo?: boolean;
   quiet?: boolean;
 }
 
@@ -41,22 +45,23 @@ const KNOB_ALIASES: Record<string, KnobId> = {
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((s) => s.trim())];
 
 export const register: RegisterCommand = (program, { io, exit }) => {
-  scenarioOptions(
+  const command = scenarioOptions(
     program
       .command('recommend')
       .description('find the largest CPU ratio, RAM ratio and boot limit for which every SLO holds at 95 % confidence, with config to paste')
-      .argument('<scenario>', 'scenario file or bundled scenario name'),
+      .argument('<scenario>', "scenario file, bundled scenario name, or '-' for standard input"),
   )
     .option('--knob <name>', `knobs to search: cpu, ram, boots or ${KNOBS.map((k) => k.id).join(', ')} (repeatable; default all)`, collect, [])
     .option('--n-plus-1', 'require the SLOs to hold with the largest host down (N+1)')
     .option('--as-is', 'keep the VM counts as written instead of filling the hosts at each candidate')
     .option('--max-replications <n>', 'most replications per candidate near a limit (default 4 × the scenario’s)')
-    .option('--what-if <list>', `"what would move it" searches: ${MOVERS.map((m) => m.id).join(', ')} or none (default load+20,n+1)`)
+    .option('--what-if <list>', `"what would move it" searches: ${MOVERS.map((m) => m.id).join(', ')} or none (default ${DEFAULT_MOVERS.join(',')})`)
     .option('--no-risk-curve', 'skip the risk curve around each recommendation')
     .option('--json', 'print the recommendation as one JSON document (see docs/recommend.md)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']))
-    .option('-o, --output <file>', 'write the output to a file (atomically) instead of stdout')
-    .option('--fail-on-slo', 'exit with code 3 when the scenario’s own settings break an SLO once the hosts fill up to them')
+    .addOption(new Option('--format <format>', 'output format (html: one self-contained file with the risk curves)').choices([...RECOMMEND_FORMATS]))
+    .option('-o, --output <file>', 'write the output to a file (atomically) instead of stdout');
+  // The gates judge the scenario's own settings once the hosts fill up to them.
+  sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
     .action(async (scenario: string, options: RecommendCliOptions) => {
@@ -79,13 +84,28 @@ function parseCount(text: string | undefined, option: string): number | undefine
   return Number(text);
 }
 
+/** The recommendation in a format; text is laid out to `width` columns. */
+export function renderRecommendation(report: RecommendReport, format: (typeof RECOMMEND_FORMATS)[number], width: number): string {
+  switch (format) {
+    case 'json':
+      return recommendJson(report);
+    case 'markdown':
+      return renderDocumentMarkdown(recommendDocument(report));
+    case 'html':
+      return renderDocumentHtml(recommendDocument(report));
+    default:
+      return renderDocumentText(recommendDocument(report), width);
+  }
+}
+
 export async function recommendCommand(scenarioArg: string, options: RecommendCliOptions, io: CliIo): Promise<number> {
-  if (options.json && options.format === 'text') throw new UsageError('--json conflicts with --format text');
-  const json = options.json === true || options.format === 'json';
+  if (options.json && options.format !== undefined && options.format !== 'json') throw new UsageError(`--json conflicts with --format ${options.format}`);
+  const format = options.json ? 'json' : ((options.format ?? 'text') as (typeof RECOMMEND_FORMATS)[number]);
   const knobs = parseKnobs(options.knob ?? []);
   const maxReplications = parseCount(options.maxReplications, '--max-replications');
   const whatIf = options.whatIf === undefined ? undefined : options.whatIf.trim() === 'none' ? [] : options.whatIf.split(',').map((s) => s.trim());
-  const source = await loadScenarioSource(scenarioArg, io.cwd, options);
+  await checkOutputOption(options.output, io);
+  const source = await loadScenarioSource(scenarioArg, io, options);
   const workers = resolveWorkers(options.workers, io.env);
   // Candidates come one after another, each with the scenario's replications (or more near a limit).
   const runner = createRunner(workers, Number.POSITIVE_INFINITY);
@@ -113,11 +133,8 @@ export async function recommendCommand(scenarioArg: string, options: RecommendCl
       : `recommend: ${result.stats.evaluations} candidates, ${result.stats.replications} replications on ${runner.workers} worker${runner.workers === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   const report = buildRecommendReport(result);
-  const text = json ? recommendJson(report) : renderRecommendText(report);
-  if (options.output) await writeFileAtomic(resolve(io.cwd, options.output), text);
-  else io.stdout.write(text);
-
-  // CI gate: today's settings must meet every SLO when the fleet grows into them.
-  const unsafe = !result.current.evaluation.pass;
-  return options.failOnSlo && unsafe ? EXIT_SLO : EXIT_OK;
+  await emit(renderRecommendation(report, format, textWidth(io, options.output !== undefined)), options.output, io);
+  // CI gate: today's settings, judged as the fleet grows into them (--fail-on-slo: a FAIL;
+  // --strict-slo: also NOT DEMONSTRATED).
+  return sloExitCode(result.current.evaluation.verdict, options);
 }

@@ -1,44 +1,44 @@
-/** `overcast run <scenario>`: simulate and print the report as text, markdown or JSON. */
+/** `overcast run <scenario>`: simulate and print the report as text, markdown, JSON or HTML. */
 import { Option, type Command } from 'commander';
 import { runStudy } from '../../model/run.js';
+import { renderDocumentHtml } from '../../report/html/render-html.js';
 import { buildReport, reportJson, type Report } from '../../report/report.js';
+import { runDocument } from '../../report/run-document.js';
 import { renderMarkdown, renderText } from '../../report/text.js';
-import { EXIT_OK, EXIT_SLO, UsageError } from '../exit-codes.js';
-import { writeFileAtomic, type CliIo } from '../io.js';
+import { EXIT_OK, sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
+import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadScenarioArg, type ScenarioOptions } from '../scenario-arg.js';
-import { scenarioOptions, type RegisterCommand } from '../command.js';
-import { resolve } from 'node:path';
+import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../command.js';
 import { runReplicated, runShard } from '../../study/run.js';
 import { partialJson } from '../../study/shards.js';
 import { packageVersion } from '../paths.js';
 import { createRunner, parseShardOption, resolveWorkers, shardOption, workersOption, type ParallelOptions } from '../study-support.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export interface RunOptions extends ScenarioOptions, ParallelOptions {
+export interface RunOptions extends ScenarioOptions, ParallelOptions, SloGateOptions {
   json?: boolean;
   format?: string;
   output?: string;
-  failOnSlo?: boolean;
   quiet?: boolean;
 }
 
 /** The options of `run` (and of the bare `overcast [scenario]`). */
 export function runOptions(command: Command): Command {
-  return scenarioOptions(command)
+  scenarioOptions(command)
     .option('--json', 'print the report as one JSON document (see docs/report.md)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]))
-    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
-    .option('--fail-on-slo', 'exit with code 3 when an SLO is breached (for CI gates)')
+    .addOption(new Option('--format <format>', 'report format (html: one self-contained file with charts)').choices([...REPORT_FORMATS]))
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout');
+  return sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
     .addOption(shardOption());
 }
 
 export const register: RegisterCommand = (program, { io, exit }) => {
-  runOptions(program.command('run').description('simulate a scenario and print the report').argument('<scenario>', 'scenario file or bundled scenario name')).action(
+  runOptions(program.command('run').description('simulate a scenario and print the report').argument('<scenario>', "scenario file, bundled scenario name, or '-' for standard input")).action(
     async (scenario: string, options: RunOptions) => {
       exit(await runCommand(scenario, options, io));
     },
@@ -47,11 +47,13 @@ export const register: RegisterCommand = (program, { io, exit }) => {
 
 export async function runCommand(scenarioArg: string, options: RunOptions, io: CliIo): Promise<number> {
   const shard = parseShardOption(options.shard);
-  if (shard && (options.json || options.format !== undefined || options.failOnSlo)) {
-    throw new UsageError('--shard writes a partial result (JSON) for `overcast merge`; --json, --format and --fail-on-slo belong to the merge');
+  if (shard && (options.json || options.format !== undefined || options.failOnSlo || options.strictSlo)) {
+    throw new UsageError('--shard writes a partial result (JSON) for `overcast merge`; --json, --format, --fail-on-slo and --strict-slo belong to the merge');
   }
   const format = chooseFormat(options);
-  const { scenario } = await loadScenarioArg(scenarioArg, io.cwd, options);
+  // A path that cannot be written is found now, not after the simulation.
+  await checkOutputOption(options.output, io);
+  const { scenario } = await loadScenarioArg(scenarioArg, io, options);
   const workers = resolveWorkers(options.workers, io.env);
   const progress = createProgress(io.stderr, `${scenario.name}: replication`, !options.quiet);
   const started = Date.now();
@@ -68,8 +70,7 @@ export async function runCommand(scenarioArg: string, options: RunOptions, io: C
     } finally {
       await runner.close();
     }
-    if (options.output) await writeFileAtomic(resolve(io.cwd, options.output), text);
-    else io.stdout.write(text);
+    await emit(text, options.output, io);
     return EXIT_OK;
   }
 
@@ -86,12 +87,24 @@ export async function runCommand(scenarioArg: string, options: RunOptions, io: C
   return writeReport(buildReport(study), format, options, io);
 }
 
-/** Writes a run report (from `run` or `merge`) in the chosen format to stdout or `--output`. */
-export async function writeReport(report: Report, format: ReportFormat, options: Pick<RunOptions, 'output' | 'failOnSlo'>, io: CliIo): Promise<number> {
-  const text = format === 'json' ? reportJson(report) : format === 'markdown' ? renderMarkdown(report) : renderText(report);
-  if (options.output) await writeFileAtomic(resolve(io.cwd, options.output), text);
-  else io.stdout.write(text);
-  return options.failOnSlo && report.verdict === 'fail' ? EXIT_SLO : EXIT_OK;
+/** The report in a format; text is laid out to `width` columns. */
+export function renderReport(report: Report, format: ReportFormat, width: number): string {
+  switch (format) {
+    case 'json':
+      return reportJson(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'html':
+      return renderDocumentHtml(runDocument(report));
+    default:
+      return renderText(report, width);
+  }
+}
+
+/** Writes a run report (from `run` or `merge`) in the chosen format to stdout or `--output`; returns the exit code. */
+export async function writeReport(report: Report, format: ReportFormat, options: Pick<RunOptions, 'output'> & SloGateOptions, io: CliIo): Promise<number> {
+  await emit(renderReport(report, format, textWidth(io, options.output !== undefined)), options.output, io);
+  return sloExitCode(report.verdict, options);
 }
 
 export function chooseFormat(options: Pick<RunOptions, 'json' | 'format'>): ReportFormat {

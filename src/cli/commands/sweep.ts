@@ -1,14 +1,17 @@
 /**
  * `overcast sweep <scenario> --vary path=from:to:step [--vary …]`: the scenario over a grid of one
- * or two fields, every metric per point with its confidence intervals, as CSV and JSON.
+ * or two fields, every metric per point with its confidence intervals, as CSV and JSON. With
+ * `-o base`, base.csv and base.json are written as one decision: both or neither.
  */
 import { resolve } from 'node:path';
+import { worstStatus } from '../../model/slo.js';
+import { checkOutput, writeOutputs } from '../../output/write.js';
 import { buildSweepReport, sweepCsv, sweepJson, type SweepReport } from '../../report/sweep.js';
 import { partialJson } from '../../study/shards.js';
 import { parseVary, planSweep, runSweep, runSweepShard, type SweepResult } from '../../study/sweep.js';
-import { scenarioOptions, type RegisterCommand } from '../command.js';
-import { EXIT_OK, EXIT_SLO, UsageError } from '../exit-codes.js';
-import { writeFileAtomic, type CliIo } from '../io.js';
+import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../command.js';
+import { EXIT_OK, sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
+import { checkOutputOption, emit, type CliIo } from '../io.js';
 import { packageVersion } from '../paths.js';
 import { createProgress } from '../progress.js';
 import type { ScenarioOptions } from '../scenario-arg.js';
@@ -24,27 +27,26 @@ import {
   type ParallelOptions,
 } from '../study-support.js';
 
-export interface SweepOptions extends ScenarioOptions, ParallelOptions {
+export interface SweepOptions extends ScenarioOptions, ParallelOptions, SloGateOptions {
   vary?: string[];
   json?: boolean;
   output?: string;
-  failOnSlo?: boolean;
   quiet?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const register: RegisterCommand = (program, { io, exit }) => {
-  scenarioOptions(
+  const command = scenarioOptions(
     program
       .command('sweep')
       .description('run a scenario over a grid of one or two fields and write every metric per point (CSV and JSON)')
-      .argument('<scenario>', 'scenario file or bundled scenario name'),
+      .argument('<scenario>', "scenario file, bundled scenario name, or '-' for standard input"),
   )
     .option('--vary <path=from:to:step>', 'a field to vary: a range from:to:step or a list a,b,c (repeat for a second dimension)', collect, [])
-    .option('-o, --output <base>', 'write <base>.csv and <base>.json (atomically) instead of CSV on stdout; with --shard, the partial result file')
-    .option('--json', 'print JSON on stdout instead of CSV')
-    .option('--fail-on-slo', 'exit with code 3 when an SLO fails at any point')
+    .option('-o, --output <base>', 'write <base>.csv and <base>.json (atomically, both or neither) instead of CSV on stdout; with --shard, the partial result file')
+    .option('--json', 'print JSON on stdout instead of CSV');
+  sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
     .addOption(shardOption())
@@ -57,8 +59,10 @@ export async function sweepCommand(scenarioArg: string, options: SweepOptions, i
   const dimensions = studyInput(() => (options.vary ?? []).map(parseVary));
   if (dimensions.length === 0) throw new UsageError('sweep: give one or two --vary path=from:to:step (e.g. --vary overcommit.cpu=1:8:0.5)');
   const shard = parseShardOption(options.shard);
-  if (shard && (options.json || options.failOnSlo)) throw new UsageError('--shard writes a partial result for `overcast merge`; --json and --fail-on-slo belong to the merge');
-  const source = await loadScenarioSource(scenarioArg, io.cwd, options);
+  if (shard && (options.json || options.failOnSlo || options.strictSlo)) throw new UsageError('--shard writes a partial result for `overcast merge`; --json, --fail-on-slo and --strict-slo belong to the merge');
+  if (shard) await checkOutputOption(options.output, io);
+  else await checkSweepOutput(options.output, io);
+  const source = await loadScenarioSource(scenarioArg, io, options);
   const plan = await studyInputAsync(() => planSweep(source, dimensions));
   const workers = resolveWorkers(options.workers, io.env);
   const tasks = plan.points.length * plan.replications;
@@ -69,9 +73,7 @@ export async function sweepCommand(scenarioArg: string, options: SweepOptions, i
       const progress = createProgress(io.stderr, `sweep shard ${shard.index}/${shard.count}: task`, !options.quiet);
       const partial = await runSweepShard(plan, shard, runner, packageVersion(), { onProgress: (d, t) => progress.update(d, t) });
       progress.done();
-      const text = partialJson(partial);
-      if (options.output) await writeFileAtomic(resolve(io.cwd, options.output), text);
-      else io.stdout.write(text);
+      await emit(partialJson(partial), options.output, io);
       return EXIT_OK;
     }
     const progress = createProgress(io.stderr, `sweep ${plan.points.length} points × ${plan.replications} replications: point`, !options.quiet);
@@ -83,14 +85,36 @@ export async function sweepCommand(scenarioArg: string, options: SweepOptions, i
   }
 }
 
+/** The two files `-o base` names (a `.csv` or `.json` given is taken as the base). */
+function sweepPaths(output: string, io: CliIo): { csv: OutputPath; json: OutputPath } {
+  const base = output.replace(/\.(csv|json)$/i, '');
+  const at = (ext: string): OutputPath => ({ path: resolve(io.cwd, `${base}.${ext}`), label: `${base}.${ext}` });
+  return { csv: at('csv'), json: at('json') };
+}
+
+interface OutputPath {
+  path: string;
+  label: string;
+}
+
+/** Checks before the sweep runs that both of its output files can be written. */
+export async function checkSweepOutput(output: string | undefined, io: CliIo): Promise<void> {
+  if (output === undefined) return;
+  const { csv, json } = sweepPaths(output, io);
+  await checkOutput(csv.path, { label: csv.label });
+  await checkOutput(json.path, { label: json.label });
+}
+
 /** Writes a sweep (from `sweep` or `merge`): CSV on stdout, JSON with --json, or both files with -o. */
-export async function writeSweep(result: SweepResult, options: Pick<SweepOptions, 'json' | 'output' | 'failOnSlo'>, io: CliIo): Promise<number> {
+export async function writeSweep(result: SweepResult, options: Pick<SweepOptions, 'json' | 'output'> & SloGateOptions, io: CliIo): Promise<number> {
   const report: SweepReport = buildSweepReport(result);
   if (options.output) {
-    const base = resolve(io.cwd, options.output.replace(/\.(csv|json)$/i, ''));
-    await writeFileAtomic(`${base}.csv`, sweepCsv(report));
-    await writeFileAtomic(`${base}.json`, sweepJson(report));
+    const { csv, json } = sweepPaths(options.output, io);
+    await writeOutputs([
+      { ...csv, content: sweepCsv(report) },
+      { ...json, content: sweepJson(report) },
+    ]);
   } else io.stdout.write(options.json ? sweepJson(report) : sweepCsv(report));
-  const failed = report.points.some((p) => p.metrics.verdict === 'fail');
-  return options.failOnSlo && failed ? EXIT_SLO : EXIT_OK;
+  // The sweep's verdict is its worst point's.
+  return sloExitCode(worstStatus(report.points.map((p) => p.verdict)), options);
 }

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { scenarioOptions, type RegisterCommand } from '../command.js';
 import type { CliIo } from '../io.js';
-import { loadScenarioArg, overridesFrom, type ScenarioOptions } from '../scenario-arg.js';
+import { UsageError } from '../exit-codes.js';
+import { loadScenarioArg, overridesFrom, STDIN_ARG, type ScenarioOptions } from '../scenario-arg.js';
 import { runCommand, type RunOptions } from './run.js';
 
 const DEFAULT_SCENARIO = 'default';
@@ -20,7 +21,7 @@ export function inCi(env: Readonly<Record<string, string | undefined>>): boolean
 /** Whether to open the UI: a terminal on stdin and stdout, not CI, and no report output asked for. */
 export function wantsUi(io: CliIo, options: RunOptions): boolean {
   if (!io.stdinIsTTY || !io.stdout.isTTY || inCi(io.env)) return false;
-  return !(options.json || options.format !== undefined || options.output !== undefined || options.failOnSlo);
+  return !(options.json || options.format !== undefined || options.output !== undefined || options.failOnSlo || options.strictSlo);
 }
 
 /** The command-line arguments behind the scenario options, for the UI's equivalent `overcast run` line. */
@@ -32,7 +33,8 @@ function baseArgs(options: ScenarioOptions): string[] {
 
 /** Opens the UI on this process's terminal; returns when the user quits. */
 export async function openUi(scenarioArg: string, options: ScenarioOptions, io: CliIo): Promise<number> {
-  const { scenario, file } = await loadScenarioArg(scenarioArg, io.cwd, options);
+  if (scenarioArg === STDIN_ARG) throw new UsageError("the terminal UI reads keys from standard input, so its scenario cannot come from there: give a file (or pipe into 'overcast run -')");
+  const { scenario, file } = await loadScenarioArg(scenarioArg, io, options);
   const { startUi } = await import('../../tui/index.js');
   return startUi({
     file,

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { STATUS_COLOR, STATUS_MARK } from '../verdict.js';
 import { fmt } from '../../report/format.js';
 import type { Report } from '../../report/report.js';
 import { niceCeil, renderBar, type ChartSeries } from '../charts.js';
@@ -31,11 +32,11 @@ function Distribution({ report, baseline, width, rows }: { report: Report; basel
       {rows.map((row) => {
         const value = d[row];
         const base = baseline?.cpu.readyPct[row];
-        const verdict = slo && row === 'p95' ? (slo.pass ? ' ✓' : ' ✗') : '';
+        const verdict = slo && row === 'p95' ? ` ${STATUS_MARK[slo.status]}` : '';
         return (
           <Text key={row} wrap="truncate-end">
             {` ${row.padEnd(4)}`}
-            <Text {...tint(slo && row === 'p95' && (slo.pass ? 'green' : 'red'))}>{renderBar(value, scale, barWidth, limit?.limit)}</Text>
+            <Text {...tint(slo && row === 'p95' && STATUS_COLOR[slo.status])}>{renderBar(value, scale, barWidth, limit?.limit)}</Text>
             {` ${fmt(value).padStart(6)} %${verdict}`}
             {baseline ? <Text dimColor>{` base ${fmt(base)}`}</Text> : null}
           </Text>

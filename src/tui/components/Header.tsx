@@ -1,4 +1,6 @@
 import { Box, Text } from 'ink';
+import { SLO_STATUS_TEXT, type SloStatus } from '../../model/slo.js';
+import { STATUS_COLOR, STATUS_MARK } from '../verdict.js';
 import { headerSummary, replicationNote, statusText } from '../selectors.js';
 import type { UiState } from '../state.js';
 import { tint } from '../tint.js';
@@ -8,12 +10,12 @@ export interface Props {
   width: number;
 }
 
-/** `✓ PASS` / `✗ FAIL`: symbol and word, colour only as a third cue. */
-export function VerdictMark({ verdict }: { verdict: 'pass' | 'fail' | null }) {
+/** `✓ PASS` / `~ NOT DEMONSTRATED` / `✗ FAIL`: symbol and word, colour only as a third cue. */
+export function VerdictMark({ verdict }: { verdict: SloStatus | null }) {
   if (verdict === null) return <Text dimColor>…</Text>;
   return (
-    <Text bold color={verdict === 'pass' ? 'green' : 'red'}>
-      {verdict === 'pass' ? '✓ PASS' : '✗ FAIL'}
+    <Text bold color={STATUS_COLOR[verdict]}>
+      {`${STATUS_MARK[verdict]} ${SLO_STATUS_TEXT[verdict]}`}
     </Text>
   );
 }

@@ -30,9 +30,9 @@ interface Block {
 const base = (text: string | null) => (text === null ? null : <Text dimColor>{` base ${text}`}</Text>);
 
 /** The flapsPerDay SLO, when the scenario sets it. */
-function flapsSlo(report: Report): { limit: number; pass: boolean } | null {
+function flapsSlo(report: Report): { limit: number } | null {
   const slo = report.slos.find((s) => s.name === 'flapsPerDay');
-  return slo ? { limit: slo.limit, pass: slo.pass } : null;
+  return slo ? { limit: slo.limit } : null;
 }
 
 /**

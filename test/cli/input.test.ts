@@ -1,0 +1,56 @@
+/**
+ * First-minute input problems: `help` for a command that does not exist, YAML syntax errors
+ * reported once at the line to fix, and the scenario read from standard input with `-`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/cli/paths.js';
+import { QUICK, runCli } from '../helpers/cli.js';
+
+describe('help', () => {
+  it('help for an unknown command is a usage error with a suggestion', async () => {
+    expect(await runCli(['help', 'bogus'])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^overcast: help: unknown command 'bogus'; commands: run, validate, init, /) as unknown });
+    expect(await runCli(['help', 'rn'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'rn' (did you mean 'run'?)") as unknown });
+    const known = await runCli(['help', 'run']);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain('Usage: overcast run');
+  });
+});
+
+describe('YAML syntax errors', () => {
+  it('a line indented one space too far gives one error, at that line', async () => {
+    const text = (await readFile(join(packageRoot(), 'scenarios/default.yaml'), 'utf8')).split('\n');
+    // Line 27 (`    vcpus: 2` of the web group) gets one space more.
+    const line = text.findIndex((l, i) => i > 20 && l === '    vcpus: 2');
+    text[line] = ` ${text[line]}`;
+    const { code, stderr } = await runCli(['validate', '-'], { stdin: text.join('\n') });
+    expect(code).toBe(2);
+    // One problem, at the slipped line, saying what would fit (then the parser's own words).
+    expect(stderr).toMatch(new RegExp(`^overcast: <stdin>: 1 problem\\n<stdin>:${line + 1}:6: invalid YAML: this line is indented 5 spaces; 4 would fit \\(.*\\)\\n$`));
+  });
+
+  it('an unclosed quote is reported where it opens, not at the end of the file', async () => {
+    const text = 'name: "quoted\nseed: 1\nhosts: []\nvms: []\n';
+    const { stderr } = await runCli(['validate', '-'], { stdin: text });
+    expect(stderr).toBe('overcast: <stdin>: 1 problem\n<stdin>:1:7: invalid YAML: a quoted text opened here is never closed (the closing quote is missing)\n');
+  });
+});
+
+describe('the scenario from standard input', () => {
+  it('`-` reads it: run and validate', async () => {
+    const text = await readFile(join(packageRoot(), 'scenarios/default.yaml'), 'utf8');
+    const run = await runCli(['run', '-', ...QUICK], { stdin: text });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^overcast: default\n/);
+    const fromFile = await runCli(['run', 'default', ...QUICK]);
+    expect(run.stdout).toBe(fromFile.stdout);
+    expect((await runCli(['validate', '-'], { stdin: text })).stdout).toMatch(/^<stdin>: ok — default: 8 hosts, 292 VMs placed/);
+  });
+
+  it('`-` with nothing piped in is a usage error', async () => {
+    const { code, stderr } = await runCli(['run', '-'], { tty: true });
+    expect(code).toBe(2);
+    expect(stderr).toBe('overcast: -: reads the scenario from standard input, but none is piped in (e.g. cat scenario.yaml | overcast run -)\n');
+  });
+});
