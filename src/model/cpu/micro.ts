@@ -372,6 +372,7 @@ class MicroModel {
     const ringLength = ring.length;
     const wakeups = this.result.wakeups;
     const variate = this.variate;
+    const xoshiro = this.xoshiro;
     const delays = this.delays;
     const onWakeDelay = this.cfg.onWakeDelay;
     const warmup = this.cfg.warmupSeconds;
@@ -398,8 +399,13 @@ class MicroModel {
       if (state[e] !== RUNNING) {
         // Wake-up, with a fresh burst.
         if (exponentialBurst[e] === 1) {
-          this.drawStandardExponential(e);
-          remaining[e] = burstMean[e]! * variate[0]!;
+          const bits = xoshiro128Next(xoshiro, e);
+          let x = zigguratFast(bits);
+          if (x < 0) {
+            this.drawSlowExponential(e, bits);
+            x = variate[0]!;
+          }
+          remaining[e] = burstMean[e]! * x;
         } else this.drawBurst(e);
         if (measuring) wakeups[e]!++;
         runnable++;
@@ -440,8 +446,13 @@ class MicroModel {
       const gap = gapMean[e]!;
       if (gap > 0 && exponentialGap[e] === 1) {
         state[e] = SLEEPING;
-        this.drawStandardExponential(e);
-        due[e] = now + gap * variate[0]!;
+        const bits = xoshiro128Next(xoshiro, e);
+        let x = zigguratFast(bits);
+        if (x < 0) {
+          this.drawSlowExponential(e, bits);
+          x = variate[0]!;
+        }
+        due[e] = now + gap * x;
         heap.updateTop(e);
       } else {
         this.now = now;
@@ -626,6 +637,11 @@ class MicroModel {
    * merges a double with a call's result, because V8 boxes (allocates) doubles returned by calls
    * it does not inline, and doubles merged with them, even on the fast path.
    */
+  /** The ziggurat's slow path for thread t's draw whose fast path failed on `bits`, into `variate[0]`. */
+  private drawSlowExponential(t: number, bits: number): void {
+    this.variate[0] = zigguratSlowPath(this.xoshiroUniform[t]!, bits);
+  }
+
   private drawStandardExponential(t: number): void {
     const bits = xoshiro128Next(this.xoshiro, t);
     const x = zigguratFast(bits);
