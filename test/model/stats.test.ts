@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Histogram } from '../../src/model/stats/histogram.js';
+import { bucketByLog, bucketLowerBound, bucketOf, Histogram, HISTOGRAM_BUCKETS } from '../../src/model/stats/histogram.js';
 import { meanInterval, tQuantile975, wilsonInterval } from '../../src/model/stats/intervals.js';
 import { maxOfArrays, meanOfArrays, summarizeDistribution } from '../../src/model/stats/summary.js';
 
@@ -27,6 +27,47 @@ const valueArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant(0) },
   { weight: 9, arbitrary: fc.integer({ min: 0, max: 0xffffffff }).map((i) => 1e-6 * Math.pow(1e15, i / 0xffffffff)) },
 );
+
+/** The double `steps` ulps away from positive `x` (positive doubles are ordered like their bits). */
+function ulpsAway(x: number, steps: number): number {
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] = bits[0]! + BigInt(steps);
+  return f[0]!;
+}
+
+describe('Histogram bucket lookup', () => {
+  it('puts every value in the bucket the logarithm rule gives, at and around every boundary', () => {
+    // bucketOf finds buckets from the float's bits and a table of boundaries; bucketByLog is the
+    // rule by definition. Each boundary and the 40 doubles on either side of it.
+    let mismatches = 0;
+    for (let b = 1; b < HISTOGRAM_BUCKETS; b++) {
+      const lower = bucketLowerBound(b);
+      expect(bucketByLog(lower)).toBe(b);
+      expect(bucketByLog(ulpsAway(lower, -1))).toBe(b - 1);
+      for (let k = -40; k <= 40; k++) {
+        const v = ulpsAway(lower, k);
+        if (bucketOf(v) !== bucketByLog(v)) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it('agrees with the logarithm rule on values from 1e-12 to 1e14 and at the edges', () => {
+    // 1,000,000 values evenly spaced in log scale: ~400 at different positions in every bucket.
+    let mismatches = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      const v = 1e-12 * Math.pow(1e26, (i + 0.5) / 1_000_000);
+      if (bucketOf(v) !== bucketByLog(v)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    for (const v of [0, Number.MIN_VALUE, 1e-10, 1e-9, ulpsAway(1e-9, -1), 1, 1e12, 1e13, Number.MAX_VALUE, Number.POSITIVE_INFINITY]) {
+      expect(bucketOf(v)).toBe(bucketByLog(v));
+    }
+    expect(bucketOf(0)).toBe(0);
+    expect(bucketOf(Number.POSITIVE_INFINITY)).toBe(HISTOGRAM_BUCKETS - 1);
+  });
+});
 
 describe('Histogram', () => {
   it('quantiles are within ±1 % (relative) of the exact sample quantile', () => {
