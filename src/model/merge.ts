@@ -136,6 +136,10 @@ function mergeMemory(parts: readonly SliceResult[], hosts: number, vms: number):
     hostKsmdCoresMean: perHost((m) => m.hostKsmdCoresMean),
     hostBootsSeen: perHost((m) => m.hostBootsSeen),
     timeline,
+    hostMinHeadroomGiB: perHost((m) => m.hostMinHeadroomGiB),
+    hostLogWeight: perHost((m) => m.hostLogWeight),
+    hostShiftedZSum: perHost((m) => m.hostShiftedZSum),
+    hostShiftedCount: perHost((m) => m.hostShiftedCount),
   };
 }
 

@@ -23,7 +23,7 @@ import { mergeSlices, type SliceResult } from './merge.js';
 import { layoutFleet } from './fleet-layout.js';
 import { Lifecycle } from './lifecycle.js';
 import { CpuModel, cpuMethod } from './cpu/cpu-model.js';
-import type { CpuReplication } from './cpu/recorder.js';
+import { CpuRecorder, type CpuReplication } from './cpu/recorder.js';
 import { FleetMemory } from './memory/fleet-memory.js';
 import type { MemoryReplication } from './memory/recorder.js';
 import { IoSystem, type IoReplication } from './io/io-system.js';
@@ -88,20 +88,25 @@ function simulateSlice(scenario: ModelScenario, placement: Placement, slice: Fle
   lifecycle.connect(io, memory);
   const threads = new ThreadRecorder(ctx.layout, scenario.stepSeconds);
   const isRunning = (v: number): boolean => ctx.vmState[v] === RUNNING;
-  const paths = plan ? new LatencyPaths(scenario, placement, ctx.layout, steps, ctx.streams, cpuMethod(scenario, placement) === 'micro', isRunning) : undefined;
-  const cpu = new CpuModel(ctx, {
-    bootSeconds: (v, now) => io.expectedBootSeconds(v, now),
-    ksmdCores: (h) => memory.ksmdCores(h),
-    paths,
-    threads,
-  });
+  // A memory-focused run (rare-event estimation) leaves out CPU and the latency paths: nothing in
+  // them feeds back into the lifecycle, IO or memory.
+  const focused = scenario.memoryFocus !== undefined;
+  const paths = plan && !focused ? new LatencyPaths(scenario, placement, ctx.layout, steps, ctx.streams, cpuMethod(scenario, placement) === 'micro', isRunning) : undefined;
+  const cpu = focused
+    ? undefined
+    : new CpuModel(ctx, {
+        bootSeconds: (v, now) => io.expectedBootSeconds(v, now),
+        ksmdCores: (h) => memory.ksmdCores(h),
+        paths,
+        threads,
+      });
 
   lifecycle.start();
   // Closing an interval comes before anything else at its end; opening the next after
   // everything else at that moment, so boots that start right then count in it.
   // The CPU model reads the boots' expected lengths before the devices take this interval's load.
   const OPEN = sim.defineEvent('open-interval', (k) => {
-    cpu.open(k, sim.now);
+    cpu?.open(k, sim.now);
     io.setSteadyLoads(ctx.vmState, sim.now);
   });
   const CLOSE = sim.defineEvent('close-interval', (k) => {
@@ -114,7 +119,7 @@ function simulateSlice(scenario: ModelScenario, placement: Placement, slice: Fle
   }
   sim.run(ctx.endSeconds);
   io.finish();
-  const cpuResult = cpu.finish();
+  const cpuResult = cpu ? cpu.finish() : new CpuRecorder(cpuMethod(scenario, placement), ctx.layout, placement.hosts.length, scenario.vms.length, steps).finish();
   paths?.finish(ctx.endSeconds);
   return {
     replication: replication,

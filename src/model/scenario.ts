@@ -180,4 +180,11 @@ export interface ModelScenario {
   slo: Slo;
   /** Absent: no daemons, heartbeats or modelled device threads (the defaults of docs/latency.md). */
   latency?: LatencySpec | undefined;
+  /**
+   * Set by rare-event estimation (../study/risk.ts), never by a scenario file: simulate only what
+   * decides memory (the lifecycle, boot admission and IO, the memory model), with the working-set
+   * factors drawn shifted by `workingSetShift` standard deviations. CPU contention feeds nothing
+   * back into memory, so leaving it out changes no memory result (test/model/rare-memory.test.ts).
+   */
+  memoryFocus?: { workingSetShift: number } | undefined;
 }

@@ -7,16 +7,24 @@ import type { StudyResult } from '../model/run.js';
 import type { ReplicationRunner } from '../model/runner.js';
 import type { ModelScenario } from '../model/scenario.js';
 import { Evaluator } from './evaluator.js';
+import { decideRareRisks, type RiskOptions } from './risk.js';
 import { runPartial, shardTasks, type PartialFile, type ShardSpec } from './shards.js';
 
 export interface RunProgress {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function runReplicated(scenario: ModelScenario, runner: ReplicationRunner, options: RunProgress = {}): Promise<StudyResult> {
+export interface RunOptions extends RunProgress {
+  /** How rare risks are decided (./risk.ts); `auto` unless told otherwise. */
+  risk?: RiskOptions;
+}
+
+/** The scenario's replications, then its rare risks decided where an SLO needs it (./risk.ts). */
+export async function runReplicated(scenario: ModelScenario, runner: ReplicationRunner, options: RunOptions = {}): Promise<StudyResult> {
   let done = 0;
-  const evaluator = new Evaluator(runner, { onReplication: () => options.onProgress?.(++done, scenario.replications) });
-  return evaluator.study(scenario, scenario.replications);
+  const evaluator = new Evaluator(runner, { onReplication: () => done < scenario.replications && options.onProgress?.(++done, scenario.replications) });
+  const study = await evaluator.study(scenario, scenario.replications);
+  return decideRareRisks(study, evaluator, options.risk);
 }
 
 /** Runs shard `shard` of the scenario's replications and returns the partial result. */

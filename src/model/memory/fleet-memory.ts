@@ -44,6 +44,7 @@ export class FleetMemory {
       }),
       scenario.memory,
       (vm, purpose) => streams.stream(`vm:${vm.name}`, purpose),
+      scenario.memoryFocus?.workingSetShift ?? 0,
     );
     this.recorder = new MemoryRecorder(placement.hosts.length, placement.vms.length, ctx.steps, ctx.slice.fleet.hosts.length);
   }
@@ -72,6 +73,6 @@ export class FleetMemory {
   }
 
   finish(): MemoryReplication {
-    return this.recorder.finish();
+    return this.recorder.finish(this.model);
   }
 }

@@ -37,13 +37,13 @@
  * noise comes from a RandomField (one sfc32 stream per VM, seeded from its `memory-noise` stream).
  */
 import type { Rng } from '../random/streams.js';
-import { noiseFactor } from '../random/distributions.js';
+import { standardNormal } from '../random/distributions.js';
 import { RandomField } from '../random/normal-field.js';
 import { fullPassSeconds, initialControl, KsmMerger, ksmtunedAdjust, KSMTUNED, scanRatePagesPerSecond, type KsmControl } from './ksm.js';
 import type { GuestMemorySpec, MemoryModelSpec } from './spec.js';
 
 /** Bytes of KSM metadata (an rmap_item) per scanned page, over the page size (ksm.rst). */
-const KSM_METADATA_SHARE = 64 / 4096;
+export const KSM_METADATA_SHARE = 64 / 4096;
 /** Slowdown per unit share of the working set in swap (3× at half: see the header). */
 const SWAP_SLOWDOWN_PER_SHARE = 4;
 
@@ -155,7 +155,24 @@ export class MemoryModel {
   private readonly hostImages: Int32Array;
   private readonly hostImageStart: Int32Array;
 
-  constructor(hosts: readonly MemoryHost[], vms: readonly MemoryVm[], spec: MemoryModelSpec, streamOf: (vm: MemoryVm, purpose: string) => Rng) {
+  /**
+   * Per host, for rare-event estimation (../../study/risk.ts): the log of the likelihood ratio of
+   * its VMs' working-set factors under the shifted draw, the sum of their shifted normals and how
+   * many there are; and the smallest headroom (RAM + swap − needed, before the OOM killer acts)
+   * over the run, GiB (negative when it killed).
+   */
+  readonly hostLogWeight: Float64Array;
+  readonly hostShiftedZSum: Float64Array;
+  readonly hostShiftedCount: Float64Array;
+  readonly hostMinHeadroomGiB: Float64Array;
+
+  /**
+   * `workingSetShift` (default 0) draws each VM's working-set factor exp(mu + sigma·Z) with Z from
+   * N(shift, 1) instead of N(0, 1): importance sampling towards large working sets. The draws are
+   * the same normals shifted, so shift 0 is the plain model exactly; hostLogWeight carries the
+   * likelihood ratio Π φ(Z)/φ(Z − shift) = exp(Σ(−shift·Z + shift²/2)) of each host's draws.
+   */
+  constructor(hosts: readonly MemoryHost[], vms: readonly MemoryVm[], spec: MemoryModelSpec, streamOf: (vm: MemoryVm, purpose: string) => Rng, workingSetShift = 0) {
     this.hosts = hosts;
     this.vms = vms;
     this.spec = spec;
@@ -181,12 +198,25 @@ export class MemoryModel {
     this.sharedShare = new Float64Array(n);
     this.noiseMu = new Float64Array(n);
     this.noiseSigma = new Float64Array(n);
+    this.hostLogWeight = new Float64Array(hosts.length);
+    this.hostShiftedZSum = new Float64Array(hosts.length);
+    this.hostShiftedCount = new Float64Array(hosts.length);
+    this.hostMinHeadroomGiB = new Float64Array(hosts.length).fill(Number.POSITIVE_INFINITY);
     const images = new Map<string, number>();
     const shapeIndex = new Map<readonly number[], number>();
     const shapes: number[] = [];
     vms.forEach((vm, j) => {
       const g = vm.guest;
-      const factor = noiseFactor(streamOf(vm, 'memory-factor'), g.vmCv);
+      let factor = 1;
+      if (g.vmCv > 0) {
+        // Lognormal with mean 1 (as distributions.noiseFactor), its normal shifted for importance sampling.
+        const sigma2 = Math.log(1 + g.vmCv * g.vmCv);
+        const z = standardNormal(streamOf(vm, 'memory-factor')) + workingSetShift;
+        factor = Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * z);
+        if (workingSetShift !== 0) this.hostLogWeight[vm.host]! += -workingSetShift * z + (workingSetShift * workingSetShift) / 2;
+        this.hostShiftedZSum[vm.host]! += z;
+        this.hostShiftedCount[vm.host]!++;
+      }
       this.allocated[j] = vm.allocatedGiB;
       this.overhead[j] = vm.overheadGiB;
       this.oomAdj[j] = vm.oomScoreAdj;
@@ -451,6 +481,7 @@ export class MemoryModel {
       needed = this.needed(h, this.sumBacked);
     }
     const capacity = host.totalGiB + host.swapGiB;
+    if (capacity - needed < this.hostMinHeadroomGiB[h]!) this.hostMinHeadroomGiB[h] = capacity - needed;
     while (needed > capacity + 1e-9) {
       const victim = this.oomVictim(h, capacity);
       if (victim < 0) break; // nothing killable is left (all oom_score_adj −1000)

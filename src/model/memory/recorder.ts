@@ -36,6 +36,15 @@ export interface MemoryReplication {
   hostBootsSeen: Float64Array;
   /** Per-host timelines (host-major: [host × steps]); empty beyond TIMELINE_HOSTS hosts. */
   timeline: { backedGiB: Float64Array; ksmSavedGiB: Float64Array; swapGiB: Float64Array; hosts: number };
+  /**
+   * Per host, for rare-event estimation: smallest headroom RAM + swap − needed over the run (GiB,
+   * negative when the OOM killer struck), the log likelihood ratio of the host's working-set
+   * factor draws (0 unless shifted), and the sum and count of their (shifted) standard normals.
+   */
+  hostMinHeadroomGiB: Float64Array;
+  hostLogWeight: Float64Array;
+  hostShiftedZSum: Float64Array;
+  hostShiftedCount: Float64Array;
 }
 
 export class MemoryRecorder {
@@ -68,6 +77,10 @@ export class MemoryRecorder {
         swapGiB: new Float64Array(timelineHosts * steps),
         hosts: timelineHosts,
       },
+      hostMinHeadroomGiB: new Float64Array(hosts),
+      hostLogWeight: new Float64Array(hosts),
+      hostShiftedZSum: new Float64Array(hosts),
+      hostShiftedCount: new Float64Array(hosts),
     };
     this.hostLastBootDone = new Float64Array(hosts).fill(Number.NaN);
     this.hostConverged = new Uint8Array(hosts);
@@ -122,8 +135,12 @@ export class MemoryRecorder {
     }
   }
 
-  finish(): MemoryReplication {
+  finish(memory: MemoryModel): MemoryReplication {
     const m = this.result;
+    m.hostMinHeadroomGiB.set(memory.hostMinHeadroomGiB);
+    m.hostLogWeight.set(memory.hostLogWeight);
+    m.hostShiftedZSum.set(memory.hostShiftedZSum);
+    m.hostShiftedCount.set(memory.hostShiftedCount);
     for (let h = 0; h < m.hostKsmSavedMeanGiB.length; h++) {
       m.hostKsmSavedMeanGiB[h]! /= this.steps;
       m.hostKsmdCoresMean[h]! /= this.steps;

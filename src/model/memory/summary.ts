@@ -10,22 +10,35 @@
  * stretches are independent (for a 24 h scenario: every day of the month alike and independent).
  */
 import { meanInterval, wilsonInterval } from '../stats/intervals.js';
+import { MONTH_SECONDS } from '../stats/rare.js';
 import { summarizeDistribution, type DistributionSummary } from '../stats/summary.js';
 import type { Placement } from '../placement.js';
 import type { ModelScenario } from '../scenario.js';
 import type { MemoryReplication } from './recorder.js';
 
-const MONTH_SECONDS = 30 * 86_400;
+
+/** How a risk was estimated (docs/risk.md). */
+export type RiskMethod = 'mc' | 'importance' | 'tail' | 'bound';
 
 export interface RiskEstimate {
   estimate: number;
   lower95: number;
   upper95: number;
-  /** Host-months simulated. */
+  /** Host-months simulated (by every method used, plain and shifted). */
   hostMonths: number;
-  /** Trials (host × replication) and those with at least one kill. */
+  /** Plain Monte Carlo trials (host × replication) and those with at least one kill. */
   trials: number;
   hostsWithKill: number;
+  /** `mc`: plain Monte Carlo, Wilson interval; the others come from ../../study/risk.ts. */
+  method: RiskMethod;
+  /** Importance sampling: effective sample size, host-runs with a kill, and the working-set shift (standard deviations). */
+  ess?: number | undefined;
+  hits?: number | undefined;
+  shift?: number | undefined;
+  /** True when the estimate rests on a tail extrapolated beyond anything simulated (`tail`). */
+  extrapolated: boolean;
+  /** A second method's estimate of the same risk, when one was made. */
+  crossCheck?: { method: RiskMethod; estimate: number; lower95: number; upper95: number; extrapolated: boolean } | undefined;
 }
 
 export interface MemorySummary {
@@ -113,7 +126,7 @@ export function summarizeMemory(scenario: ModelScenario, placement: Placement, r
         : null,
     swapPeakGiB: { mean: mean(swapPeaks), max: Math.max(0, ...swapPeaks), upper95: Number.isFinite(swapInterval.upper95) ? swapInterval.upper95 : null },
     oomKills: { total: totalKills, perReplication: totalKills / Math.max(1, reps), perHostMonth: hostMonths > 0 ? totalKills / hostMonths : Number.NaN },
-    oomRiskPerHostMonth: { estimate: toMonth(wilson.estimate), lower95: toMonth(wilson.lower95), upper95: toMonth(wilson.upper95), hostMonths, trials, hostsWithKill },
+    oomRiskPerHostMonth: { estimate: toMonth(wilson.estimate), lower95: toMonth(wilson.lower95), upper95: toMonth(wilson.upper95), hostMonths, trials, hostsWithKill, method: 'mc', extrapolated: false },
     oomRiskPerHostRun: { estimate: wilson.estimate, lower95: wilson.lower95, upper95: wilson.upper95, runDays: runSeconds / 86_400 },
     kills,
     slowVms,

@@ -1,0 +1,153 @@
+/**
+ * Peaks over threshold: the probability that a score exceeds a level beyond the observed sample,
+ * from the generalized Pareto tail of its largest values (Coles, "An Introduction to Statistical
+ * Modeling of Extreme Values", Springer 2001, ch. 4; Pickands–Balkema–de Haan).
+ *
+ * The exceedances y = x − u of the scores above a threshold u are fitted by maximum likelihood
+ * with GPD(ξ, σ): P(X > u + y | X > u) = (1 + ξy/σ)^(−1/ξ) (exponential at ξ = 0, a finite
+ * endpoint u − σ/ξ when ξ < 0). Then P(X > level) = ζ·(1 + ξ(level − u)/σ)^(−1/ξ), ζ the share
+ * above u. The 95 % interval is the profile likelihood interval of that probability (Coles §4.3.3:
+ * reparametrise σ by the probability, maximise over ξ, keep what lies within χ²₁(0.95)/2 of the
+ * maximum); ζ is taken as known, as there. It is an extrapolation: it assumes the tail keeps the
+ * shape its largest observed values show, which callers must say when they rely on it.
+ */
+
+export interface TailEstimate {
+  estimate: number;
+  lower95: number;
+  upper95: number;
+  shape: number;
+  scale: number;
+  threshold: number;
+  exceedances: number;
+  samples: number;
+}
+
+const CHI2_95_HALF = 3.841458820694124 / 2;
+
+/** Log-likelihood of exceedances `y` under GPD(ξ, σ); −∞ outside the support. */
+function gpdLogLikelihood(y: readonly number[], xi: number, sigma: number): number {
+  if (!(sigma > 0)) return Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  if (Math.abs(xi) < 1e-6) {
+    for (const v of y) sum += v / sigma;
+    return -y.length * Math.log(sigma) - sum;
+  }
+  for (const v of y) {
+    const t = 1 + (xi * v) / sigma;
+    if (!(t > 0)) return Number.NEGATIVE_INFINITY;
+    sum += Math.log(t);
+  }
+  return -y.length * Math.log(sigma) - (1 + 1 / xi) * sum;
+}
+
+/** Maximises a unimodal function on [a, b] by golden-section search; returns [x, f(x)]. */
+function goldenMax(f: (x: number) => number, a: number, b: number, iterations = 60): [number, number] {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let i = 0; i < iterations; i++) {
+    if (fc >= fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
+  }
+  return fc >= fd ? [c, fc] : [d, fd];
+}
+
+/** Shapes searched: from a short, bounded tail to a heavy one (beyond ±1 the MLE is unreliable). */
+const XI_MIN = -1;
+const XI_MAX = 1.5;
+
+/** Maximum over ξ of a function of ξ, robust to a few local maxima: a coarse grid, then golden search around the best. */
+function maxOverShape(f: (xi: number) => number): [number, number] {
+  let best = XI_MIN;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i <= 50; i++) {
+    const xi = XI_MIN + ((XI_MAX - XI_MIN) * i) / 50;
+    const v = f(xi);
+    if (v > bestValue) {
+      bestValue = v;
+      best = xi;
+    }
+  }
+  const step = (XI_MAX - XI_MIN) / 50;
+  const [xi, value] = goldenMax(f, Math.max(XI_MIN, best - step), Math.min(XI_MAX, best + step));
+  return value >= bestValue ? [xi, value] : [best, bestValue];
+}
+
+/** The σ that gives P(X > level) = p at shape ξ (d = level − u > 0, ζ the share above u). */
+function scaleFor(xi: number, p: number, zeta: number, d: number): number {
+  const ratio = p / zeta;
+  if (Math.abs(xi) < 1e-6) return d / -Math.log(ratio);
+  return (xi * d) / (Math.pow(ratio, -xi) - 1);
+}
+
+/**
+ * P(score > level) from the tail of `scores` above their (1 − tailShare) quantile, and its profile
+ * likelihood 95 % interval. Needs at least `minExceedances` values above the threshold and a level
+ * beyond it; returns undefined otherwise.
+ */
+export function tailProbability(scores: readonly number[], level: number, tailShare = 0.2, minExceedances = 10): TailEstimate | undefined {
+  const sorted = [...scores].sort((a, b) => a - b);
+  const n = sorted.length;
+  const k = Math.max(minExceedances, Math.floor(tailShare * n));
+  if (n < k + 1) return undefined;
+  const u = sorted[n - k - 1]!;
+  const y = sorted.slice(n - k).map((x) => x - u);
+  if (!(level > u) || y.every((v) => v === 0)) return undefined;
+  const zeta = k / n;
+  const d = level - u;
+
+  // Maximum likelihood: for each ξ the best σ (one-dimensional), then the best ξ.
+  const maxY = Math.max(...y);
+  const profileScale = (xi: number): number => {
+    // Support: σ > −ξ·max(y) when ξ < 0.
+    const lo = xi < 0 ? -xi * maxY * (1 + 1e-9) + 1e-12 : 1e-9 * (maxY + 1e-9);
+    const [, value] = goldenMax((logSigma) => gpdLogLikelihood(y, xi, Math.exp(logSigma)), Math.log(lo), Math.log(100 * (maxY + 1e-9)));
+    return value;
+  };
+  const [xiHat, lmax] = maxOverShape(profileScale);
+  const [logSigmaHat] = goldenMax(
+    (logSigma) => gpdLogLikelihood(y, xiHat, Math.exp(logSigma)),
+    Math.log(xiHat < 0 ? -xiHat * maxY * (1 + 1e-9) + 1e-12 : 1e-9 * (maxY + 1e-9)),
+    Math.log(100 * (maxY + 1e-9)),
+  );
+  const sigmaHat = Math.exp(logSigmaHat);
+  const pointTail = xiHat < 0 && d >= -sigmaHat / xiHat ? 0 : Math.abs(xiHat) < 1e-6 ? Math.exp(-d / sigmaHat) : Math.pow(1 + (xiHat * d) / sigmaHat, -1 / xiHat);
+  const estimate = zeta * pointTail;
+
+  // Profile deviance of p: maximise over ξ with σ fixed by p.
+  const profile = (p: number): number => maxOverShape((xi) => gpdLogLikelihood(y, xi, scaleFor(xi, p, zeta, d)))[1];
+  const inside = (p: number): boolean => lmax - profile(p) <= CHI2_95_HALF;
+  const logP = (x: number): number => Math.exp(x);
+  const lowLog = Math.log(1e-300);
+  const highLog = Math.log(zeta * (1 - 1e-12));
+  const anchor = Math.log(Math.max(estimate, 1e-300));
+  // Bisection on log p between a point inside the interval and one outside.
+  const edge = (inner: number, outer: number): number => {
+    let a = inner;
+    let b = outer;
+    for (let i = 0; i < 60; i++) {
+      const m = (a + b) / 2;
+      if (inside(logP(m))) a = m;
+      else b = m;
+    }
+    return logP(a);
+  };
+  const anchorInside = inside(logP(anchor));
+  const lower95 = !anchorInside ? estimate : inside(logP(lowLog)) ? 0 : edge(anchor, lowLog);
+  const upper95 = !anchorInside ? estimate : inside(logP(highLog)) ? zeta : edge(anchor, highLog);
+  return { estimate, lower95, upper95, shape: xiHat, scale: sigmaHat, threshold: u, exceedances: k, samples: n };
+}

@@ -1,0 +1,171 @@
+/**
+ * Deciding a rare risk — the OOM risk per host-month — with far fewer host-months than plain
+ * Monte Carlo needs (docs/risk.md). Used by `run` and `recommend` alike.
+ *
+ * In order, stopping as soon as the SLO's limit is decided (its 95 % interval entirely below or
+ * above it):
+ * 1. Bound: when every host's worst case (every VM fully backed, reserved memory, KSM metadata)
+ *    fits in RAM plus swap, no kill is possible: risk 0 (../model/memory/bound.ts).
+ * 2. Plain Monte Carlo: the study's own replications, Wilson interval.
+ * 3. Importance sampling: replications that simulate memory only (CPU feeds nothing back into
+ *    it) with every VM's working-set factor drawn shifted by θ standard deviations, each host-run
+ *    weighted by its likelihood ratio (../model/stats/rare.ts). θ is chosen by the cross-entropy
+ *    method from the host-runs that came nearest to a kill, starting from the plain ones; then
+ *    batches at the chosen θ until the interval decides or the budget is spent.
+ * 4. Peaks over threshold on the plain host-runs' smallest headroom (../model/stats/tail.ts): a
+ *    cross-check of 3, and the answer only when 3 gathers too few kills — then the report says
+ *    the estimate rests on an extrapolated tail.
+ * Every batch uses its own seed (derived from the scenario's), so no two estimates share draws.
+ */
+import type { RiskEstimate } from '../model/memory/summary.js';
+import { oomImpossible } from '../model/memory/bound.js';
+import type { StudyResult } from '../model/run.js';
+import type { ReplicationResult } from '../model/replication.js';
+import type { ModelScenario } from '../model/scenario.js';
+import { evaluateSlos, studyVerdict } from '../model/slo.js';
+import { crossEntropyShift, importanceEstimate, MONTH_SECONDS, perPeriod, type HostRun, type ProbabilityEstimate } from '../model/stats/rare.js';
+import { tailProbability } from '../model/stats/tail.js';
+import type { Evaluator } from './evaluator.js';
+
+export type RiskMethodOption = 'auto' | 'mc';
+
+export interface RiskOptions {
+  /** `mc`: plain Monte Carlo only (to check the estimator); `auto` (default): as the module says. */
+  method?: RiskMethodOption;
+  /** Most host-runs the importance sampling may simulate (default 6,000). */
+  maxHostRuns?: number;
+  /** Told what is being simulated, for progress output. */
+  onStage?: (text: string) => void;
+}
+
+const CE_ROUNDS = 6;
+/** Host-runs per cross-entropy round and per final batch (rounded up to whole replications). */
+const CE_HOST_RUNS = 60;
+const BATCH_HOST_RUNS = 200;
+/** Plain host-runs needed before a tail is fitted. */
+const TAIL_MIN_SAMPLES = 50;
+
+/** The host-runs of some replications, as the estimators see them. */
+export function hostRuns(results: readonly ReplicationResult[], firstReplication = 0): HostRun[] {
+  const runs: HostRun[] = [];
+  results.forEach((r, i) => {
+    const m = r.memory;
+    for (let h = 0; h < m.hostKills.length; h++) {
+      runs.push({
+        replication: firstReplication + i,
+        weight: Math.exp(m.hostLogWeight[h]!),
+        hit: m.hostKills[h]! > 0,
+        score: -m.hostMinHeadroomGiB[h]!,
+        zSum: m.hostShiftedZSum[h]!,
+        zCount: m.hostShiftedCount[h]!,
+      });
+    }
+  });
+  return runs;
+}
+
+/** The scenario simulated for memory only, working sets shifted by `shift`, with batch `batch`'s own seed. */
+export function shiftedScenario(scenario: ModelScenario, shift: number, batch: number): ModelScenario {
+  return { ...scenario, seed: scenario.seed + 104_729 * (batch + 1), memoryFocus: { workingSetShift: shift } };
+}
+
+/** Whether a per-run interval decides the per-run limit. */
+function decides(p: { lower95: number; upper95: number }, limitRun: number): boolean {
+  return p.upper95 <= limitRun || p.lower95 > limitRun;
+}
+
+/**
+ * The OOM risk per host-month of a study, decided against `limit` (per host-month) where the
+ * methods allow; `study` holds the plain replications (computed by `evaluator`).
+ */
+export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, limit: number, options: RiskOptions = {}): Promise<RiskEstimate> {
+  const plain = study.memory.oomRiskPerHostMonth;
+  const scenario = study.scenario;
+  const runSeconds = study.steps * scenario.stepSeconds;
+  const toMonth = (p: number): number => perPeriod(p, runSeconds, MONTH_SECONDS);
+  const limitRun = 1 - Math.pow(1 - limit, runSeconds / MONTH_SECONDS);
+  const hosts = study.placement.hosts.length;
+  if (options.method === 'mc') return plain;
+  if (oomImpossible(scenario, study.placement)) return { ...plain, estimate: 0, lower95: 0, upper95: 0, method: 'bound' };
+  if (plain.upper95 <= limit || plain.lower95 > limit) return plain;
+
+  const { results } = evaluator.replications(scenario, study.replications);
+  const plainRuns = hostRuns(await results);
+  const tail = plainRuns.length >= TAIL_MIN_SAMPLES ? tailProbability(plainRuns.map((r) => r.score), 0) : undefined;
+
+  // Cross-entropy: move the shift until the host-runs nearest a kill reach it.
+  const perBatch = (hostRunsWanted: number): number => Math.max(1, Math.ceil(hostRunsWanted / Math.max(1, hosts)));
+  let shift = crossEntropyShift(plainRuns).shift;
+  let batch = 0;
+  let simulatedRuns = 0;
+  /** Host-runs of `count` replications of batch `batch` at `at`, forgotten by the evaluator once read. */
+  const runBatch = async (at: number, count: number): Promise<HostRun[]> => {
+    const shifted = shiftedScenario(scenario, at, batch++);
+    const runs = hostRuns(await evaluator.replications(shifted, count).results);
+    evaluator.forget(shifted);
+    simulatedRuns += runs.length;
+    return runs;
+  };
+  for (let round = 0; round < CE_ROUNDS; round++) {
+    options.onStage?.(`OOM risk: choosing the importance shift (round ${round + 1}, θ = ${shift.toFixed(2)})`);
+    const next = crossEntropyShift(await runBatch(shift, perBatch(CE_HOST_RUNS)));
+    shift = next.shift;
+    if (next.level >= 0) break;
+  }
+
+  // Batches at the chosen shift until the interval decides or the budget is spent.
+  const maxRuns = options.maxHostRuns ?? 6000;
+  const finalRuns: HostRun[] = [];
+  let estimate: ProbabilityEstimate = importanceEstimate([]);
+  while (simulatedRuns < maxRuns) {
+    options.onStage?.(`OOM risk: importance sampling at θ = ${shift.toFixed(2)} (${finalRuns.length} host-runs so far)`);
+    const firstBatch = batch;
+    // Each batch its own seed: number its replications apart so clusters stay distinct.
+    for (const run of await runBatch(shift, perBatch(BATCH_HOST_RUNS))) finalRuns.push({ ...run, replication: run.replication + 100_000 * firstBatch });
+    estimate = importanceEstimate(finalRuns);
+    if (estimate.reliable && decides(estimate, limitRun)) break;
+  }
+
+  const hostMonths = plain.hostMonths + (simulatedRuns * runSeconds) / MONTH_SECONDS;
+  const tailCheck = tail && { method: 'tail' as const, estimate: toMonth(tail.estimate), lower95: toMonth(tail.lower95), upper95: toMonth(tail.upper95), extrapolated: true };
+  if (estimate.reliable || !tail) {
+    return {
+      ...plain,
+      estimate: toMonth(estimate.estimate),
+      lower95: toMonth(estimate.lower95),
+      // Too few kills to estimate the spread: no interval to rely on.
+      upper95: estimate.reliable ? toMonth(estimate.upper95) : 1,
+      hostMonths,
+      method: 'importance',
+      ess: estimate.ess,
+      hits: estimate.hits,
+      shift,
+      extrapolated: false,
+      crossCheck: tailCheck,
+    };
+  }
+  return {
+    ...plain,
+    estimate: tailCheck!.estimate,
+    lower95: tailCheck!.lower95,
+    upper95: tailCheck!.upper95,
+    hostMonths,
+    method: 'tail',
+    extrapolated: true,
+    crossCheck: { method: 'importance', estimate: toMonth(estimate.estimate), lower95: toMonth(estimate.lower95), upper95: estimate.reliable ? toMonth(estimate.upper95) : 1, extrapolated: false },
+  };
+}
+
+/**
+ * The study with its rare risks decided where an SLO needs it (today the OOM risk per
+ * host-month), its SLOs and verdict re-evaluated on the decided figures.
+ */
+export async function decideRareRisks(study: StudyResult, evaluator: Evaluator, options: RiskOptions = {}): Promise<StudyResult> {
+  const limit = study.scenario.slo.oomRiskPerHostMonth;
+  if (limit === undefined || options.method === 'mc') return study;
+  const risk = await decideOomRisk(study, evaluator, limit, options);
+  if (risk === study.memory.oomRiskPerHostMonth) return study;
+  const memory = { ...study.memory, oomRiskPerHostMonth: risk };
+  const slos = evaluateSlos(study.scenario.slo, { ...study, memory });
+  return { ...study, memory, slos, verdict: studyVerdict(slos) };
+}
