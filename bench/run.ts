@@ -184,8 +184,8 @@ await measure('load default.yaml (first, with mathjs import)', async () => {
 {
   await measure('memory model (1,000 VMs × 1 day of 1-min steps)', () => {
     const steps = Math.round(1440 * scale);
-    const hosts = Array.from({ length: 28 }, (_, h) => ({ name: `h${h}`, totalGiB: 128, reservedGiB: 8, swapGiB: 8, swapMBps: 100 }));
-    const guest = { activeGiB: 2.5, idleActiveGiB: 1.5, cacheGiBPerHour: 0.2, freeFloorPct: 10, sharedPct: 25, vmCv: 0.15, noiseCv: 0.05 };
+    const hosts = Array.from({ length: 28 }, (_, h) => ({ name: `h${h}`, totalGiB: 128, hostOsGiB: 2, swapGiB: 8, swapMBps: 100, swapReadMs: 8 }));
+    const guest = { activeGiB: 2.5, idleActiveGiB: 1.5, cacheGiBPerHour: 0.2, freeFloorPct: 10, sharedPct: 25, crossImagePct: 2, touchMiBps: 1, vmCv: 0.15, noiseCv: 0.05 };
     const profile = Array.from({ length: 24 }, (_, hour) => (hour >= 8 && hour < 20 ? 1.6 : 0.3));
     const vms = Array.from({ length: 1000 }, (_, v) => ({ name: `d${v}`, host: v % 28, allocatedGiB: 4, overheadGiB: 0.2, oomScoreAdj: 0, zeroesMemory: true, image: 'win', guest, profile }));
     const memory = new MemoryModel(hosts, vms, { ksm: { ...KSM_DEFAULTS, enabled: true, tuned: true }, balloon: { ...BALLOON_DEFAULTS }, restartKilledAfterSeconds: null }, (vm, purpose) =>

@@ -27,11 +27,15 @@ export interface HostGroup {
   memory: {
     /** Installed physical memory. */
     totalGiB: number;
-    /** nova `reserved_host_memory_mb`, in GiB. */
+    /** nova `reserved_host_memory_mb`, in GiB: kept from placement, not a use of memory. */
     reservedGiB: number;
+    /** Memory the host OS and its daemons actually use, GiB (what physically competes with the VMs). */
+    hostOsGiB: number;
     swapGiB: number;
     /** Sustained write speed of the swap device, MB/s. */
     swapMBps: number;
+    /** Time to read one 4 KiB page back from the swap device, idle, ms. */
+    swapReadMs: number;
   };
   /** The host's storage: its own disk array, or a shared datastore by name. */
   storage: HostStorage;

@@ -204,7 +204,15 @@ export function createScenarioSchema(units?: UnitParser) {
         reservedGiB: nonNegativeGiB
           .default(0.5)
           .meta(meta({ description: 'RAM kept for the host (nova `reserved_host_memory_mb`, default 512 MB).', unit: 'GiB', defaultText: '0.5' })),
+        hostOsGiB: nonNegativeGiB
+          .default(2)
+          .meta(meta({ description: 'Memory the host OS and its daemons (libvirtd, Open vSwitch, agents) actually use; `reservedGiB` only keeps memory from placement. Assumption 2 GiB, range 1–4 (RHEL: a KVM host needs up to 4 GB for itself).', unit: 'GiB', defaultText: '2' })),
         swapGiB: nonNegativeGiB.default(0).meta(meta({ description: 'Host swap space.', unit: 'GiB', defaultText: '0' })),
+        swapReadMs: z
+          .number()
+          .positive()
+          .default(8)
+          .meta(meta({ description: 'Time to read one 4 KiB page back from the swap device when it is idle: a hard disk 5–13 ms, a SATA SSD about 0.1 ms (calibration: 1000 / random IOPS). Default 8 (a 7.2k–10k rpm disk).', unit: 'ms', defaultText: '8' })),
         swapMBps: quantity(units, RATE_MBPS)
           .pipe(z.number().positive())
           .default(100)
@@ -273,16 +281,27 @@ export function createScenarioSchema(units?: UnitParser) {
           .meta(meta({ description: 'Measured traces drive the VMs instead of the parametric CPU demand (docs/traces.md).' })),
         memory: z
           .strictObject({
-            activeGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set at the day’s peak; default all of `memoryGiB` (the conservative case: no idle memory to save).', unit: 'GiB' })),
+            activeGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set at the day’s peak (never more than the memory the guest keeps in use: `memoryGiB` less its free floor). Default half of `memoryGiB` (assumption, range 30–90 %).', unit: 'GiB' })),
             idleActiveGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set in the quietest hour; in between it follows the CPU profile’s shape. Default `activeGiB`.', unit: 'GiB' })),
-            cacheGiBPerHour: nonNegativeGiB.default(0).meta(meta({ description: 'Growth of the guest’s file cache (Linux page cache, Windows standby list) while it runs, until its memory is full.', unit: 'GiB/h', defaultText: '0' })),
+            cacheGiBPerHour: nonNegativeGiB.optional().meta(meta({ description: 'Growth of the guest’s file cache (Linux page cache, Windows standby list) while it runs, until its memory is full but for the free floor. Default 10 % of `memoryGiB` per hour (assumption, range 2–50 %/h: both kernels use otherwise free memory as cache, so it fills within hours).', unit: 'GiB/h' })),
             freeFloorPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of memory the guest keeps free; Windows keeps free pages zeroed, which KSM merges. Default windows 10, linux/other 2 (assumption).', unit: '%' })),
             sharedPct: z
               .number()
               .min(0)
               .max(100)
               .optional()
-              .meta(meta({ description: 'Share of used memory identical across VMs of the same image (KSM-mergeable). Default windows 25 (with the free floor, 32 % of identical Windows guests mergeable, as Waldspurger OSDI’02 reclaimed 32.9 % of 10 identical Windows VMs), linux 15 (Barker ATC’12: sharing beyond zero pages generally < 15 %), other 0.', unit: '%' })),
+              .meta(meta({ description: 'Share of used memory identical across VMs of the same image (KSM-mergeable). Default windows 25 (range 10–37: Waldspurger OSDI’02 reclaimed 32.9 % of 10 identical Windows NT VMs; newer Windows with large pages and ASLR shares less), linux 30 (range 15–40: 12 mostly identical Linux VMs saved ~30 %, wirelessmoves 2021; Waldspurger: 9 Linux VMs shared 29.2 %), other 0.', unit: '%' })),
+            crossImagePct: z
+              .number()
+              .min(0)
+              .max(100)
+              .default(2)
+              .meta(meta({ description: 'Of `sharedPct`, the share identical across guests of any image (runtimes, fonts), merging host-wide. Default 2 (range 0–5: VMware finds < 5 % freed among diverse VMs).', unit: '%', defaultText: '2' })),
+            touchMiBps: z
+              .number()
+              .nonnegative()
+              .default(1)
+              .meta(meta({ description: 'Working set the guest re-references per second: with a share s of it in swap the guest takes s × this in major faults, each waiting for the swap device. Assumption 1 MiB/s (range 0.25–4); docs/memory.md shows where the published 3× swap slowdown falls in that range.', unit: 'MiB/s', defaultText: '1' })),
             vmCv: z.number().nonnegative().default(0).meta(meta({ description: 'Spread of the working set between VMs (lognormal, mean 1, per VM and replication).' })),
             noiseCv: z.number().nonnegative().default(0).meta(meta({ description: 'Interval-to-interval variation of the working set (lognormal, mean 1).' })),
           })
@@ -601,11 +620,13 @@ export function createScenarioSchema(units?: UnitParser) {
         workload: {
           ...workloadOf(g.workload, s.step),
           memory: {
-            activeGiB: g.workload.memory.activeGiB ?? g.memoryGiB,
-            idleActiveGiB: g.workload.memory.idleActiveGiB ?? g.workload.memory.activeGiB ?? g.memoryGiB,
-            cacheGiBPerHour: g.workload.memory.cacheGiBPerHour,
+            activeGiB: g.workload.memory.activeGiB ?? g.memoryGiB / 2,
+            idleActiveGiB: g.workload.memory.idleActiveGiB ?? g.workload.memory.activeGiB ?? g.memoryGiB / 2,
+            cacheGiBPerHour: g.workload.memory.cacheGiBPerHour ?? g.memoryGiB / 10,
             freeFloorPct: g.workload.memory.freeFloorPct ?? (g.os === 'windows' ? 10 : 2),
-            sharedPct: g.workload.memory.sharedPct ?? (g.os === 'windows' ? 25 : g.os === 'linux' ? 15 : 0),
+            sharedPct: g.workload.memory.sharedPct ?? (g.os === 'windows' ? 25 : g.os === 'linux' ? 30 : 0),
+            crossImagePct: g.workload.memory.crossImagePct,
+            touchMiBps: g.workload.memory.touchMiBps,
             vmCv: g.workload.memory.vmCv,
             noiseCv: g.workload.memory.noiseCv,
           },

@@ -37,6 +37,8 @@ import { SLO_DEFINITIONS, sloLimit, sloStatus, worstStatus, type SloStatus } fro
 import type { Override } from '../scenarios/overrides.js';
 import { StudyInputError } from './errors.js';
 import { Evaluator } from './evaluator.js';
+import { decideOomRisk, withOomRisk, type RiskMethodOption } from './risk.js';
+import type { RiskEstimate } from '../model/memory/summary.js';
 import { HOURS_PER_MONTH, hostMonths, hostMonthsToDemonstrate, zeroEventUpperBound } from './exposure.js';
 import { growMix, hasFillGroup, LIFTED_RATIO, oneHostDown, placementLimits, type PlacementLimits } from './fleet.js';
 import { gridIndexBelow, gridSize, gridValue, KNOBS, knobValue, type KnobId, type KnobSpec } from './knobs.js';
@@ -63,6 +65,10 @@ export interface RecommendOptions {
   riskCurve?: boolean;
   /** Free-text progress ("cpuAllocationRatio 4.35: pass"). */
   onStatus?: (text: string) => void;
+  /** How the OOM risk is decided at each candidate (./risk.ts); `auto` by default, `mc` for plain Monte Carlo. */
+  riskMethod?: RiskMethodOption;
+  /** Most host-runs the rare-risk estimation may simulate per candidate. */
+  maxRiskHostRuns?: number;
 }
 
 export interface SloReading {
@@ -275,8 +281,16 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     const degraded = down ? oneHostDown(grown.scenario) : null;
     const simulated = degraded?.scenario ?? grown.scenario;
     let replications = R0;
+    // The OOM risk is decided once per candidate (./risk.ts), on its first replications; more
+    // replications for other SLOs reuse the decision.
+    let risk: RiskEstimate | undefined;
+    const riskLimit = judged.includes('oomRiskPerHostMonth') ? simulated.slo.oomRiskPerHostMonth : undefined;
     for (;;) {
-      const study = await evaluator.study(simulated, replications);
+      let study = await evaluator.study(simulated, replications);
+      if (riskLimit !== undefined && options.riskMethod !== 'mc') {
+        risk ??= await decideOomRisk(study, evaluator, riskLimit, { ...(options.maxRiskHostRuns !== undefined && { maxHostRuns: options.maxRiskHostRuns }), onStage: (text) => status(`${context}: ${text}`) });
+        study = withOomRisk(study, risk);
+      }
       const slos = readSlos(study, simulated.slo);
       const failing = slos.filter((s) => s.status !== null && s.status !== 'pass' && judged.includes(s.name));
       const verdict = worstStatus(failing.map((s) => s.status!));

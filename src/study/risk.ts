@@ -12,6 +12,12 @@
  *    weighted by its likelihood ratio (../model/stats/rare.ts). θ is chosen by the cross-entropy
  *    method from the host-runs that came nearest to a kill, starting from the plain ones; then
  *    batches at the chosen θ until the interval decides or the budget is spent.
+ *    Before that, a check for a margin no random input reaches: when every plain host-run came to
+ *    the same smallest headroom, and a batch with every working set shifted far up
+ *    (MECHANISM_SHIFT standard deviations, a draw no real fleet sees) has no kill either, the
+ *    minimum is set by the model's deterministic mechanism (e.g. how many desktops a storm has booted before ksmd catches up),
+ *    not by chance: the risk is 0 and the report says what the margin is (`mechanism`). How that
+ *    margin moves with the scenario's assumptions is a question for `overcast sensitivity`.
  * 4. Peaks over threshold on the plain host-runs' smallest headroom (../model/stats/tail.ts): a
  *    cross-check of 3, and the answer only when 3 gathers too few kills — then the report says
  *    the estimate rests on an extrapolated tail.
@@ -25,6 +31,7 @@ import type { ModelScenario } from '../model/scenario.js';
 import { evaluateSlos, studyVerdict } from '../model/slo.js';
 import { crossEntropyShift, importanceEstimate, MONTH_SECONDS, perPeriod, type HostRun, type ProbabilityEstimate } from '../model/stats/rare.js';
 import { tailProbability } from '../model/stats/tail.js';
+import { wilsonInterval } from '../model/stats/intervals.js';
 import type { Evaluator } from './evaluator.js';
 
 export type RiskMethodOption = 'auto' | 'mc';
@@ -44,6 +51,13 @@ const CE_HOST_RUNS = 60;
 const BATCH_HOST_RUNS = 200;
 /** Plain host-runs needed before a tail is fitted. */
 const TAIL_MIN_SAMPLES = 50;
+/** Plain host-runs needed before a fitted tail may decide an SLO (it is only a cross-check below). */
+const TAIL_DECIDE_SAMPLES = 1000;
+/** Working-set shift (standard deviations) of the mechanism check, and the headroom spread (GiB) taken as none. */
+const MECHANISM_SHIFT = 3;
+const SAME_HEADROOM_GIB = 1e-3;
+/** A cross-entropy shift below this (standard deviations) means the working sets do not drive the tail. */
+const PLAIN_SHIFT = 0.2;
 
 /** The host-runs of some replications, as the estimators see them. */
 export function hostRuns(results: readonly ReplicationResult[], firstReplication = 0): HostRun[] {
@@ -93,9 +107,6 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
   const plainRuns = hostRuns(await results);
   const tail = plainRuns.length >= TAIL_MIN_SAMPLES ? tailProbability(plainRuns.map((r) => r.score), 0) : undefined;
 
-  // Cross-entropy: move the shift until the host-runs nearest a kill reach it.
-  const perBatch = (hostRunsWanted: number): number => Math.max(1, Math.ceil(hostRunsWanted / Math.max(1, hosts)));
-  let shift = crossEntropyShift(plainRuns).shift;
   let batch = 0;
   let simulatedRuns = 0;
   /** Host-runs of `count` replications of batch `batch` at `at`, forgotten by the evaluator once read. */
@@ -106,6 +117,21 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
     simulatedRuns += runs.length;
     return runs;
   };
+  const perBatch = (hostRunsWanted: number): number => Math.max(1, Math.ceil(hostRunsWanted / Math.max(1, hosts)));
+
+  // A margin no random input reaches.
+  const plainHeadroom = plainRuns.map((r) => -r.score);
+  const lowest = Math.min(...plainHeadroom);
+  if (lowest > 0 && Math.max(...plainHeadroom) - lowest <= SAME_HEADROOM_GIB) {
+    options.onStage?.(`OOM risk: every host-run kept ${lowest.toFixed(2)} GiB; checking it with working sets ${MECHANISM_SHIFT} standard deviations up`);
+    const pushed = await runBatch(MECHANISM_SHIFT, perBatch(CE_HOST_RUNS));
+    if (pushed.every((r) => !r.hit)) {
+      return { ...plain, estimate: 0, lower95: 0, upper95: 0, hostMonths: plain.hostMonths + (simulatedRuns * runSeconds) / MONTH_SECONDS, method: 'mechanism', fixedHeadroomGiB: lowest };
+    }
+  }
+
+  // Cross-entropy: move the shift until the host-runs nearest a kill reach it.
+  let shift = crossEntropyShift(plainRuns).shift;
   for (let round = 0; round < CE_ROUNDS; round++) {
     options.onStage?.(`OOM risk: choosing the importance shift (round ${round + 1}, θ = ${shift.toFixed(2)})`);
     const next = crossEntropyShift(await runBatch(shift, perBatch(CE_HOST_RUNS)));
@@ -113,21 +139,47 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
     if (next.level >= 0) break;
   }
 
-  // Batches at the chosen shift until the interval decides or the budget is spent.
+  // Batches at the chosen shift until the interval decides or the budget is spent. A shift near
+  // zero says the working sets do not drive the tail: then the batches are plain (memory only,
+  // cheap), judged by the Wilson interval and by the tail fitted to all plain host-runs.
+  const plainTail = Math.abs(shift) < PLAIN_SHIFT;
+  if (plainTail) shift = 0;
   const maxRuns = options.maxHostRuns ?? 6000;
   const finalRuns: HostRun[] = [];
   let estimate: ProbabilityEstimate = importanceEstimate([]);
+  let plainEstimate = wilsonInterval(plainRuns.filter((r) => r.hit).length, plainRuns.length);
+  let plainTailEstimate = tail;
   while (simulatedRuns < maxRuns) {
-    options.onStage?.(`OOM risk: importance sampling at θ = ${shift.toFixed(2)} (${finalRuns.length} host-runs so far)`);
+    options.onStage?.(plainTail ? `OOM risk: plain memory-only replications (${plainRuns.length + finalRuns.length} host-runs so far)` : `OOM risk: importance sampling at θ = ${shift.toFixed(2)} (${finalRuns.length} host-runs so far)`);
     const firstBatch = batch;
     // Each batch its own seed: number its replications apart so clusters stay distinct.
     for (const run of await runBatch(shift, perBatch(BATCH_HOST_RUNS))) finalRuns.push({ ...run, replication: run.replication + 100_000 * firstBatch });
-    estimate = importanceEstimate(finalRuns);
-    if (estimate.reliable && decides(estimate, limitRun)) break;
+    if (plainTail) {
+      const all = [...plainRuns, ...finalRuns];
+      plainEstimate = wilsonInterval(all.filter((r) => r.hit).length, all.length);
+      plainTailEstimate = tailProbability(all.map((r) => r.score), 0);
+      // A tail fitted to few host-runs extrapolates far: it may decide only from TAIL_DECIDE_SAMPLES on.
+      if (decides(plainEstimate, limitRun) || (plainTailEstimate && all.length >= TAIL_DECIDE_SAMPLES && decides(plainTailEstimate, limitRun))) break;
+    } else {
+      estimate = importanceEstimate(finalRuns);
+      if (estimate.reliable && decides(estimate, limitRun)) break;
+    }
   }
 
   const hostMonths = plain.hostMonths + (simulatedRuns * runSeconds) / MONTH_SECONDS;
-  const tailCheck = tail && { method: 'tail' as const, estimate: toMonth(tail.estimate), lower95: toMonth(tail.lower95), upper95: toMonth(tail.upper95), extrapolated: true };
+  const asTail = (t: NonNullable<typeof tail>) => ({ method: 'tail' as const, estimate: toMonth(t.estimate), lower95: toMonth(t.lower95), upper95: toMonth(t.upper95), extrapolated: true });
+  if (plainTail) {
+    const all = plainRuns.length + finalRuns.length;
+    const kills = plainRuns.filter((r) => r.hit).length + finalRuns.filter((r) => r.hit).length;
+    const mc = { estimate: toMonth(plainEstimate.estimate), lower95: toMonth(plainEstimate.lower95), upper95: toMonth(plainEstimate.upper95) };
+    const tailMonth = plainTailEstimate && asTail(plainTailEstimate);
+    // The Wilson interval rests on nothing but the counts: it answers when it decides.
+    if (decides(plainEstimate, limitRun) || !tailMonth) {
+      return { ...plain, ...mc, hostMonths, trials: all, hostsWithKill: kills, method: 'mc', extrapolated: false, crossCheck: tailMonth };
+    }
+    return { ...plain, estimate: tailMonth.estimate, lower95: tailMonth.lower95, upper95: tailMonth.upper95, hostMonths, trials: all, hostsWithKill: kills, method: 'tail', extrapolated: true, crossCheck: { method: 'mc', ...mc, extrapolated: false } };
+  }
+  const tailCheck = tail && asTail(tail);
   if (estimate.reliable || !tail) {
     return {
       ...plain,
@@ -163,7 +215,11 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
 export async function decideRareRisks(study: StudyResult, evaluator: Evaluator, options: RiskOptions = {}): Promise<StudyResult> {
   const limit = study.scenario.slo.oomRiskPerHostMonth;
   if (limit === undefined || options.method === 'mc') return study;
-  const risk = await decideOomRisk(study, evaluator, limit, options);
+  return withOomRisk(study, await decideOomRisk(study, evaluator, limit, options));
+}
+
+/** The study with `risk` as its OOM risk per host-month, SLOs and verdict re-evaluated. */
+export function withOomRisk(study: StudyResult, risk: RiskEstimate): StudyResult {
   if (risk === study.memory.oomRiskPerHostMonth) return study;
   const memory = { ...study.memory, oomRiskPerHostMonth: risk };
   const slos = evaluateSlos(study.scenario.slo, { ...study, memory });

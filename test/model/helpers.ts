@@ -24,7 +24,7 @@ export function hostGroup(name: string, count: number, cores: number, totalGiB: 
     name,
     count,
     cpu: { cores, reservedCores },
-    memory: { totalGiB, reservedGiB, swapGiB: 0, swapMBps: 100 },
+    memory: { totalGiB, reservedGiB, hostOsGiB: reservedGiB, swapGiB: 0, swapMBps: 100, swapReadMs: 8 },
     storage: { kind: 'local', array: { disks: 2, iopsPerDisk: 133, raid: 'raid1' } },
   };
 }
@@ -51,7 +51,7 @@ export function vmGroup(name: string, count: number | 'fill', vcpus: number, mem
     image: 'base',
     workload: {
       cpu: { ...flatCpu, profile: [...flatCpu.profile] },
-      memory: { activeGiB: memoryGiB, idleActiveGiB: memoryGiB, cacheGiBPerHour: 0, freeFloorPct: 2, sharedPct: 15, vmCv: 0, noiseCv: 0 },
+      memory: { activeGiB: memoryGiB, idleActiveGiB: memoryGiB, cacheGiBPerHour: 0, freeFloorPct: 2, sharedPct: 15, crossImagePct: 2, touchMiBps: 1, vmCv: 0, noiseCv: 0 },
       io: { iops: 0, readPct: 70 },
     },
     process: { overheadGiB: 0, oomScoreAdj: 0 },

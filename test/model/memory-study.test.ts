@@ -27,7 +27,7 @@ describe('OOM risk estimate and interval (known answer)', () => {
   function oneVmPerHost(totalGiB: number): ModelScenario {
     const host = hostGroup('h', 20, 8, totalGiB, 0, 1);
     const vms = vmGroup('v', 20, 1, 12);
-    vms.workload.memory = { activeGiB: 10, idleActiveGiB: 10, cacheGiBPerHour: 0, freeFloorPct: 0, sharedPct: 0, vmCv: 0.2, noiseCv: 0 };
+    vms.workload.memory = { activeGiB: 10, idleActiveGiB: 10, cacheGiBPerHour: 0, freeFloorPct: 0, sharedPct: 0, crossImagePct: 0, touchMiBps: 1, vmCv: 0.2, noiseCv: 0 };
     vms.process.overheadGiB = 1;
     // One VM per host: the RAM ratio lets exactly one 12 GiB VM onto 12 GiB of usable memory.
     const s: ModelScenario = scenario({ hosts: [host], vms: [vms], overcommit: { cpu: 8, memory: 1 }, placement: 'spread' });
@@ -87,7 +87,7 @@ describe('more RAM never adds OOM kills', () => {
     host.memory.swapGiB = 4;
     const vms = vmGroup('d', 60, 2, 4);
     vms.os = 'windows';
-    vms.workload.memory = { activeGiB: 2.8, idleActiveGiB: 1.5, cacheGiBPerHour: 0.3, freeFloorPct: 10, sharedPct: 25, vmCv: 0.25, noiseCv: 0.1 };
+    vms.workload.memory = { activeGiB: 2.8, idleActiveGiB: 1.5, cacheGiBPerHour: 0.3, freeFloorPct: 10, sharedPct: 25, crossImagePct: 2, touchMiBps: 1, vmCv: 0.25, noiseCv: 0.1 };
     vms.process.overheadGiB = 0.2;
     const s = scenario({ hosts: [host], vms: [vms], overcommit: { cpu: 4, memory: 100 }, placement: 'spread' });
     s.seed = seed;

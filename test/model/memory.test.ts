@@ -124,7 +124,7 @@ describe('KSM merge lag (mm/ksm.c: two unchanged visits, or one if a stable copy
   });
 });
 
-const GUEST: GuestMemorySpec = { activeGiB: 2, idleActiveGiB: 2, cacheGiBPerHour: 0, freeFloorPct: 0, sharedPct: 0, vmCv: 0, noiseCv: 0 };
+const GUEST: GuestMemorySpec = { activeGiB: 2, idleActiveGiB: 2, cacheGiBPerHour: 0, freeFloorPct: 0, sharedPct: 0, crossImagePct: 0, touchMiBps: 1, vmCv: 0, noiseCv: 0 };
 const FLAT = Array.from({ length: 24 }, () => 1);
 
 function spec(ksm: Partial<MemoryModelSpec['ksm']> = {}): MemoryModelSpec {
@@ -139,7 +139,7 @@ function model(hosts: MemoryHost[], vms: MemoryVm[], s = spec()): MemoryModel {
   return new MemoryModel(hosts, vms, s, (v, purpose) => createStream(1, 0, `vm:${v.name}`, purpose));
 }
 
-const host = (totalGiB: number, swapGiB = 0, reservedGiB = 0): MemoryHost => ({ name: 'h', totalGiB, reservedGiB, swapGiB, swapMBps: 1e9 });
+const host = (totalGiB: number, swapGiB = 0, hostOsGiB = 0): MemoryHost => ({ name: 'h', totalGiB, hostOsGiB, swapGiB, swapMBps: 1e9, swapReadMs: 8 });
 
 describe('guest memory', () => {
   it('Windows backs all its memory at boot; Linux only its working set', () => {

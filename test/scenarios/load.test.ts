@@ -36,7 +36,7 @@ describe('loading a valid scenario', () => {
     const s = result.value;
     expect(s.durationSeconds).toBe(86_400);
     expect(s.stepSeconds).toBe(300);
-    expect(s.hosts[0]!.memory).toEqual({ totalGiB: 256, reservedGiB: 8, swapGiB: 0, swapMBps: 100 });
+    expect(s.hosts[0]!.memory).toEqual({ totalGiB: 256, reservedGiB: 8, hostOsGiB: 2, swapGiB: 0, swapMBps: 100, swapReadMs: 8 });
     expect(s.vms[0]!.memoryGiB).toBe(4); // 4096 MiB
     // Defaults: nova's initial ratios (cpu 4.0, ram 1.0), spread placement, CFS, 10 replications.
     expect(s.overcommit).toEqual({ cpu: 4, memory: 1 });

@@ -33,7 +33,7 @@ duration: 30 days
 step: 30 days
 overcommit: { cpu: 16, memory: ${(4 * vmsPerHost) / ramGiB} }
 hosts:
-  - { name: h, count: ${hosts}, cpu: { cores: 64 }, memory: { totalGiB: ${ramGiB}, reservedGiB: 0, swapGiB: 0 } }
+  - { name: h, count: ${hosts}, cpu: { cores: 64 }, memory: { totalGiB: ${ramGiB}, reservedGiB: 0, hostOsGiB: 0, swapGiB: 0 } }
 vms:
   - name: vm
     count: fill

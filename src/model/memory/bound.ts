@@ -1,6 +1,6 @@
 /**
  * When no OOM kill is possible at all. A host needs at most every VM's full allocation and QEMU
- * overhead backed, plus its reserved memory, plus KSM's metadata on all of it (./host-memory.ts:
+ * overhead backed, plus what its OS uses, plus KSM's metadata on all of it (./host-memory.ts:
  * backed memory never exceeds the allocation; balloons and KSM only take away). If that fits in
  * RAM plus swap on every host, the OOM killer can never act, whatever the workload does: the
  * risk is exactly zero, no simulation needed.
@@ -18,7 +18,7 @@ export function worstNeededGiB(scenario: ModelScenario, placement: Placement, h:
     committed += vm.memoryGiB + scenario.vms[vm.group]!.process.overheadGiB;
   }
   const metadata = scenario.memory.ksm.enabled ? committed * KSM_METADATA_SHARE : 0;
-  return committed + metadata + scenario.hosts[host.group]!.memory.reservedGiB;
+  return committed + metadata + scenario.hosts[host.group]!.memory.hostOsGiB;
 }
 
 /** Whether every host's worst case fits in its RAM plus swap (so the OOM risk is zero). */

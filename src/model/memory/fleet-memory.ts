@@ -26,7 +26,7 @@ export class FleetMemory {
     this.model = new MemoryModel(
       placement.hosts.map((host) => {
         const group = scenario.hosts[host.group]!;
-        return { name: host.name, totalGiB: group.memory.totalGiB, reservedGiB: group.memory.reservedGiB, swapGiB: group.memory.swapGiB, swapMBps: group.memory.swapMBps };
+        return { name: host.name, totalGiB: group.memory.totalGiB, hostOsGiB: group.memory.hostOsGiB, swapGiB: group.memory.swapGiB, swapMBps: group.memory.swapMBps, swapReadMs: group.memory.swapReadMs };
       }),
       placement.vms.map((vm) => {
         const group = scenario.vms[vm.group]!;

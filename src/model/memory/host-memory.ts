@@ -44,15 +44,18 @@ import type { GuestMemorySpec, MemoryModelSpec } from './spec.js';
 
 /** Bytes of KSM metadata (an rmap_item) per scanned page, over the page size (ksm.rst). */
 export const KSM_METADATA_SHARE = 64 / 4096;
-/** Slowdown per unit share of the working set in swap (3× at half: see the header). */
-const SWAP_SLOWDOWN_PER_SHARE = 4;
+/** 4 KiB pages per MiB. */
+const PAGES_PER_MIB = 256;
 
 export interface MemoryHost {
   name: string;
   totalGiB: number;
-  reservedGiB: number;
+  /** Memory the host OS and its daemons use (nova's reservation is a placement figure, not a use). */
+  hostOsGiB: number;
   swapGiB: number;
   swapMBps: number;
+  /** Idle read time of one page from the swap device, ms. */
+  swapReadMs: number;
 }
 
 export interface MemoryVm {
@@ -129,6 +132,9 @@ export class MemoryModel {
   private readonly cacheRate: Float64Array;
   private readonly freeShare: Float64Array;
   private readonly sharedShare: Float64Array;
+  /** Share of used memory identical across guests of any image; and the working-set pages re-referenced per second. */
+  private readonly crossShare: Float64Array;
+  private readonly touchPages: Float64Array;
   /** Per-interval lognormal noise exp(mu + sigma·Z) (sigma 0: none). */
   private readonly noiseMu: Float64Array;
   private readonly noiseSigma: Float64Array;
@@ -196,6 +202,8 @@ export class MemoryModel {
     this.cacheRate = new Float64Array(n);
     this.freeShare = new Float64Array(n);
     this.sharedShare = new Float64Array(n);
+    this.crossShare = new Float64Array(n);
+    this.touchPages = new Float64Array(n);
     this.noiseMu = new Float64Array(n);
     this.noiseSigma = new Float64Array(n);
     this.hostLogWeight = new Float64Array(hosts.length);
@@ -236,7 +244,10 @@ export class MemoryModel {
       this.shapeOf[j] = shape;
       this.cacheRate[j] = g.cacheGiBPerHour / 3600;
       this.freeShare[j] = g.freeFloorPct / 100;
-      this.sharedShare[j] = g.sharedPct / 100;
+      this.crossShare[j] = Math.min(g.crossImagePct, g.sharedPct) / 100;
+      // The image pool holds what only the same image shares; the cross-image part is pooled host-wide.
+      this.sharedShare[j] = g.sharedPct / 100 - this.crossShare[j]!;
+      this.touchPages[j] = g.touchMiBps * PAGES_PER_MIB;
       if (g.noiseCv > 0) {
         const sigma2 = Math.log(1 + g.noiseCv * g.noiseCv);
         this.noiseSigma[j] = Math.sqrt(sigma2);
@@ -284,7 +295,7 @@ export class MemoryModel {
     const size = this.allocated[j]!;
     this.state[j] = RUNNING;
     const capacity = size * (1 - this.freeShare[j]!);
-    this.active[j] = Math.min(size, this.activeTarget(j, hour));
+    this.active[j] = Math.min(capacity, this.activeTarget(j, hour));
     this.cache[j] = this.cacheRate[j]! > 0 ? Math.max(0, capacity - this.active[j]!) : 0;
     this.backed[j] = this.zeroes[j] ? size : Math.min(size, this.active[j]! + this.cache[j]!);
   }
@@ -295,7 +306,7 @@ export class MemoryModel {
     this.state[j] = RUNNING;
     this.balloon[j] = 0;
     this.cache[j] = 0;
-    this.active[j] = Math.min(size, this.activeTarget(j, hour));
+    this.active[j] = Math.min(size * (1 - this.freeShare[j]!), this.activeTarget(j, hour));
     this.backed[j] = this.zeroes[j] ? size : this.active[j]!;
   }
 
@@ -341,11 +352,13 @@ export class MemoryModel {
     const { order, state, allocated, balloon, activeBase, activeRange, shapes, shapeOf, noiseMu, noiseSigma, noise, freeShare, cacheRate, zeroes, active, cache, backed, overhead } = this;
     const hourIndex = Math.floor(hour) % 24;
     const ksm = this.spec.ksm.enabled;
-    const { imageSum, imageCount, imageOf, sharedShare } = this;
+    const { imageSum, imageCount, imageOf, sharedShare, crossShare } = this;
     if (ksm) this.clearImages(h);
     let sumBacked = 0;
     let sumCommitted = 0;
     let zero = 0;
+    let cross = 0;
+    let crossCount = 0;
     const end = this.hostStart[h + 1]!;
     for (let p = this.hostStart[h]!; p < end; p++) {
       const j = order[p]!;
@@ -354,8 +367,10 @@ export class MemoryModel {
       let wanted = activeBase[j]! + activeRange[j]! * shapes[24 * shapeOf[j]! + hourIndex]!;
       const sigma = noiseSigma[j]!;
       if (sigma > 0) wanted *= Math.exp(noiseMu[j]! + sigma * noise.normal(j));
-      const a = wanted < size ? wanted : size;
-      const room = size * (1 - freeShare[j]!) - a;
+      // The free floor holds: the working set never takes the memory the guest keeps free.
+      const inUse = size * (1 - freeShare[j]!);
+      const a = wanted < inUse ? wanted : inUse;
+      const room = inUse - a;
       const grown = cache[j]! + cacheRate[j]! * seconds;
       const c = room > 0 ? (grown < room ? grown : room) : 0;
       active[j] = a;
@@ -375,11 +390,15 @@ export class MemoryModel {
         const image = imageOf[j]!;
         imageSum[image]! += sharedShare[j]! * used;
         imageCount[image]!++;
+        if (crossShare[j]! > 0) {
+          cross += crossShare[j]! * used;
+          crossCount++;
+        }
       }
     }
     this.sumBacked = sumBacked;
     this.sumCommitted = sumCommitted;
-    if (ksm) this.setMergeable(h, zero);
+    if (ksm) this.setMergeable(h, zero, cross, crossCount);
   }
 
   private clearImages(h: number): void {
@@ -392,12 +411,14 @@ export class MemoryModel {
 
   /** Sums host h as stepGuests does, without advancing its guests (after kills and balloons). */
   private sumHost(h: number): void {
-    const { order, state, allocated, backed, overhead, active, cache, zeroes, imageSum, imageCount, imageOf, sharedShare } = this;
+    const { order, state, allocated, backed, overhead, active, cache, zeroes, imageSum, imageCount, imageOf, sharedShare, crossShare } = this;
     const ksm = this.spec.ksm.enabled;
     if (ksm) this.clearImages(h);
     let sumBacked = 0;
     let sumCommitted = 0;
     let zero = 0;
+    let cross = 0;
+    let crossCount = 0;
     const end = this.hostStart[h + 1]!;
     for (let p = this.hostStart[h]!; p < end; p++) {
       const j = order[p]!;
@@ -410,19 +431,24 @@ export class MemoryModel {
         const image = imageOf[j]!;
         imageSum[image]! += sharedShare[j]! * used;
         imageCount[image]!++;
+        if (crossShare[j]! > 0) {
+          cross += crossShare[j]! * used;
+          crossCount++;
+        }
       }
     }
     this.sumBacked = sumBacked;
     this.sumCommitted = sumCommitted;
-    if (ksm) this.setMergeable(h, zero);
+    if (ksm) this.setMergeable(h, zero, cross, crossCount);
   }
 
   /**
-   * Hands host h's mergeable memory to its ksmd: `zero` GiB of zero pages, and per image the shared
-   * part of the running guests' used memory (summed by the caller's pass), n identical copies
-   * merging into one ((n − 1)/n of them saved).
+   * Hands host h's mergeable memory to its ksmd: `zero` GiB of zero pages; per image the part of
+   * the running guests' used memory that the image shares (summed by the caller's pass); and
+   * `cross` GiB shared by `crossCount` guests whatever their image. n identical copies merge into
+   * one: (n − 1)/n of them is saved.
    */
-  private setMergeable(h: number, zero: number): void {
+  private setMergeable(h: number, zero: number, cross: number, crossCount: number): void {
     const { imageSum, imageCount, hostImages } = this;
     let shared = 0;
     for (let i = this.hostImageStart[h]!; i < this.hostImageStart[h + 1]!; i++) {
@@ -430,6 +456,7 @@ export class MemoryModel {
       const count = imageCount[image]!;
       if (count > 0) shared += (imageSum[image]! * (count - 1)) / count;
     }
+    if (crossCount > 0) shared += (cross * (crossCount - 1)) / crossCount;
     const merger = this.mergers[h]!;
     merger.setMergeable(0, zero);
     merger.setMergeable(1, shared);
@@ -438,7 +465,7 @@ export class MemoryModel {
   private needed(h: number, backedWithOverhead: number): number {
     const host = this.hosts[h]!;
     const metadata = this.ksmEverRan[h] ? backedWithOverhead * KSM_METADATA_SHARE : 0;
-    return backedWithOverhead + host.reservedGiB + metadata - (this.spec.ksm.enabled ? this.mergers[h]!.savedGiB() : 0);
+    return backedWithOverhead + host.hostOsGiB + metadata - (this.spec.ksm.enabled ? this.mergers[h]!.savedGiB() : 0);
   }
 
   private stepHost(h: number, timeSeconds: number, seconds: number, kills: OomKill[]): void {
@@ -563,7 +590,10 @@ export class MemoryModel {
     }
   }
 
-  /** Spreads `swapUsed` GiB over host h's guests: idle pages first, then working sets. */
+  /**
+   * Spreads `swapUsed` GiB over host h's guests — idle pages first, then working sets — and works
+   * out how much each guest slows down (see swapSlowdowns).
+   */
   private assignSwap(h: number, swapUsed: number): void {
     const start = this.hostStart[h]!;
     const end = this.hostStart[h + 1]!;
@@ -579,10 +609,9 @@ export class MemoryModel {
     const share = active > 0 ? Math.min(1, activeSwapped / active) : 0;
     for (let p = start; p < end; p++) {
       const j = this.order[p]!;
-      const s = this.state[j] === RUNNING ? share : 0;
-      this.swappedActiveShare[j] = s;
-      this.slowdown[j] = 1 + SWAP_SLOWDOWN_PER_SHARE * s;
+      this.swappedActiveShare[j] = this.state[j] === RUNNING ? share : 0;
     }
+    swapSlowdowns(this.order, start, end, this.state, this.swappedActiveShare, this.touchPages, this.hosts[h]!.swapReadMs / 1000, this.slowdown);
     this.swapShared[h] = share > 0 ? 1 : 0;
   }
 
@@ -597,5 +626,43 @@ export class MemoryModel {
     if (!this.spec.ksm.enabled || !control.running) return Number.POSITIVE_INFINITY;
     this.sumHost(h);
     return fullPassSeconds(this.sumBacked, scanRatePagesPerSecond(control.pagesToScan, control.sleepMs));
+  }
+}
+
+/**
+ * Slowdowns of guests whose working sets are partly in swap, from the mechanism: a guest with a
+ * share s of its working set swapped out and re-referencing r working-set pages per second takes
+ * f = s·r major faults per second of progress, each waiting L for the swap device, so progress
+ * slows by S = 1 + f·L. The host's guests share one swap device: at slowdown S a guest faults
+ * f/S times per second of wall time, the device is busy ρ = L₀·Σ f/S, and a fault waits
+ * L = L₀/(1 − ρ) (one server, M/M/1). L is the fixed point, found by bisection (the busier the
+ * device, the slower the guests and the fewer faults per second, so a solution always exists).
+ * Written into `out` (1 for guests with nothing in swap). Sources and the published check (four
+ * 8 GB guests on a 16 GB host ran 3× slower) in docs/memory.md.
+ */
+export function swapSlowdowns(order: Int32Array, start: number, end: number, state: Uint8Array, share: Float64Array, touchPages: Float64Array, readSeconds: number, out: Float64Array): void {
+  const demand = (latency: number): number => {
+    let busy = 0;
+    for (let p = start; p < end; p++) {
+      const j = order[p]!;
+      const f = state[j] === RUNNING ? share[j]! * touchPages[j]! : 0;
+      if (f > 0) busy += (readSeconds * f) / (1 + f * latency);
+    }
+    return busy;
+  };
+  // g(L) = L·(1 − ρ(L)) − L₀ rises with L from −L₀·ρ(L₀) at L₀: bisect for its root.
+  let lo = readSeconds;
+  let hi = readSeconds;
+  while (hi * (1 - demand(hi)) < readSeconds && hi < 1e6) hi *= 2;
+  for (let i = 0; i < 60 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (mid * (1 - demand(mid)) < readSeconds) lo = mid;
+    else hi = mid;
+  }
+  const latency = hi;
+  for (let p = start; p < end; p++) {
+    const j = order[p]!;
+    const f = state[j] === RUNNING ? share[j]! * touchPages[j]! : 0;
+    out[j] = 1 + f * latency;
   }
 }

@@ -51,6 +51,13 @@ export interface GuestMemorySpec {
   freeFloorPct: number;
   /** Share of used memory identical across VMs booted from the same image (code, libraries). */
   sharedPct: number;
+  /** Of that, the share identical across guests of any image (common runtimes, fonts): merges host-wide. */
+  crossImagePct: number;
+  /**
+   * Working-set pages the guest re-references per second, MiB/s: with a share s of its working set
+   * in swap it takes s × this in major faults, each waiting for the swap device (the swap slowdown).
+   */
+  touchMiBps: number;
   /** Spread of the working set between VMs (lognormal, mean 1, drawn once per VM and replication). */
   vmCv: number;
   /** Interval-to-interval variation of the working set (lognormal, mean 1). */

@@ -18,7 +18,7 @@ import type { MemoryReplication } from './recorder.js';
 
 
 /** How a risk was estimated (docs/risk.md). */
-export type RiskMethod = 'mc' | 'importance' | 'tail' | 'bound';
+export type RiskMethod = 'mc' | 'importance' | 'tail' | 'bound' | 'mechanism';
 
 export interface RiskEstimate {
   estimate: number;
@@ -37,6 +37,8 @@ export interface RiskEstimate {
   shift?: number | undefined;
   /** True when the estimate rests on a tail extrapolated beyond anything simulated (`tail`). */
   extrapolated: boolean;
+  /** `mechanism`: the smallest headroom (GiB) every host-run reached, plain and with working sets shifted far up. */
+  fixedHeadroomGiB?: number | undefined;
   /** A second method's estimate of the same risk, when one was made. */
   crossCheck?: { method: RiskMethod; estimate: number; lower95: number; upper95: number; extrapolated: boolean } | undefined;
 }
