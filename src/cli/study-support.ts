@@ -9,6 +9,7 @@ import { Option } from 'commander';
 import { inProcessRunner, type ReplicationRunner } from '../model/runner.js';
 import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
 import { StudyInputError } from '../study/errors.js';
+import type { RiskMethodOption } from '../study/risk.js';
 import { parseShard, type ShardSpec } from '../study/shards.js';
 import { resolveScenario, type ScenarioSource } from '../study/source.js';
 import { UsageError } from './exit-codes.js';
@@ -26,6 +27,15 @@ export function workersOption(): Option {
 
 export function shardOption(): Option {
   return new Option('--shard <i/N>', 'run only shard i of N (0-based) and write a partial result for `overcast merge`');
+}
+
+export const RISK_METHODS: readonly RiskMethodOption[] = ['auto', 'mc'];
+
+/** `--risk-method`: how rare risks (the OOM risk per host-month) are decided (docs/risk.md). */
+export function riskMethodOption(): Option {
+  return new Option('--risk-method <method>', 'rare risks (OOM per host-month): auto (bound, mechanism, importance sampling, tail; docs/risk.md) or mc (plain Monte Carlo, to check the estimator)')
+    .choices([...RISK_METHODS])
+    .default('auto');
 }
 
 /** Worker threads to use: `--workers`, else $OVERCAST_WORKERS, else every core. */

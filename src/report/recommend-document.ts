@@ -255,6 +255,7 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
       line(
         `simulated ${fmt(x.hostMonthsTotal)} host-months in all; ${fmt(x.hostMonthsAtRecommendation)} per candidate at the recommendation, so an event never seen there has a 95 % upper bound of ${fmt(x.zeroEventUpper95PerHostMonth)} per host-month (−ln 0.05 / host-months)`,
       ),
+      ...x.decided.map((d) => line(d)),
       ...x.warnings.map((w) => warn(w)),
     ],
   });

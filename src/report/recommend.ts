@@ -82,7 +82,7 @@ export interface RecommendReport {
     evaluation: EvaluationReport | null;
     notes: string[];
   };
-  exposure: { hostMonthsTotal: number | null; hostMonthsAtRecommendation: number | null; zeroEventUpper95PerHostMonth: number | null; warnings: string[] };
+  exposure: { hostMonthsTotal: number | null; hostMonthsAtRecommendation: number | null; zeroEventUpper95PerHostMonth: number | null; decided: string[]; warnings: string[] };
   config: ConfigSnippets;
 }
 
@@ -175,6 +175,7 @@ export function buildRecommendReport(result: RecommendResult): RecommendReport {
       hostMonthsTotal: num(result.exposure.hostMonthsTotal),
       hostMonthsAtRecommendation: numOrNull(result.exposure.hostMonthsAtRecommendation),
       zeroEventUpper95PerHostMonth: numOrNull(result.exposure.zeroEventUpper95PerHostMonth),
+      decided: result.exposure.decided,
       warnings: result.exposure.warnings,
     },
     config: configSnippets(result),

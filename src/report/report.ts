@@ -5,6 +5,7 @@
  * Numbers are rounded to 6 significant digits so reports diff cleanly; a metric without data is
  * null. Key order is fixed by construction, so the same study always serialises to the same bytes.
  */
+import type { RiskEstimate, RiskMethod } from '../model/memory/summary.js';
 import type { StudyResult } from '../model/run.js';
 import type { SloStatus } from '../model/slo.js';
 import type { DistributionSummary } from '../model/stats/summary.js';
@@ -75,7 +76,22 @@ export interface Report {
     ksmConvergeMinutes: { mean: number | null; max: number | null; hosts: number; notReached: number } | null;
     swapPeakGiB: { mean: number | null; max: number | null; upper95: number | null };
     oomKills: { total: number; perReplication: number | null; perHostMonth: number | null };
-    oomRiskPerHostMonth: { estimate: number | null; lower95: number | null; upper95: number | null; hostMonths: number | null; trials: number; hostsWithKill: number };
+    /** How it was decided (docs/risk.md): method, importance sampling's ESS/hits/shift, whether a tail was extrapolated, a second method's figure. */
+    oomRiskPerHostMonth: {
+      estimate: number | null;
+      lower95: number | null;
+      upper95: number | null;
+      hostMonths: number | null;
+      trials: number;
+      hostsWithKill: number;
+      method: RiskMethod;
+      ess: number | null;
+      hits: number | null;
+      shift: number | null;
+      extrapolated: boolean;
+      fixedHeadroomGiB: number | null;
+      crossCheck: { method: RiskMethod; estimate: number | null; lower95: number | null; upper95: number | null; extrapolated: boolean } | null;
+    };
     oomRiskPerHostRun: { estimate: number | null; lower95: number | null; upper95: number | null; runDays: number | null };
     kills: { replication: number; timeSeconds: number; host: string; vm: string; group: string; neededGiB: number | null; capacityGiB: number | null }[];
     slowVms: { vm: string; group: string; host: string; slowdownMax: number | null; swappedMinutes: number | null }[];
@@ -249,6 +265,7 @@ export function buildReport(study: StudyResult): Report {
         hostMonths: num(memory.oomRiskPerHostMonth.hostMonths),
         trials: memory.oomRiskPerHostMonth.trials,
         hostsWithKill: memory.oomRiskPerHostMonth.hostsWithKill,
+        ...riskMethodFields(memory.oomRiskPerHostMonth),
       },
       oomRiskPerHostRun: {
         estimate: num(memory.oomRiskPerHostRun.estimate),
@@ -333,4 +350,17 @@ export function buildReport(study: StudyResult): Report {
 /** The report as JSON text: two-space indent, trailing newline. */
 export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPerHostMonth'], 'method' | 'ess' | 'hits' | 'shift' | 'extrapolated' | 'fixedHeadroomGiB' | 'crossCheck'> {
+  const check = risk.crossCheck;
+  return {
+    method: risk.method,
+    ess: numOrNull(risk.ess ?? null),
+    hits: risk.hits ?? null,
+    shift: numOrNull(risk.shift ?? null),
+    extrapolated: risk.extrapolated,
+    fixedHeadroomGiB: numOrNull(risk.fixedHeadroomGiB ?? null),
+    crossCheck: check ? { method: check.method, estimate: num(check.estimate), lower95: num(check.lower95), upper95: num(check.upper95), extrapolated: check.extrapolated } : null,
+  };
 }

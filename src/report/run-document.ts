@@ -100,8 +100,11 @@ function memorySection(report: Report): Section {
   const run = m.oomRiskPerHostRun;
   const runLength = run.runDays !== null ? fmtDuration(Math.round(run.runDays * 86_400)) : 'run';
   blocks.push(line(`OOM kills: ${m.oomKills.total}; hosts with a kill: ${risk.hostsWithKill} of ${risk.trials} host-runs of ${runLength} (${fmt(risk.hostMonths)} host-months)`));
-  blocks.push(line(`OOM risk per host and ${runLength}: ${pct(run.estimate)} (95 % CI ${pct(run.lower95)}–${pct(run.upper95)}); per host-month: ${pct(risk.estimate)} (95 % CI ${pct(risk.lower95)}–${pct(risk.upper95)})`));
-  if ((risk.upper95 ?? 0) > 0.5 && risk.hostsWithKill === 0) {
+  const plainOnly = risk.method === 'mc' ? '' : ' (the scenario\'s own replications)';
+  blocks.push(line(`OOM risk per host and ${runLength}${plainOnly}: ${pct(run.estimate)} (95 % CI ${pct(run.lower95)}–${pct(run.upper95)}); per host-month: ${pct(risk.estimate)} (95 % CI ${pct(risk.lower95)}–${pct(risk.upper95)})`));
+  const how = riskMethodLine(risk);
+  if (how) blocks.push(line(how));
+  if (risk.method === 'mc' && (risk.upper95 ?? 0) > 0.5 && risk.hostsWithKill === 0) {
     blocks.push(line(`(no kill seen, but ${risk.trials} host-runs cannot bound a monthly risk tightly: add replications or run longer)`));
   }
   for (const k of m.kills.slice(0, 5)) {
@@ -261,3 +264,30 @@ export function runDocument(report: Report): ReportDocument {
   ].filter((s): s is Section => s !== null);
   return { title: `overcast: ${scenario.name}`, heading: `overcast report: ${scenario.name}`, intro, sections, conclusion: `Verdict: ${verdictText(report)}` };
 }
+
+/** How the OOM risk per host-month was decided (../study/risk.ts), in words; null for plain Monte Carlo. */
+function riskMethodLine(risk: Report['memory']['oomRiskPerHostMonth']): string | null {
+  const check = risk.crossCheck
+    ? `; cross-check by ${RISK_METHOD_NAMES[risk.crossCheck.method]}: ${pct(risk.crossCheck.estimate)} (95 % CI ${pct(risk.crossCheck.lower95)}–${pct(risk.crossCheck.upper95)})`
+    : '';
+  switch (risk.method) {
+    case 'bound':
+      return 'decided by a bound: every host\'s worst case (every VM fully backed, reserved memory, KSM metadata) fits in RAM + swap, so no kill is possible';
+    case 'mechanism':
+      return `decided by the mechanism: every host-run came to the same smallest headroom, ${fmt(risk.fixedHeadroomGiB ?? null)} GiB, also with every working set shifted 3 standard deviations up, so the margin is set by the model, not by chance (how it moves with the assumptions: overcast sensitivity)`;
+    case 'importance':
+      return `decided by importance sampling: working sets shifted ${fmt(risk.shift ?? null)} standard deviations, effective sample size ${fmt(risk.ess ?? null)}, ${risk.hits ?? 0} host-runs with a kill, ${fmt(risk.hostMonths)} host-months simulated in all${check}`;
+    case 'tail':
+      return `EXTRAPOLATED: decided by a peaks-over-threshold tail fitted to each host-run's smallest headroom (${risk.trials} host-runs); the estimate rests on a tail extrapolated beyond anything simulated${risk.upper95 === 0 ? ' (the fitted tail ends before headroom reaches zero, and its 95 % profile interval excludes that it reaches it)' : ''}${check}`;
+    default:
+      return null;
+  }
+}
+
+const RISK_METHOD_NAMES: Record<Report['memory']['oomRiskPerHostMonth']['method'], string> = {
+  mc: 'plain Monte Carlo',
+  importance: 'importance sampling',
+  tail: 'a fitted tail',
+  bound: 'a bound',
+  mechanism: 'the mechanism check',
+};

@@ -112,6 +112,8 @@ export interface Evaluation {
    * but lengthens the storm; this is the other half of that answer.
    */
   boots: { stormMinutes: number | null; unfinished: number } | null;
+  /** How the OOM risk per host-month was decided here (./risk.ts), when it was judged. */
+  oomRisk: { method: RiskEstimate['method']; hostMonths: number; extrapolated: boolean } | null;
 }
 
 export type KnobStatus = 'bound' | 'range-top' | 'infeasible' | 'not-modelled' | 'not-applicable' | 'not-searched';
@@ -191,6 +193,8 @@ export interface RecommendResult {
     hostMonthsTotal: number;
     hostMonthsAtRecommendation: number | null;
     zeroEventUpper95PerHostMonth: number | null;
+    /** Rare SLOs decided by the rare-event estimator at the recommendation, in words. */
+    decided: string[];
     warnings: string[];
   };
   stats: { evaluations: number; replications: number; workers: number };
@@ -321,6 +325,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
         hostDown: degraded?.hostDown ?? null,
         hostMonths: hostMonths(simulated, replications),
         boots: study.boot.count + study.boot.unfinished > 0 ? { stormMinutes: study.boot.stormMinutes?.mean ?? null, unfinished: study.boot.unfinished } : null,
+        oomRisk: risk ? { method: risk.method, hostMonths: risk.hostMonths, extrapolated: risk.extrapolated } : null,
       };
     }
   };
@@ -607,8 +612,18 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   // Rare events: a limit on a rate per host-month needs enough event-free host-months to show.
   const atRecommendation = recommendations.find((r) => r.atValue)?.atValue ?? combinedEvaluation;
   const warnings: string[] = [];
+  const decided: string[] = [];
+  const risk = atRecommendation.oomRisk;
+  if (risk) {
+    decided.push(
+      `oomRiskPerHostMonth at the recommendation decided by ${RISK_METHOD_WORDS[risk.method]}${risk.extrapolated ? ' (an extrapolated tail)' : ''}, on ${risk.hostMonths.toFixed(1)} host-months (docs/risk.md)`,
+    );
+  }
   for (const s of setSlos) {
     if (!/host-?month/i.test(`${s.name} ${s.unit} ${s.metric}`) || s.limit <= 0 || s.limit >= 1) continue;
+    // Decided by the rare-event estimator (./risk.ts): nothing left to demonstrate.
+    const reading = atRecommendation.slos.find((r) => r.name === s.name);
+    if (reading && (reading.status === 'pass' || reading.status === 'fail') && (s.name !== 'oomRiskPerHostMonth' || risk)) continue;
     const needed = hostMonthsToDemonstrate(s.limit);
     const have = atRecommendation.hostMonths;
     if (have < needed) {
@@ -642,8 +657,17 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       hostMonthsTotal: evaluator.hostSecondsSimulated / (HOURS_PER_MONTH * 3600),
       hostMonthsAtRecommendation: atRecommendation?.hostMonths ?? null,
       zeroEventUpper95PerHostMonth: atRecommendation ? zeroEventUpperBound(atRecommendation.hostMonths) : null,
+      decided,
       warnings,
     },
     stats: { evaluations, replications: evaluator.replicationsRun, workers: runner.workers },
   };
 }
+
+const RISK_METHOD_WORDS: Record<RiskEstimate['method'], string> = {
+  mc: 'plain Monte Carlo',
+  importance: 'importance sampling',
+  tail: 'a peaks-over-threshold tail',
+  bound: 'a bound (no kill possible)',
+  mechanism: 'the mechanism check (a margin no random input reaches)',
+};

@@ -10,7 +10,9 @@ import { mergeRunPartials, mergeSweepPartials, partialKind, type NamedPartial } 
 import { sloGateOptions, type RegisterCommand } from '../command.js';
 import { UsageError, type SloGateOptions } from '../exit-codes.js';
 import { checkOutputOption, type CliIo } from '../io.js';
-import { studyInput } from '../study-support.js';
+import { Evaluator } from '../../study/evaluator.js';
+import { decideRareRisks, type RiskMethodOption } from '../../study/risk.js';
+import { createRunner, createStatusLine, resolveWorkers, riskMethodOption, studyInput, studyInputAsync, workersOption } from '../study-support.js';
 import { chooseFormat, REPORT_FORMATS, writeReport } from './run.js';
 import { checkSweepOutput, writeSweep } from './sweep.js';
 
@@ -18,6 +20,9 @@ export interface MergeOptions extends SloGateOptions {
   json?: boolean;
   format?: string;
   output?: string;
+  workers?: string;
+  riskMethod?: RiskMethodOption;
+  quiet?: boolean;
 }
 
 export const register: RegisterCommand = (program, { io, exit }) => {
@@ -27,7 +32,10 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .argument('<partials...>', 'partial result files, one per shard, in any order')
     .option('--json', 'print the report as JSON (a run) or the sweep as JSON instead of CSV')
     .addOption(new Option('--format <format>', 'report format for a run').choices([...REPORT_FORMATS]))
-    .option('-o, --output <file>', 'write the report to a file (for a sweep: <base>.csv and <base>.json), atomically');
+    .option('-o, --output <file>', 'write the report to a file (for a sweep: <base>.csv and <base>.json), atomically')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addOption(workersOption())
+    .addOption(riskMethodOption());
   sloGateOptions(command).action(async (files: string[], options: MergeOptions) => {
     exit(await mergeCommand(files, options, io));
   });
@@ -58,7 +66,20 @@ export async function mergeCommand(files: readonly string[], options: MergeOptio
   }
   const format = chooseFormat(options);
   await checkOutputOption(options.output, io);
-  const study = studyInput(() => mergeRunPartials(partials));
+  const merged = studyInput(() => mergeRunPartials(partials));
+  // As `run` does: rare risks an SLO asks for are decided after the replications (../../study/risk.ts).
+  let study = merged;
+  if (merged.scenario.slo.oomRiskPerHostMonth !== undefined && options.riskMethod !== 'mc') {
+    const workers = resolveWorkers(options.workers, io.env);
+    const runner = createRunner(workers, Math.max(workers, merged.replications));
+    const stage = createStatusLine(io.stderr, 'merge:', options.quiet !== true);
+    try {
+      study = await studyInputAsync(() => decideRareRisks(merged, new Evaluator(runner), { method: options.riskMethod ?? 'auto', onStage: (text) => stage.set(text) }));
+    } finally {
+      await runner.close();
+      stage.done();
+    }
+  }
   return writeReport(buildReport(study), format, pick(options), io);
 }
 

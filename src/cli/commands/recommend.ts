@@ -16,7 +16,8 @@ import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../comman
 import { sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
 import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
 import type { ScenarioOptions } from '../scenario-arg.js';
-import { createRunner, createStatusLine, loadScenarioSource, resolveWorkers, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
+import type { RiskMethodOption } from '../../study/risk.js';
+import { createRunner, createStatusLine, loadScenarioSource, resolveWorkers, riskMethodOption, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
 
 export const RECOMMEND_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 
@@ -27,6 +28,7 @@ export interface RecommendCliOptions extends ScenarioOptions, ParallelOptions, S
   maxReplications?: string;
   whatIf?: string;
   riskCurve?: boolean;
+  riskMethod?: RiskMethodOption;
   json?: boolean;
   format?: string;
   output?: string;
@@ -64,6 +66,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
   sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
+    .addOption(riskMethodOption())
     .action(async (scenario: string, options: RecommendCliOptions) => {
       exit(await recommendCommand(scenario, options, io));
     });
@@ -121,6 +124,7 @@ export async function recommendCommand(scenarioArg: string, options: RecommendCl
         ...(maxReplications !== undefined ? { maxReplications } : {}),
         ...(whatIf ? { whatIf } : {}),
         riskCurve: options.riskCurve !== false,
+        riskMethod: options.riskMethod ?? 'auto',
         onStatus: (text) => status.set(text),
       }),
     );

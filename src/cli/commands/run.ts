@@ -1,6 +1,5 @@
 /** `overcast run <scenario>`: simulate and print the report as text, markdown, JSON or HTML. */
 import { Option, type Command } from 'commander';
-import { runStudy } from '../../model/run.js';
 import { renderDocumentHtml } from '../../report/html/render-html.js';
 import { buildReport, reportJson, type Report } from '../../report/report.js';
 import { runDocument } from '../../report/run-document.js';
@@ -13,7 +12,8 @@ import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../comman
 import { runReplicated, runShard } from '../../study/run.js';
 import { partialJson } from '../../study/shards.js';
 import { packageVersion } from '../paths.js';
-import { createRunner, parseShardOption, resolveWorkers, shardOption, workersOption, type ParallelOptions } from '../study-support.js';
+import type { RiskMethodOption } from '../../study/risk.js';
+import { createRunner, createStatusLine, parseShardOption, resolveWorkers, riskMethodOption, shardOption, workersOption, type ParallelOptions } from '../study-support.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -23,6 +23,7 @@ export interface RunOptions extends ScenarioOptions, ParallelOptions, SloGateOpt
   format?: string;
   output?: string;
   quiet?: boolean;
+  riskMethod?: RiskMethodOption;
 }
 
 /** The options of `run` (and of the bare `overcast [scenario]`). */
@@ -34,6 +35,7 @@ export function runOptions(command: Command): Command {
   return sloGateOptions(command)
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(workersOption())
+    .addOption(riskMethodOption())
     .addOption(shardOption());
 }
 
@@ -74,15 +76,21 @@ export async function runCommand(scenarioArg: string, options: RunOptions, io: C
     return EXIT_OK;
   }
 
+  // The replications, then the rare risks an SLO asks for (../../study/risk.ts); those extra
+  // memory-only batches use every worker even when the scenario has a single replication.
+  const rareSlo = scenario.slo.oomRiskPerHostMonth !== undefined && options.riskMethod !== 'mc';
+  const runner = createRunner(workers, rareSlo ? Math.max(scenario.replications, workers) : scenario.replications);
+  const stage = createStatusLine(io.stderr, `${scenario.name}:`, !options.quiet);
   let study;
-  if (workers > 1 && scenario.replications > 1) {
-    const runner = createRunner(workers, scenario.replications);
-    try {
-      study = await runReplicated(scenario, runner, { onProgress });
-    } finally {
-      await runner.close();
-    }
-  } else study = runStudy(scenario, { onProgress });
+  try {
+    study = await runReplicated(scenario, runner, {
+      onProgress,
+      risk: { method: options.riskMethod ?? 'auto', onStage: (text) => stage.set(text) },
+    });
+  } finally {
+    await runner.close();
+  }
+  stage.done();
   progress.done(summary(`${study.replications} replications`));
   return writeReport(buildReport(study), format, options, io);
 }

@@ -1,0 +1,61 @@
+/**
+ * `run` and `merge` decide the OOM risk per host-month with the rare-event estimator
+ * (src/study/risk.ts, docs/risk.md), and `--risk-method mc` keeps plain Monte Carlo so a user can
+ * check it. The estimator's own correctness (closed form, brute force) is tested in
+ * test/study/risk.test.ts; here only that the commands use it, report it and agree.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+// vdi-callcenter at its own 1:1.2 with 4 replications: 20 host-days cannot bound a monthly
+// risk below 1 % by plain Monte Carlo (Wilson upper ≈ 1 − 0.05^(1/20) per host-day).
+const ARGS = ['run', 'vdi-callcenter', '--replications', '4', '--set', 'cpuModel.microWindows=0'];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports, read field by field
+type Json = Record<string, any>;
+const sloStatus = (report: Json, name: string): string => report.slos.find((s: Json) => s.name === name).status;
+
+describe('rare OOM risk in run and merge', () => {
+  it('decides the SLO where plain Monte Carlo cannot, and says how', async () => {
+    const auto = await runCli([...ARGS, '--json']);
+    const mc = await runCli([...ARGS, '--json', '--risk-method', 'mc']);
+    expect(auto.code).toBe(0);
+    expect(mc.code).toBe(0);
+    const a = JSON.parse(auto.stdout) as Json;
+    const m = JSON.parse(mc.stdout) as Json;
+    expect(m.memory.oomRiskPerHostMonth.method).toBe('mc');
+    expect(m.memory.oomRiskPerHostMonth.upper95).toBeGreaterThan(0.01);
+    expect(sloStatus(m, 'oomRiskPerHostMonth')).toBe('not-demonstrated');
+    expect(['bound', 'mechanism', 'importance', 'tail']).toContain(a.memory.oomRiskPerHostMonth.method);
+    expect(a.memory.oomRiskPerHostMonth.upper95).toBeLessThanOrEqual(0.01);
+    expect(sloStatus(a, 'oomRiskPerHostMonth')).toBe('pass');
+    // Everything but the memory risk is the same run.
+    expect(a.cpu).toEqual(m.cpu);
+    expect(a.memory.oomKills).toEqual(m.memory.oomKills);
+  });
+
+  it('prints the method in the text report', async () => {
+    const { code, stdout } = await runCli(ARGS);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/decided by (a bound|the mechanism|importance sampling)|EXTRAPOLATED: decided by a peaks-over-threshold tail/);
+  });
+
+  it('gives the same decided report from merged shards as from one run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-risk-'));
+    const parts: string[] = [];
+    for (const shard of ['0/2', '1/2']) {
+      const part = await runCli([...ARGS, '--shard', shard, '-q']);
+      expect(part.code).toBe(0);
+      const file = join(dir, `part-${shard.replace('/', '-')}.json`);
+      await writeFile(file, part.stdout);
+      parts.push(file);
+    }
+    const merged = await runCli(['merge', ...parts, '--json', '-q']);
+    const single = await runCli([...ARGS, '--json']);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toBe(single.stdout);
+  });
+});
