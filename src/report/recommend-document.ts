@@ -253,7 +253,7 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
     title: 'Rare events',
     blocks: [
       line(
-        `simulated ${fmt(x.hostMonthsTotal)} host-months in all; ${fmt(x.hostMonthsAtRecommendation)} per candidate at the recommendation, so an event never seen there has a 95 % upper bound of ${fmt(x.zeroEventUpper95PerHostMonth)} per host-month (−ln 0.05 / host-months)`,
+        `simulated ${fmt(x.hostMonthsTotal)} host-months in all; ${fmt(x.hostMonthsAtRecommendation)} in the replications of the recommendation, on which plain Monte Carlo bounds an event never seen at ${fmt(x.zeroEventUpper95PerHostMonth)} per host-month (95 %, −ln 0.05 / host-months)`,
       ),
       ...x.decided.map((d) => line(d)),
       ...x.warnings.map((w) => warn(w)),

@@ -353,7 +353,9 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     return searchGrid<Evaluation>({
       size: gridSize(range),
       start: gridIndexBelow(range, startValue),
-      firstStep: Math.max(1, Math.round((0.5 * Math.max(startValue, range.min)) / range.step)),
+      // A what-if (coarse) starts from the recommendation, and its answer is usually a few grid
+      // steps away: bracket with steps of 5 % of the value (doubling) instead of 50 %.
+      firstStep: Math.max(1, Math.round(((coarse ? 0.05 : 0.5) * Math.max(startValue, range.min)) / range.step)),
       stopWidth: coarse ? Math.max(1, Math.floor((0.02 * Math.max(startValue, range.min)) / range.step)) : 1,
       test: (index) => {
         const value = gridValue(range, index);
@@ -610,7 +612,8 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   }
 
   // Rare events: a limit on a rate per host-month needs enough event-free host-months to show.
-  const atRecommendation = recommendations.find((r) => r.atValue)?.atValue ?? combinedEvaluation;
+  // The verified combination is what the user pastes: its evaluation judges every set SLO.
+  const atRecommendation = combinedEvaluation;
   const warnings: string[] = [];
   const decided: string[] = [];
   const risk = atRecommendation.oomRisk;
