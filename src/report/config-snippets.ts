@@ -31,6 +31,7 @@
  *   (/sys/kernel/mm/ksm/{run,pages_to_scan,sleep_millisecs}, Documentation/admin-guide/mm/ksm.rst):
  *   calibration.md §1.
  */
+import { KSMTUNED } from '../model/memory/ksm.js';
 import type { RecommendResult } from '../study/recommend.js';
 
 export interface ConfigSnippets {
@@ -62,30 +63,20 @@ export function configNumber(value: number): string {
   return text.includes('.') ? text : `${text}.0`;
 }
 
+/**
+ * ksmtuned.conf's settings as the memory model runs them (../model/memory/ksm.ts is the one home
+ * of the numbers; this only names them as the file does).
+ */
 const KSMTUNED_DEFAULTS: [string, string, string][] = [
-  ['KSM_MONITOR_INTERVAL', '60', 'seconds between checks'],
-  ['KSM_SLEEP_MSEC', '10', 'ksmd sleep, scaled by 16 GiB / host RAM, at least 10 ms'],
-  ['KSM_NPAGES_BOOST', '300', 'pages added per check while memory is short'],
-  ['KSM_NPAGES_DECAY', '-50', 'pages removed per check otherwise'],
-  ['KSM_NPAGES_MIN', '64', ''],
-  ['KSM_NPAGES_MAX', '1250', ''],
-  ['KSM_THRES_COEF', '20', 'start merging when free RAM < 20 % …'],
-  ['KSM_THRES_CONST', '2048', '… or < 2048 MB'],
+  ['KSM_MONITOR_INTERVAL', String(KSMTUNED.monitorIntervalSeconds), 'seconds between checks'],
+  ['KSM_SLEEP_MSEC', String(KSMTUNED.sleepMs), `ksmd sleep, scaled by 16 GiB / host RAM, at least ${KSMTUNED.sleepMs} ms`],
+  ['KSM_NPAGES_BOOST', String(KSMTUNED.npagesBoost), 'pages added per check while memory is short'],
+  ['KSM_NPAGES_DECAY', String(KSMTUNED.npagesDecay), 'pages removed per check otherwise'],
+  ['KSM_NPAGES_MIN', String(KSMTUNED.npagesMin), ''],
+  ['KSM_NPAGES_MAX', String(KSMTUNED.npagesMax), ''],
+  ['KSM_THRES_COEF', String(KSMTUNED.thresholdPct), `start merging when free RAM < ${KSMTUNED.thresholdPct} % …`],
+  ['KSM_THRES_CONST', String(KSMTUNED.thresholdMinGiB * 1024), `… or < ${KSMTUNED.thresholdMinGiB * 1024} MB`],
 ];
-
-interface KsmSettings {
-  enabled: boolean;
-  tuned: boolean;
-  pagesToScan: number;
-  sleepMs: number;
-}
-
-/** The scenario's KSM settings when the memory model has them (read by name, so this works without it). */
-function readKsm(scenario: RecommendResult['scenario']): KsmSettings | null {
-  const ksm = (scenario as unknown as { memory?: { ksm?: Partial<KsmSettings> } }).memory?.ksm;
-  if (!ksm || typeof ksm.enabled !== 'boolean') return null;
-  return { enabled: ksm.enabled, tuned: ksm.tuned === true, pagesToScan: ksm.pagesToScan ?? 100, sleepMs: ksm.sleepMs ?? 20 };
-}
 
 export function configSnippets(result: RecommendResult): ConfigSnippets {
   const { values } = result.combined;
@@ -157,14 +148,8 @@ export function configSnippets(result: RecommendResult): ConfigSnippets {
   );
 
   const ksm: string[] = [header];
-  const ksmSpec = readKsm(scenario);
-  if (ksmSpec === null) {
-    ksm.push(
-      '# ksmtuned: KSM is not modelled in this version, so overcast has no recommendation for it.',
-      "# ksmtuned's shipped defaults (/etc/ksmtuned.conf), for reference:",
-      ...KSMTUNED_DEFAULTS.map(([k, v, why]) => `# ${k}=${v}${why ? `    # ${why}` : ''}`),
-    );
-  } else if (!ksmSpec.enabled) {
+  const ksmSpec = scenario.memory.ksm;
+  if (!ksmSpec.enabled) {
     ksm.push('# KSM off, as modelled (the kernel default):', 'echo 0 > /sys/kernel/mm/ksm/run', 'systemctl disable --now ksmtuned    # where installed');
   } else if (ksmSpec.tuned) {
     ksm.push(
