@@ -26,6 +26,13 @@
  * 6. recommend: wall time of `recommend` on the bundled vdi-callcenter scenario with 1 and 2 worker
  *    threads, the speedup, and a check that both give the same JSON (`--only recommend`).
  *
+ * 9. growth: 300,000 VMs on 10,000 hosts, one replication on two worker threads with the fleet
+ *    split into chunks; `--growth-days` (default 1) scaled to a month; peak RSS and bytes per VM
+ *    (`--only growth`).
+ * 10. workers: `run default --replications 40` on one and two threads, the speedup and the JSON
+ *    check (`--only workers`).
+ *
+ * Rows with a target from issue 14 say whether it is met.
  * Run with `--quick` for a 10× smaller version of every case (a smoke test of this script).
  */
 import { exponentialThreads, runMicro } from '../src/model/cpu/micro.js';
@@ -43,6 +50,8 @@ import { inProcessRunner } from '../src/model/runner.js';
 import { createWorkerPool } from '../src/parallel/pool.js';
 import { buildRecommendReport, recommendJson } from '../src/report/recommend.js';
 import { recommend } from '../src/study/recommend.js';
+import { runReplicated } from '../src/study/run.js';
+import { buildReport, reportJson } from '../src/report/report.js';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,9 +171,10 @@ for (const policy of ['cfs', 'fifo'] as const) {
     const study = runStudy(scenario);
     const wall = (performance.now() - started) / 1000;
     const vmIntervals = study.placement.vms.length * study.steps;
+    const nsEach = (wall / vmIntervals) * 1e9;
     return {
       throughput: `${(vmIntervals / wall / 1e6).toFixed(2)} M VM-intervals/s`,
-      extra: `${(vmIntervals / 1e6).toFixed(2)} M VM-intervals, ${study.placement.hosts.length * study.steps} host-intervals, ready p95 ${study.cpu.readyPct.p95.toFixed(2)} %`,
+      extra: `${nsEach.toFixed(0)} ns per VM-interval on one core, target ≤ 100 (issue 14): ${nsEach <= 100 ? 'met' : 'NOT met'}; ${(vmIntervals / 1e6).toFixed(2)} M VM-intervals, ${study.placement.hosts.length * study.steps} host-intervals, ready p95 ${study.cpu.readyPct.p95.toFixed(2)} %`,
     };
   });
 }
@@ -241,9 +251,103 @@ if (!only || only === 'import') {
         encoded += traceLine(trace).length;
       });
       const wall = (performance.now() - started) / 1000;
-      return { throughput: `${(result.bytes / 2 ** 20 / wall).toFixed(1)} MB/s`, extra: `${(result.bytes / 2 ** 20).toFixed(0)} MB, ${result.traces[0]?.samples ?? 0} rows, ${(encoded / 2 ** 20).toFixed(1)} MB workload file` };
+      // Issue 14's targets: at least half of pandas read_csv on these files (36–45 MB/s measured on
+      // these machines, so ≥ 18 MB/s) and < 150 MB resident at any size.
+      const mbps = result.bytes / 2 ** 20 / wall;
+      const rssMiB = process.memoryUsage().rss / 2 ** 20;
+      return {
+        throughput: `${mbps.toFixed(1)} MB/s`,
+        extra: `target ≥ 18 MB/s: ${mbps >= 18 ? 'met' : 'NOT met'}, < 150 MB RSS: ${rssMiB < 150 ? 'met' : 'NOT met'} (${rssMiB.toFixed(0)} MB); ${(result.bytes / 2 ** 20).toFixed(0)} MB, ${result.traces[0]?.samples ?? 0} rows, ${(encoded / 2 ** 20).toFixed(1)} MB workload file`,
+      };
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// 10. workers: `overcast run default --replications 40` on one thread and on two worker threads
+//     (issue 14's target: ≥ 1.8x); the JSON must be the same bytes.
+if (!only || only === 'workers') {
+  const loaded = await loadScenarioFile(bundledScenario('default'), { overrides: [`replications=${quick ? 8 : 40}`] });
+  if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join('; '));
+  const scenario = loaded.value.scenario;
+  let single = Number.NaN;
+  let singleJson = '';
+  for (const workers of [1, 2]) {
+    await measure(`workers: run default, ${scenario.replications} replications, ${workers} thread${workers === 1 ? '' : 's'}`, async () => {
+      const runner = workers === 1 ? inProcessRunner() : createWorkerPool({ workers });
+      try {
+        const started = performance.now();
+        const study = await runReplicated(scenario, runner);
+        const wall = (performance.now() - started) / 1000;
+        const json = reportJson(buildReport(study));
+        if (workers === 1) {
+          single = wall;
+          singleJson = json;
+          return { throughput: `${(scenario.replications / wall).toFixed(1)} replications/s`, extra: '' };
+        }
+        const speedup = single / wall;
+        return {
+          throughput: `${(scenario.replications / wall).toFixed(1)} replications/s`,
+          extra: `speedup ×${speedup.toFixed(2)}, target ≥ 1.8 (issue 14): ${speedup >= 1.8 ? 'met' : 'NOT met'}; JSON ${json === singleJson ? 'identical' : 'DIFFERENT'}`,
+        };
+      } finally {
+        await runner.close();
+      }
+    });
+  }
+}
+
+// 9. growth: 300,000 VMs on 10,000 hosts (30,000 on 1,000 with --quick), one replication on two
+//    worker threads, the fleet split into independent chunks (src/model/chunks.ts). The month is
+//    `--growth-days` days (default 1, then scaled linearly to 30 days: the run is linear in
+//    steps); issue 14's target is < 3 min wall on 2 cores for the month, and bytes per VM stated.
+if (!only || only === 'growth') {
+  const growthDays = Number(argAfter('--growth-days') ?? 1);
+  const hostCount = Math.round(10_000 * scale);
+  await measure(`growth: ${hostCount * 30} VMs on ${hostCount} hosts × ${growthDays} d of 5-min steps, 2 workers`, async () => {
+    const text = `
+name: bench-growth
+seed: 1
+replications: 1
+duration: ${growthDays * 86_400}s
+step: 5 min
+overcommit: { cpu: 4, memory: 1.5 }
+hosts:
+  - { name: h, count: ${hostCount}, cpu: { cores: 32, reservedCores: 2 }, memory: { totalGiB: 256, reservedGiB: 8 } }
+vms:
+  - name: vm
+    count: ${hostCount * 30}
+    vcpus: 2
+    memoryGiB: 8
+    os: linux
+    workload:
+      cpu: { utilPct: 30, burstMs: 10, vmCv: 0.5, noiseCv: 0.3 }
+      memory: { activeGiB: 2, cacheGiBPerHour: 0.2, vmCv: 0.3, noiseCv: 0.1 }
+cpuModel: { resolution: fleet, microWindows: 0 }
+ksm: { enabled: true, tuned: true }
+`;
+    const parsed = await parseScenarioText(text, 'bench-growth.yaml');
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+    const runner = createWorkerPool({ workers: 2 });
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    try {
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      const study = await runReplicated(parsed.value, runner);
+      const wall = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      const vms = study.placement.vms.length;
+      const monthWall = (wall * 30) / growthDays;
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      return {
+        throughput: `${((vms * study.steps) / wall / 1e6).toFixed(2)} M VM-intervals/s`,
+        extra: `${vms} VMs placed; ${wall.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} CPU-s for ${growthDays} d → month ${(monthWall / 60).toFixed(1)} min${growthDays === 30 ? '' : ' (scaled)'}, target < 3 min (issue 14): ${monthWall < 180 && !quick ? 'met' : 'NOT met'}; peak RSS ${mib(peakRss)} MiB = ${((peakRss / vms) / 1024).toFixed(1)} KiB per VM (main thread; workers share the process)`,
+      };
+    } finally {
+      clearInterval(sampler);
+      await runner.close();
     }
   });
 }
