@@ -159,9 +159,19 @@ describe('solveHostInterval: mixed loads, FIFO (processor-sharing split)', () =>
           expect(s.run[i]).toBeCloseTo(demand[i]! * (1 - s.ready[i]!), 9);
         });
         // When W is (numerically) all the active vCPUs, the split is capped at s = 1e9 and sums to
-        // active·(1 − 1e-9); otherwise Σ c·ready = W to the solver tolerance.
+        // active·(1 − 1e-9); otherwise Σ c·ready = W to the solver tolerance — unless the running
+        // shares at that stretch would exceed the matched system's busy pCPUs: then the capacity
+        // sets the stretch, Σ c·run = busy, and the VMs wait more than W.
         const active = vms.reduce((a, [c, u]) => a + (u > 0 ? c : 0), 0);
-        expect(Math.abs(weighted - matched.meanWaiting)).toBeLessThanOrEqual(Math.max(1e-9 * (1 + matched.meanWaiting), 2e-9 * active));
+        const running = vms.reduce((a, [c], i) => a + c * s.run[i]!, 0);
+        const busy = matched.pcpuUtilization * pcpus;
+        const tolerance = Math.max(1e-9 * (1 + matched.meanWaiting), 2e-9 * active);
+        if (Math.abs(running - busy) <= 1e-9 * (1 + busy) && weighted > matched.meanWaiting + tolerance) {
+          expect(weighted).toBeGreaterThan(matched.meanWaiting);
+        } else {
+          expect(Math.abs(weighted - matched.meanWaiting)).toBeLessThanOrEqual(tolerance);
+          expect(running).toBeLessThanOrEqual(busy * (1 + 1e-9) + 1e-12);
+        }
         expect(s.utilization).toBeCloseTo(matched.pcpuUtilization, 12);
         // A common stretch factor: more demand never means less ready time.
         vms.forEach(([, ui], i) =>
@@ -232,6 +242,43 @@ describe('solveHostInterval: mixed loads, CFS (quasi-static priority split)', ()
         });
       }),
       { seed: 2024, numRuns: 200 },
+    );
+  });
+});
+
+describe('solveHostInterval: invariants for any mix, both splits', () => {
+  const splitArb = fc.constantFrom<FleetSplit>('cfs', 'fifo');
+
+  it('hands out no more CPU than the host has: Σ vCPUs × run share <= utilisation × P <= P, and no VM runs more than it demands', () => {
+    fc.assert(
+      fc.property(mixArb, fc.integer({ min: 1, max: 32 }), splitArb, (vms, pcpus, split) => {
+        const vcpus = vms.map(([c]) => c);
+        const demand = vms.map(([, u]) => u);
+        const s = solve(vcpus, demand, pcpus, split);
+        let running = 0;
+        vms.forEach(([c, u], i) => {
+          running += c * s.run[i]!;
+          expect(s.run[i]!).toBeLessThanOrEqual(u + 1e-12);
+          expect(s.ready[i]!).toBeGreaterThanOrEqual(0);
+        });
+        expect(s.utilization).toBeLessThanOrEqual(1 + 1e-12);
+        expect(running).toBeLessThanOrEqual(s.utilization * pcpus * (1 + 1e-12) + 1e-12);
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
+  it('more pCPUs never make the host readier: total vCPU-weighted ready share does not rise', () => {
+    fc.assert(
+      fc.property(mixArb, fc.integer({ min: 1, max: 31 }), fc.integer({ min: 1, max: 8 }), splitArb, (vms, pcpus, extra, split) => {
+        const vcpus = vms.map(([c]) => c);
+        const demand = vms.map(([, u]) => u);
+        const weighted = (s: Solved): number => vms.reduce((sum, [c], i) => sum + c * s.ready[i]!, 0);
+        // The repairman table interpolates to 3e-4 of max(W, n/1000); allow that much rise.
+        const n = vcpus.reduce((a, b) => a + b, 0);
+        expect(weighted(solve(vcpus, demand, pcpus + extra, split))).toBeLessThanOrEqual(weighted(solve(vcpus, demand, pcpus, split)) + 3e-4 * Math.max(1, n / 1000));
+      }),
+      { seed: 8, numRuns: 200 },
     );
   });
 });
