@@ -185,9 +185,7 @@ function bootThrottle(result: RecommendResult, header: string): string[] {
     return [
       header,
       ...comment(
-        knob?.status === 'not-modelled'
-          ? 'Boot throttle: not modelled yet (it comes with the IO and boot-storm model), so no value.'
-          : `Boot throttle: no value: ${knob?.notes[0] ?? 'no limit in the scenario'}.`,
+        `Boot throttle: no value: ${knob?.notes[0] ?? 'no limit in the scenario'}.`,
       ),
       '# Where one is needed: nova has no setting for concurrent power-ons (max_concurrent_builds',
       '# limits new builds only); VMware Horizon has "Max concurrent power operations" per vCenter.',

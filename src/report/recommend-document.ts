@@ -48,8 +48,6 @@ function statusText(k: KnobReport): string {
       return `no SLO binds up to ${k.range.max}`;
     case 'infeasible':
       return `fails even at ${k.range.min}`;
-    case 'not-modelled':
-      return 'not modelled yet';
     case 'not-applicable':
       return 'nothing to act on';
     default:
@@ -133,9 +131,8 @@ function knobSection(report: RecommendReport, key: KnobKey, sloNames: string[], 
   const name = knobName(key, k);
   const blocks: Block[] = [];
   const section: Section = { key, title: `${name}${k.value !== null ? ` ${knobValueText(k, k.value)}` : ''}`, blocks };
-  if (k.status === 'not-modelled' || k.status === 'not-applicable' || k.status === 'not-searched') {
+  if (k.status === 'not-applicable' || k.status === 'not-searched') {
     for (const note of k.notes) blocks.push(line(note));
-    if (k.ownSlosNotModelled.length > 0) blocks.push(line(`SLOs it will answer to, not modelled yet: ${k.ownSlosNotModelled.join(', ')}`));
     return section;
   }
   if (k.bindingSlo && k.firstFail) {
@@ -164,7 +161,6 @@ function knobSection(report: RecommendReport, key: KnobKey, sloNames: string[], 
     const from = k.nextConstraint.failsFrom !== null ? `, seen failing from ${knobValueText(k, k.nextConstraint.failsFrom)}` : '';
     blocks.push(line(`next constraint: ${k.nextConstraint.name} (headroom ${fmt(k.nextConstraint.headroomPct)} %${from})`));
   }
-  if (k.ownSlosNotModelled.length > 0) blocks.push(line(`not modelled yet: ${k.ownSlosNotModelled.join(', ')}`));
   for (const note of k.notes) blocks.push(line(`note: ${note}`));
   blocks.push(line(`searched ${k.searched.length} candidates: ${k.searched.map((e) => `${knobValueText(k, e.value)}${e.verdict === 'pass' ? '✓' : '✗'}`).join(' ')}`));
   if (k.riskCurve.length > 0) {
@@ -206,7 +202,7 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
         keys.map((key) => {
           const k = report.recommendation[key];
           const paste = report.combined.values[key];
-          const limitText = (x: number | null): string => (x === null && k.status !== 'not-modelled' ? 'no limit' : knobValueText(k, x));
+          const limitText = (x: number | null): string => (x === null ? 'no limit' : knobValueText(k, x));
           return [knobName(key, k), knobValueText(k, k.value), k.bindingSlo ?? '—', statusText(k), limitText(k.current), limitText(paste)];
         }),
       ),

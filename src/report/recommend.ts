@@ -46,7 +46,6 @@ export interface KnobReport {
   whatIf: { id: string; label: string; skipped: string | null; value: number | null; status: string | null; bindingSlo: string | null }[];
   outOfReach: string[];
   notJudged: string[];
-  ownSlosNotModelled: string[];
   ownSlosNotSet: string[];
   searched: { value: number | null; replications: number; verdict: SloStatus }[];
   notes: string[];
@@ -129,7 +128,6 @@ function knobReport(k: KnobRecommendation): KnobReport {
     whatIf: k.whatIf.map((w) => ({ ...w, value: numOrNull(w.value) })),
     outOfReach: k.outOfReach,
     notJudged: k.notJudged,
-    ownSlosNotModelled: k.ownSlosNotModelled,
     ownSlosNotSet: k.ownSlosNotSet,
     searched: k.searched.map((e) => ({ value: numOrNull(e.value), replications: e.replications, verdict: e.verdict })),
     notes: k.notes,

@@ -1,6 +1,5 @@
 /**
- * The knobs `overcast recommend` turns: one table, so a model that adds a knob (the IO model's
- * concurrent-boot limit) or SLOs for one (the memory model's OOM risk) extends the recommender by
+ * The knobs `overcast recommend` turns: one table, so a knob or the SLOs it answers to are added by
  * editing a row here.
  *
  * A knob is a scenario path (in file terms, as `--set` takes it) with a search grid. Every knob is
@@ -8,8 +7,7 @@
  * once). The recommender searches each for the largest value at which every SLO set in the
  * scenario holds at 95 % confidence.
  *
- * A knob whose path the resolved scenario does not have is reported as "not modelled yet"; so is
- * an SLO a knob is expected to answer to (`ownSlos`) that ../model/slo.ts does not define yet.
+ * Every SLO a knob answers to (`ownSlos`) is one ../model/slo.ts defines (test/study checks it).
  */
 import type { ModelScenario } from '../model/scenario.js';
 import type { Override } from '../scenarios/overrides.js';
@@ -23,8 +21,8 @@ export interface KnobSpec {
   label: string;
   /** The setting it becomes in OpenStack nova.conf. */
   configName: string;
-  /** Scenario path in file terms (`--set` syntax); null while no model defines one. */
-  path: string | null;
+  /** Scenario path in file terms (`--set` syntax). */
+  path: string;
   /** The same field in the resolved model scenario, when it is named differently. */
   modelPath?: string;
   /** Search grid: values min, min + step, …, up to max. The step is the search tolerance. */
@@ -42,10 +40,8 @@ export interface KnobSpec {
    * make the CPU look idle). Without it only the ratio is lifted.
    */
   liftResource?: (scenario: ModelScenario) => Override[];
-  /** SLOs this knob is expected to answer to, including ones no model defines yet. */
+  /** SLOs this knob answers to. */
   ownSlos: string[];
-  /** Said when the knob is not in the scenario. */
-  awaiting: string;
   /** Why the knob has nothing to act on in this scenario (e.g. no boots happen), or null. */
   inapplicable?: (scenario: ModelScenario) => string | null;
 }
@@ -59,7 +55,6 @@ export const KNOBS: readonly KnobSpec[] = [
     range: { min: 1, max: 32, step: 0.1 },
     placementRatio: true,
     ownSlos: ['cpuReadyPctP95', 'cpuReadyPctMean', 'schedDelayMsP99', 'hostUtilPctP95'],
-    awaiting: '',
   },
   {
     id: 'ramAllocationRatio',
@@ -72,7 +67,6 @@ export const KNOBS: readonly KnobSpec[] = [
     liftResource: (scenario) => scenario.hosts.map((h, i) => labelledOverride(`hosts.${i}.memory.totalGiB`, h.memory.totalGiB * 1000, 'recommend (RAM lifted)')),
     // The memory model's SLOs (OOM risk with KSM, ballooning and swap).
     ownSlos: ['oomRiskPerHostMonth', 'swapPeakGiB'],
-    awaiting: 'the memory model (KSM, ballooning, swap, OOM)',
   },
   {
     id: 'maxConcurrentBoots',
@@ -85,7 +79,6 @@ export const KNOBS: readonly KnobSpec[] = [
     range: { min: 1, max: 200, step: 1 },
     placementRatio: false,
     ownSlos: ['bootSecondsP95', 'ioLatencyMsP95'],
-    awaiting: 'the IO and boot-storm model',
     inapplicable: (scenario) => {
       const waves = readPath(scenario, 'boots.waves');
       return Array.isArray(waves) && waves.length > 0 ? null : 'no VMs boot in this scenario (boots.waves is empty), so there is nothing to throttle';

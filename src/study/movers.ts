@@ -6,7 +6,7 @@
  */
 import type { ModelScenario } from '../model/scenario.js';
 import type { Override } from '../scenarios/overrides.js';
-import { readPath, type KnobId } from './knobs.js';
+import type { KnobId } from './knobs.js';
 import { labelledOverride } from './source.js';
 
 export interface MoverContext {
@@ -67,10 +67,10 @@ export const MOVERS: readonly Mover[] = [
   },
   {
     id: 'ksm',
-    label: ({ base }) => (readPath(base, 'memory.ksm.enabled') === true ? 'with KSM off' : 'with KSM on (ksmtuned)'),
-    notApplicable: ({ base }) => (typeof readPath(base, 'memory.ksm.enabled') === 'boolean' ? null : 'KSM is not modelled in this version'),
+    label: ({ base }) => (base.memory.ksm.enabled ? 'with KSM off' : 'with KSM on (ksmtuned)'),
+    notApplicable: () => null,
     overrides: ({ base }) =>
-      readPath(base, 'memory.ksm.enabled') === true
+      base.memory.ksm.enabled
         ? [labelledOverride('ksm.enabled', 'false', 'what-if')]
         : [labelledOverride('ksm.enabled', 'true', 'what-if'), labelledOverride('ksm.tuned', 'true', 'what-if')],
     knobs: ['ramAllocationRatio'],
@@ -78,7 +78,3 @@ export const MOVERS: readonly Mover[] = [
 ];
 
 export const DEFAULT_MOVERS = ['load+20', 'n+1', 'ksm'];
-
-export function moverById(id: string): Mover | undefined {
-  return MOVERS.find((m) => m.id === id);
-}

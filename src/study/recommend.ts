@@ -116,7 +116,7 @@ export interface Evaluation {
   oomRisk: { method: RiskEstimate['method']; hostMonths: number; extrapolated: boolean } | null;
 }
 
-export type KnobStatus = 'bound' | 'range-top' | 'infeasible' | 'not-modelled' | 'not-applicable' | 'not-searched';
+export type KnobStatus = 'bound' | 'range-top' | 'infeasible' | 'not-applicable' | 'not-searched';
 
 export interface WhatIf {
   id: string;
@@ -137,7 +137,7 @@ export interface KnobRecommendation {
   value: number | null;
   bindingSlo: string | null;
   confidence: number | null;
-  /** The scenario's value, or null when not modelled. */
+  /** The scenario's value, or null for a limit left unset. */
   current: number | null;
   range: KnobSpec['range'];
   /** The evaluation at `value` (null when none passed). */
@@ -156,8 +156,7 @@ export interface KnobRecommendation {
   outOfReach: string[];
   /** Set SLOs of the ratios lifted during this knob's search, left out of its judgement. */
   notJudged: string[];
-  /** SLOs this knob answers to that no model defines yet, and defined ones the scenario does not set. */
-  ownSlosNotModelled: string[];
+  /** SLOs this knob answers to that the scenario does not set. */
   ownSlosNotSet: string[];
   /** Every evaluation of the search, in the order made. */
   searched: Evaluation[];
@@ -330,13 +329,12 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     }
   };
 
-  const modelled = (knob: KnobSpec): boolean => knob.path !== null && knobValue(knob, base) !== undefined;
-  const inactive = (k: KnobRecommendation): boolean => k.status === 'not-modelled' || k.status === 'not-applicable' || k.status === 'not-searched';
+  const inactive = (k: KnobRecommendation): boolean => k.status === 'not-applicable' || k.status === 'not-searched';
 
   /** Overrides that lift the other allocation ratios while `knob` is searched. */
   const liftOthers = (knob: KnobSpec): Override[] =>
     knob.placementRatio
-      ? KNOBS.filter((k) => k !== knob && k.placementRatio && modelled(k)).flatMap((k) => [labelledOverride(k.path!, LIFTED_RATIO, 'recommend (lifted)'), ...(k.liftResource?.(base) ?? [])])
+      ? KNOBS.filter((k) => k !== knob && k.placementRatio).flatMap((k) => [labelledOverride(k.path, LIFTED_RATIO, 'recommend (lifted)'), ...(k.liftResource?.(base) ?? [])])
       : [];
 
   /** Searches a knob; `coarse` (what-ifs) stops at 2 % of the value instead of one grid step. */
@@ -384,8 +382,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   const judgedFor = new Map<KnobId, string[]>();
 
   for (const knob of KNOBS) {
-    const current = modelled(knob) ? (knobValue(knob, base) ?? null) : null;
-    const ownSlosNotModelled = knob.ownSlos.filter((n) => !(n in SLO_DEFINITIONS));
+    const current = knobValue(knob, base) ?? null;
     const ownSlosNotSet = knob.ownSlos.filter((n) => n in SLO_DEFINITIONS && !setSlos.some((s) => s.name === n));
     const blank = {
       id: knob.id,
@@ -401,7 +398,6 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       firstFail: null,
       margins: [],
       nextConstraint: null,
-      ownSlosNotModelled,
       ownSlosNotSet,
       searched: [],
       riskCurve: [],
@@ -409,11 +405,6 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       outOfReach: [],
       notJudged: [],
     };
-    if (!modelled(knob)) {
-      recommendations.push({ ...blank, status: 'not-modelled', notes: [`not modelled yet: this version of overcast has no ${knob.label} (it comes with ${knob.awaiting})`] });
-      pasted.set(knob.id, null);
-      continue;
-    }
     const inapplicable = knob.inapplicable?.(base) ?? null;
     if (inapplicable !== null) {
       recommendations.push({ ...blank, status: 'not-applicable', notes: [inapplicable] });
@@ -435,7 +426,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     // SLOs is all there is. Then: an SLO that fails even at the bottom of the knob's range is out
     // of its reach, and the search is judged on the rest.
     const all = setSlos.map((x) => x.name);
-    const liftedOwned = knob.placementRatio ? KNOBS.filter((k) => k !== knob && k.placementRatio && modelled(k)).flatMap((k) => k.ownSlos) : [];
+    const liftedOwned = knob.placementRatio ? KNOBS.filter((k) => k !== knob && k.placementRatio).flatMap((k) => k.ownSlos) : [];
     const hasOwn = knob.ownSlos.some((n) => all.includes(n));
     const notJudged = hasOwn ? all.filter((n) => liftedOwned.includes(n)) : [];
     const candidates = all.filter((n) => !notJudged.includes(n));
@@ -486,13 +477,12 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       notes.push(`${outOfReach.join(', ')} fail${outOfReach.length === 1 ? 's' : ''} even at ${knob.range.min}, so no ${knob.configName} meets ${outOfReach.length === 1 ? 'it' : 'them'}: judged on ${judged.join(', ')} (see the verification of the combination)`);
     }
     if (knob.placementRatio) {
-      const others = KNOBS.filter((k) => k !== knob && k.placementRatio && modelled(k)).map((k) => k.configName);
+      const others = KNOBS.filter((k) => k !== knob && k.placementRatio).map((k) => k.configName);
       if (others.length > 0) notes.push(`searched with ${others.join(' and ')} lifted (and its resource, where a model reacts to it), so ${knob.configName} is what limits the fleet`);
     }
     const ownActive = knob.ownSlos.filter((n) => judged.includes(n));
     if (ownActive.length === 0 && judged.length > 0) {
       const why = [
-        ownSlosNotModelled.length > 0 ? `${ownSlosNotModelled.join(', ')} not modelled yet` : '',
         ownSlosNotSet.length > 0 ? `${ownSlosNotSet.join(', ')} not set in the scenario` : '',
         knob.ownSlos.some((n) => outOfReach.includes(n)) ? `${knob.ownSlos.filter((n) => outOfReach.includes(n)).join(', ')} out of its reach` : '',
       ].filter((x) => x !== '');
@@ -583,7 +573,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
 
   // The combination to paste, verified.
   const values = Object.fromEntries(KNOBS.map((k) => [k.id, pasted.get(k.id) ?? null])) as Record<KnobId, number | null>;
-  const combinedOverrides = KNOBS.filter((k) => modelled(k) && values[k.id] !== null).map((k) => labelledOverride(k.path!, values[k.id]!, 'recommend'));
+  const combinedOverrides = KNOBS.filter((k) => values[k.id] !== null).map((k) => labelledOverride(k.path, values[k.id]!, 'recommend'));
   const combinedNotes: string[] = [];
   const [combinedEvaluation, currentEvaluation] = await Promise.all([
     decide({ overrides: combinedOverrides, nPlus1, judged: judgedSlos.map((x) => x.name), context: 'combined', value: null }),
@@ -652,7 +642,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     slos: judgedSlos,
     knobs: recommendations,
     current: {
-      values: Object.fromEntries(KNOBS.map((k) => [k.id, modelled(k) ? (knobValue(k, base) ?? null) : null])) as Record<KnobId, number | null>,
+      values: Object.fromEntries(KNOBS.map((k) => [k.id, knobValue(k, base) ?? null])) as Record<KnobId, number | null>,
       evaluation: currentEvaluation,
     },
     combined: { values, notes: combinedNotes, evaluation: combinedEvaluation },

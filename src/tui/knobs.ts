@@ -44,16 +44,6 @@ export interface KnobOptions {
   uiReplications: number;
 }
 
-/** A field of a plain object by path, or undefined (for fields newer models add). */
-function read(value: unknown, ...path: string[]): unknown {
-  let at = value;
-  for (const key of path) {
-    if (typeof at !== 'object' || at === null) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
-}
-
 /** Replications the UI runs by default: enough for a verdict, few enough for a sub-second refresh. */
 export const UI_REPLICATIONS = 3;
 
@@ -129,40 +119,34 @@ export function knobsFor(scenario: ModelScenario, options: KnobOptions): KnobSpe
       unit: '%',
     });
   });
-  // The latency paths' virtio NIC of each VM group with a `network` block (read structurally, as
-  // the memory switches below): vhost_net and the queue pairs.
+  // The latency paths' virtio NIC of each VM group with a `network` block: vhost_net and the queue pairs.
   for (const [i, group] of scenario.vms.entries()) {
-    const vhost = read(group, 'network', 'vhostNet');
-    const queues = read(group, 'network', 'queues');
+    if (!group.network) continue;
+    const { vhostNet: vhost, queues } = group.network;
     const at = `${entryPath('vms', group.name, i)}.network`;
-    if (typeof vhost === 'boolean') {
-      knobs.push({
-        id: `${at}.vhostNet`,
-        label: `vhost_net ${group.name}`,
-        hint: `vhost_net for ${group.name}: on, packets go through in-kernel vhost workers; off, through the QEMU main loop in user space`,
-        kind: 'boolean',
-        initial: vhost,
-      });
-    }
-    if (typeof queues === 'number') {
-      // The schema takes 1–256 queue pairs; only min(queues, vCPUs) work in parallel (docs/latency.md),
-      // so the arrows stop at the group's vCPUs (a typed value may go beyond, the loader judges it).
-      knobs.push({
-        id: `${at}.queues`,
-        label: `queues ${group.name}`,
-        hint: `virtio-net queue pairs per ${group.name} VM (each queue's softirq runs on one of its ${group.vcpus} vCPUs)`,
-        kind: 'integer',
-        initial: queues,
-        step: 1,
-        bigStep: 4,
-        min: 1,
-        max: Math.min(256, Math.max(group.vcpus, queues)),
-      });
-    }
+    knobs.push({
+      id: `${at}.vhostNet`,
+      label: `vhost_net ${group.name}`,
+      hint: `vhost_net for ${group.name}: on, packets go through in-kernel vhost workers; off, through the QEMU main loop in user space`,
+      kind: 'boolean',
+      initial: vhost,
+    });
+    // The schema takes 1–256 queue pairs; only min(queues, vCPUs) work in parallel (docs/latency.md),
+    // so the arrows stop at the group's vCPUs (a typed value may go beyond, the loader judges it).
+    knobs.push({
+      id: `${at}.queues`,
+      label: `queues ${group.name}`,
+      hint: `virtio-net queue pairs per ${group.name} VM (each queue's softirq runs on one of its ${group.vcpus} vCPUs)`,
+      kind: 'integer',
+      initial: queues,
+      step: 1,
+      bigStep: 4,
+      min: 1,
+      max: Math.min(256, Math.max(group.vcpus, queues)),
+    });
   }
   for (const [i, group] of scenario.hosts.entries()) {
-    const swap = read(group, 'memory', 'swapGiB');
-    if (typeof swap !== 'number') continue;
+    const swap = group.memory.swapGiB;
     knobs.push({
       id: `${entryPath('hosts', group.name, i)}.memory.swapGiB`,
       label: `swap GiB ${group.name}`,
@@ -175,31 +159,25 @@ export function knobsFor(scenario: ModelScenario, options: KnobOptions): KnobSpe
       unit: 'GiB',
     });
   }
-  // The memory and boot models' switches, when this scenario has them (read structurally: the
-  // model scenario gains these fields as the models land).
-  const switches: [id: string, path: string[], label: string, hint: string][] = [
-    ['ksm.enabled', ['memory', 'ksm', 'enabled'], 'KSM', 'kernel samepage merging on every host'],
-    ['ksm.tuned', ['memory', 'ksm', 'tuned'], 'ksmtuned', 'ksmtuned adapts the KSM scan rate to memory pressure'],
-    ['balloon.enabled', ['memory', 'balloon', 'enabled'], 'balloon', 'virtio-balloon reclaims idle guest memory'],
+  // The memory and boot models' switches.
+  const switches: [id: string, value: boolean, label: string, hint: string][] = [
+    ['ksm.enabled', scenario.memory.ksm.enabled, 'KSM', 'kernel samepage merging on every host'],
+    ['ksm.tuned', scenario.memory.ksm.tuned, 'ksmtuned', 'ksmtuned adapts the KSM scan rate to memory pressure'],
+    ['balloon.enabled', scenario.memory.balloon.enabled, 'balloon', 'virtio-balloon reclaims idle guest memory'],
   ];
-  for (const [id, path, label, hint] of switches) {
-    const value = read(scenario, ...path);
-    if (typeof value === 'boolean') knobs.push({ id, label, hint, kind: 'boolean', initial: value });
-  }
-  const bootLimit = read(scenario, 'boots', 'maxPerHost');
-  if (typeof bootLimit === 'number' || (bootLimit === null && read(scenario, 'boots') !== undefined)) {
-    knobs.push({
-      id: 'boots.maxPerHost',
-      label: 'boots/host',
-      hint: 'most boots in progress at once per host (admission control); none: no limit',
-      kind: 'integer',
-      initial: bootLimit,
-      step: 1,
-      bigStep: 5,
-      min: 1,
-      nullable: 'none',
-    });
-  }
+  for (const [id, value, label, hint] of switches) knobs.push({ id, label, hint, kind: 'boolean', initial: value });
+  const bootLimit = scenario.boots.maxPerHost;
+  knobs.push({
+    id: 'boots.maxPerHost',
+    label: 'boots/host',
+    hint: 'most boots in progress at once per host (admission control); none: no limit',
+    kind: 'integer',
+    initial: bootLimit,
+    step: 1,
+    bigStep: 5,
+    min: 1,
+    nullable: 'none',
+  });
   knobs.push({
     id: 'placement',
     label: 'placement',

@@ -1,60 +1,19 @@
 /**
- * The memory, IO, boot and latency-path (host threads, network, heartbeats) sections of a
- * report, read structurally.
- *
- * Those models are newer than the UI. The UI reads their sections through the shapes below (the
- * stable names of docs/report.md) and checks that they are there, so it builds and runs with
- * reports that have them and with reports that do not; a field that is missing reads as null and
- * shows as n/a. Everything here is plain data access (no React).
+ * The memory, IO, boot and latency-path (host threads, network, heartbeats) sections of a report,
+ * as the UI reads them: the report's own types (../report/report.ts, docs/report.md), and the
+ * series and event lines the UI draws from them. Everything here is plain data access (no React).
  */
 import { fmt as fmtNumber } from '../report/format.js';
-import type { Report, ReportDistribution } from '../report/report.js';
+import type { Report } from '../report/report.js';
 
-export interface MemoryTimelineHost {
-  name: string;
-  ramGiB: number;
-  backedGiB: (number | null)[];
-  ksmSavedGiB: (number | null)[];
-  swapGiB: (number | null)[];
-}
+export type MemorySection = Report['memory'];
+export type MemoryTimelineHost = MemorySection['timeline']['hosts'][number];
+export type IoSection = Report['io'];
+export type BootSection = Report['boot'];
 
-export interface MemorySection {
-  backedPeakPct?: { worst: number | null; mean: number | null };
-  ksmSavedGiB?: { mean: number | null; max: number | null };
-  swapPeakGiB?: { mean: number | null; max: number | null };
-  oomKills?: { total: number; perHostMonth: number | null };
-  oomRiskPerHostMonth?: { estimate: number | null; lower95: number | null; upper95: number | null };
-  kills?: { replication: number; timeSeconds: number; host: string; vm: string; group: string }[];
-  byHost?: { name: string; totalGiB: number; backedPeakPct: number | null; swapPeakGiB: number | null; ksmSavedMeanGiB: number | null; kills: number }[];
-  timeline?: { stepSeconds: number; hosts: MemoryTimelineHost[] };
-}
-
-export interface IoSection {
-  devices?: number;
-  utilPct?: ReportDistribution;
-  latencyMs?: ReportDistribution;
-  timeline?: { stepSeconds: number; utilPctMax: (number | null)[]; latencyMsMean: (number | null)[]; bootsInFlight: (number | null)[]; bootsQueued: (number | null)[] };
-}
-
-export interface BootSection {
-  count?: number | null;
-  unfinished?: number | null;
-  maxPerHost?: number | null;
-  seconds?: ReportDistribution;
-  queuedSeconds?: ReportDistribution;
-  stormMinutes?: { mean: number | null; max: number | null } | null;
-}
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-function section<T>(report: Report, key: string): T | undefined {
-  const value = (report as unknown as Record<string, unknown>)[key];
-  return isObject(value) ? (value as T) : undefined;
-}
-
-export const memoryOf = (report: Report): MemorySection | undefined => section<MemorySection>(report, 'memory');
-export const ioOf = (report: Report): IoSection | undefined => section<IoSection>(report, 'io');
-export const bootOf = (report: Report): BootSection | undefined => section<BootSection>(report, 'boot');
+export const memoryOf = (report: Report): MemorySection => report.memory;
+export const ioOf = (report: Report): IoSection => report.io;
+export const bootOf = (report: Report): BootSection => report.boot;
 
 /** Whether the report simulated disks or boots (a section with nothing in it is not shown). */
 export function hasIo(report: Report): boolean {
@@ -130,49 +89,15 @@ export function memoryEvents(report: Report): string[] {
 export const THREAD_KINDS = ['qemu', 'vhost', 'iothread', 'ksmd', 'daemons'] as const;
 export type ThreadKindName = (typeof THREAD_KINDS)[number];
 
-export interface HostThreadsSection {
-  cpuPct?: Partial<Record<ThreadKindName, number | null>>;
-  coresPerHost?: Partial<Record<ThreadKindName, number | null>>;
-  maxThreadPct?: Partial<Record<ThreadKindName, number | null>>;
-}
+export type HostThreadsSection = Report['hostThreads'];
+export type NetworkSection = Report['network'];
+export type NetworkVm = NetworkSection['vms'][number];
+export type HeartbeatRow = Report['heartbeats'][number];
 
-export interface NetworkVm {
-  name: string;
-  group: string;
-  host: string;
-  demandGbps: number | null;
-  achievedGbps: number | null;
-  bottleneck: string;
-}
-
-export interface NetworkSection {
-  nicGbps?: number | null;
-  vms?: NetworkVm[];
-}
-
-export interface HeartbeatRow {
-  name: string;
-  master?: string;
-  backup?: string;
-  intervalMs?: number | null;
-  masterDownMs?: number | null;
-  gapMs?: ReportDistribution;
-  delayMs?: ReportDistribution;
-  sent?: number;
-  lost?: number;
-  failoversPerDay?: number | null;
-  flapsPerDay?: number | null;
-  ci95?: { failoversPerDay?: [number | null, number | null]; flapsPerDay?: [number | null, number | null] };
-  days?: number | null;
-}
-
-export const hostThreadsOf = (report: Report): HostThreadsSection | undefined => section<HostThreadsSection>(report, 'hostThreads');
-export const networkOf = (report: Report): NetworkSection | undefined => section<NetworkSection>(report, 'network');
-export function heartbeatsOf(report: Report): HeartbeatRow[] {
-  const value = (report as unknown as Record<string, unknown>).heartbeats;
-  return Array.isArray(value) ? (value.filter((h) => isObject(h) && typeof h.name === 'string') as unknown as HeartbeatRow[]) : [];
-}
-export const networkVmsOf = (report: Report): NetworkVm[] => (Array.isArray(networkOf(report)?.vms) ? networkOf(report)!.vms! : []);
+export const hostThreadsOf = (report: Report): HostThreadsSection => report.hostThreads;
+export const networkOf = (report: Report): NetworkSection => report.network;
+export const heartbeatsOf = (report: Report): HeartbeatRow[] => report.heartbeats;
+export const networkVmsOf = (report: Report): NetworkVm[] => report.network.vms;
 
 /** Host threads that only the latency paths give CPU (ksmd has CPU whenever KSM runs: not a reason for the tab). */
 const DEVICE_KINDS: readonly ThreadKindName[] = ['qemu', 'vhost', 'iothread', 'daemons'];

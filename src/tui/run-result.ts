@@ -3,9 +3,11 @@
  * plus the placement detail the report leaves out — which VMs landed on which host — for the host
  * drill-down. Plain data, so it crosses a worker-thread boundary as is.
  */
-import { runStudy, type StudyResult } from '../model/run.js';
+import type { StudyResult } from '../model/run.js';
+import { inProcessRunner } from '../model/runner.js';
 import type { ModelScenario } from '../model/scenario.js';
 import { buildReport, type Report } from '../report/report.js';
+import { runReplicated } from '../study/run.js';
 
 export interface HostVm {
   name: string;
@@ -37,9 +39,13 @@ export function toRunResult(study: StudyResult, simulateMs: number): RunResult {
   };
 }
 
-/** Runs a study and packs it for the UI (in a worker, or in-process in tests). */
-export function simulateScenario(scenario: ModelScenario, onProgress?: (done: number, total: number) => void): RunResult {
+/**
+ * Runs a study as `overcast run` does — the replications, then the rare risks an SLO asks for
+ * decided by the same estimator (../study/risk.ts) — and packs it for the UI (in a worker, or
+ * in-process in tests).
+ */
+export async function simulateScenario(scenario: ModelScenario, onProgress?: (done: number, total: number) => void): Promise<RunResult> {
   const started = performance.now();
-  const study = runStudy(scenario, onProgress ? { onProgress } : {});
+  const study = await runReplicated(scenario, inProcessRunner(), onProgress ? { onProgress } : {});
   return toRunResult(study, performance.now() - started);
 }

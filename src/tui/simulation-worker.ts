@@ -23,6 +23,6 @@ async function handle(request: WorkerRequest): Promise<void> {
     post({ type: 'loaded', id: request.id, loaded: loaded.ok ? { ok: true, value: loaded.value.scenario } : loaded });
     return;
   }
-  const result = simulateScenario(request.scenario, (done, total) => post({ type: 'progress', id: request.id, done, total }));
+  const result = await simulateScenario(request.scenario, (done, total) => post({ type: 'progress', id: request.id, done, total }));
   post({ type: 'result', id: request.id, result });
 }

@@ -10,9 +10,8 @@
  */
 import type { ModelScenario } from '../model/scenario.js';
 import type { Loaded, ScenarioIssue } from '../scenarios/issues.js';
-import { loadScenarioFile } from '../scenarios/load.js';
 import type { Override } from '../scenarios/overrides.js';
-import { simulateScenario, type RunResult } from './run-result.js';
+import type { RunResult } from './run-result.js';
 
 export interface SimulationJob {
   /** Settles with the result or the error; never settles once cancelled. */
@@ -153,36 +152,3 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Loads and simulates on the calling thread (after a macrotask, so the caller's frame renders
- * first). The screen freezes while it simulates, so the program uses the worker backend; this one
- * is for tests and for machines where worker threads cannot start.
- */
-export class InProcessBackend implements SimulationBackend {
-  constructor(private readonly file: string) {}
-
-  async load(overrides: readonly Override[]): Promise<Loaded<ModelScenario>> {
-    const loaded = await loadScenarioFile(this.file, { overrides });
-    return loaded.ok ? { ok: true, value: loaded.value.scenario } : loaded;
-  }
-
-  simulate(scenario: ModelScenario, onProgress: (done: number, total: number) => void): SimulationJob {
-    let cancelled = false;
-    const result = new Promise<RunResult>((resolve, reject) => {
-      setTimeout(() => {
-        if (cancelled) return;
-        try {
-          const out = simulateScenario(scenario, (done, total) => {
-            if (!cancelled) onProgress(done, total);
-          });
-          if (!cancelled) resolve(out);
-        } catch (error) {
-          if (!cancelled) reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      }, 0);
-    });
-    return { result, cancel: () => void (cancelled = true) };
-  }
-
-  async dispose(): Promise<void> {}
-}

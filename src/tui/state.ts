@@ -20,8 +20,6 @@ export type PaneId = 'knobs' | 'sections' | 'hosts' | 'events';
 /** Tab order of the panes. */
 export const PANES: readonly PaneId[] = ['knobs', 'sections', 'hosts', 'events'];
 
-export const PANE_TITLES: Record<PaneId, string> = { knobs: 'Knobs', sections: 'Charts', hosts: 'Hosts', events: 'SLOs & events' };
-
 export interface LogEntry {
   /** Wall-clock time, ms since the epoch. */
   at: number;

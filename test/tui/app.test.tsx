@@ -12,7 +12,7 @@ import { presentSections } from '../../src/tui/sections.js';
 import { runCli } from '../helpers/cli.js';
 import { ControlledBackend, fixture, FIXTURE_BASE, FIXTURE_FILE, KEEPALIVED_FILE, KEYS, renderSized, resultFor, type Rendered } from './helpers.js';
 
-const fixtureReport = async () => resultFor((await fixture()).scenario).report;
+const fixtureReport = async () => (await resultFor((await fixture()).scenario)).report;
 
 const NOW = new Date(2026, 10, 22, 21, 36, 0).getTime();
 let open: (Rendered & { backend: ControlledBackend }) | undefined;
@@ -250,7 +250,7 @@ describe('the App', () => {
     expect(app.backend.loads.at(-1)).toEqual([{ set: 'vms.lb.network.vhostNet=true', label: '--set vms.lb.network.vhostNet=true' }, { set: 'replications=2', label: '--replications 2' }]);
     expect(app.backend.runs.at(-1)!.scenario.vms.map((g) => g.network?.vhostNet)).toEqual([true, false, undefined]);
     expect(sideText(frame)).toContain('vhost_net lb: off → on');
-    const tab = presentSections(resultFor(app.backend.runs.at(-1)!.scenario).report).findIndex((x) => x.id === 'network') + 1;
+    const tab = presentSections((await resultFor(app.backend.runs.at(-1)!.scenario)).report).findIndex((x) => x.id === 'network') + 1;
     expect(tab).toBeGreaterThan(1);
     await app.press(KEYS.tab, (f) => focusedPane(f) === 'Charts');
     const network = await app.press(String(tab), has(`[${tab} Network]`));

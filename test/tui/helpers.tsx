@@ -161,11 +161,11 @@ export function fixture(file = FIXTURE_FILE, baseOverrides: Override[] = FIXTURE
 const results = new Map<string, RunResult>();
 
 /** The real result for a scenario (memoised: the same scenario always gives the same result). */
-export function resultFor(scenario: ModelScenario): RunResult {
+export async function resultFor(scenario: ModelScenario): Promise<RunResult> {
   const key = JSON.stringify(scenario);
   let r = results.get(key);
   if (!r) {
-    r = simulateScenario(scenario);
+    r = await simulateScenario(scenario);
     results.set(key, r);
   }
   return r;
@@ -213,7 +213,7 @@ export class ControlledBackend implements SimulationBackend {
     const run = this.runs[index];
     if (!run || run.cancelled) return;
     run.onProgress(1, run.scenario.replications);
-    run.resolve(resultFor(run.scenario));
+    void resultFor(run.scenario).then((result) => run.resolve(result), (error: unknown) => run.reject(error instanceof Error ? error : new Error(String(error))));
   }
 
   async dispose(): Promise<void> {
@@ -226,7 +226,7 @@ export async function stateWithResult(size = { columns: 120, rows: 40 }): Promis
   const f = await fixture();
   let state = initialState({ scenarioArg: 'ui-small.yaml', baseArgs: [], scenarioName: f.scenario.name, replicationsInFile: 10, knobs: f.knobs, size, at: 0 });
   state = apply(state, { type: 'run', event: { type: 'started', id: 1, total: UI_REPS } });
-  state = apply(state, { type: 'run', event: { type: 'done', id: 1, result: resultFor(f.scenario), totalMs: 123 } });
+  state = apply(state, { type: 'run', event: { type: 'done', id: 1, result: await resultFor(f.scenario), totalMs: 123 } });
   return state;
 }
 
@@ -239,5 +239,5 @@ export async function runWith(state: UiState, id: number): Promise<UiState> {
   const f = await fixture();
   const loaded = await loadScenarioFile(f.file, { overrides: [...f.baseOverrides, ...knobOverrides(state.knobs, state.requestValues)] });
   if (!loaded.ok) return apply(state, { type: 'run', event: { type: 'invalid', id, issues: loaded.issues } });
-  return apply(state, { type: 'run', event: { type: 'done', id, result: resultFor(loaded.value.scenario), totalMs: 50 } });
+  return apply(state, { type: 'run', event: { type: 'done', id, result: await resultFor(loaded.value.scenario), totalMs: 50 } });
 }

@@ -99,7 +99,7 @@ describe('the UI state', () => {
     expect(state.runRequest).toBe(2);
     // An event for run #1 after #2 was requested is stale.
     const f = await fixture();
-    const stale = apply(state, { type: 'run', event: { type: 'done', id: 1, result: resultFor(f.scenario), totalMs: 1 } });
+    const stale = apply(state, { type: 'run', event: { type: 'done', id: 1, result: await resultFor(f.scenario), totalMs: 1 } });
     expect(stale.current).toBe(state.current);
     state = apply(state, { type: 'run', event: { type: 'started', id: 2, total: 2 } }, { type: 'run', event: { type: 'progress', id: 2, done: 1, total: 2 } });
     expect(state.run).toMatchObject({ id: 2, phase: 'running', done: 1, total: 2 });

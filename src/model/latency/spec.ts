@@ -72,11 +72,6 @@ export interface HeartbeatSpec {
   version: 2 | 3;
 }
 
-/** Micro-level windows per replication for the heartbeat hosts (fleet resolution). */
-export interface LatencyModelSpec {
-  heartbeatWindows: number;
-}
-
 /**
  * Defaults with their sources.
  *

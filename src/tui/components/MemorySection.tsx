@@ -6,10 +6,21 @@ import Chart from './Chart.js';
 import type { SectionProps } from './SectionView.js';
 import { tint } from '../tint.js';
 
-/** `0.12 (95 % 0.05–0.25)`. */
-function risk(r: Memory['oomRiskPerHostMonth']): string {
-  if (!r) return 'n/a';
-  return `${fmt(r.estimate)} (95 % ${fmt(r.lower95)}–${fmt(r.upper95)})`;
+/** `0.12 (95 % 0.05–0.25)`, and how a rare risk was decided (docs/risk.md) when not by plain Monte Carlo. */
+export function riskText(r: Memory['oomRiskPerHostMonth']): string {
+  const interval = `${fmt(r.estimate)} (95 % ${fmt(r.lower95)}–${fmt(r.upper95)}`;
+  switch (r.method) {
+    case 'bound':
+      return `${interval}; bound: no kill possible)`;
+    case 'mechanism':
+      return `${interval}; mechanism: ${fmt(r.fixedHeadroomGiB)} GiB margin on every host-run)`;
+    case 'importance':
+      return `${interval}; importance sampling, ESS ${fmt(r.ess)})`;
+    case 'tail':
+      return `${interval}; EXTRAPOLATED tail)`;
+    default:
+      return `${interval})`;
+  }
 }
 
 /**
@@ -18,7 +29,6 @@ function risk(r: Memory['oomRiskPerHostMonth']): string {
  */
 export default function MemorySection({ current, baseline, width, height, chart }: SectionProps) {
   const memory = memoryOf(current.report);
-  if (!memory) return <Text>{'no memory results in this report'}</Text>;
   const base = baseline ? memoryOf(baseline.report) : undefined;
   const kills = memory.oomKills?.total ?? 0;
   const duration = current.report.scenario.durationSeconds;
@@ -55,7 +65,7 @@ export default function MemorySection({ current, baseline, width, height, chart 
         <Text bold {...tint(kills > 0 ? 'red' : 'green')}>
           {kills > 0 ? `✗ ${kills} OOM kill${kills === 1 ? '' : 's'}` : '✓ no OOM kills'}
         </Text>
-        {` · OOM risk per host-month ${risk(memory.oomRiskPerHostMonth)}`}
+        {` · OOM risk per host-month ${riskText(memory.oomRiskPerHostMonth)}`}
         {base ? <Text dimColor>{` base ${fmt(base.oomRiskPerHostMonth?.estimate)}, ${base.oomKills?.total ?? 0} kills`}</Text> : null}
       </Text>
       <Text wrap="truncate-end">

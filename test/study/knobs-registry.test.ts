@@ -1,0 +1,24 @@
+/**
+ * The knob table (src/study/knobs.ts) against the SLO table (src/model/slo.ts): every SLO a knob
+ * answers to is one a model defines, and every path is one `--set` accepts on a bundled scenario.
+ */
+import { describe, expect, it } from 'vitest';
+import { SLO_DEFINITIONS } from '../../src/model/slo.js';
+import { loadScenarioFile } from '../../src/scenarios/load.js';
+import { bundledScenario } from '../../src/cli/paths.js';
+import { KNOBS, knobValue } from '../../src/study/knobs.js';
+
+describe('the knob table', () => {
+  it('names only SLOs the model defines', () => {
+    for (const knob of KNOBS) for (const slo of knob.ownSlos) expect(Object.keys(SLO_DEFINITIONS)).toContain(slo);
+  });
+
+  it('has paths that --set accepts and the resolved scenario has', async () => {
+    for (const knob of KNOBS) {
+      const value = knob.range.min + knob.range.step;
+      const loaded = await loadScenarioFile(bundledScenario('vdi-callcenter'), { overrides: [`${knob.path}=${value}`] });
+      expect(loaded.ok).toBe(true);
+      if (loaded.ok) expect(knobValue(knob, loaded.value.scenario)).toBeCloseTo(value, 9);
+    }
+  });
+});
