@@ -58,7 +58,8 @@ export interface SloResult {
 interface SloDefinition {
   metric: string;
   unit: string;
-  read: (study: SloInputs) => { value: number; upper95: number | null };
+  /** The value and its 95 % interval's ends (null where unknown). */
+  read: (study: SloInputs) => { value: number; upper95: number | null; lower95?: number | null };
   /** The limit that applies when the scenario sets none; without one the SLO is off. */
   defaultLimit?: number;
 }
@@ -81,6 +82,7 @@ const fromDistribution = (pick: (s: DistributionSummary) => number, ci?: 'mean' 
   (summary: DistributionSummary) => ({
     value: pick(summary),
     upper95: ci && summary.ci95 ? summary.ci95[ci][1] : null,
+    lower95: ci && summary.ci95 ? summary.ci95[ci][0] : null,
   });
 
 export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
@@ -89,7 +91,7 @@ export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
     unit: 'VMs',
     read: (s) => {
       const count = s.placement.unplaced.reduce((sum, u) => sum + u.count, 0);
-      return { value: count, upper95: count };
+      return { value: count, upper95: count, lower95: count };
     },
     defaultLimit: 0,
   },
@@ -116,7 +118,7 @@ export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
   oomRiskPerHostMonth: {
     metric: 'probability that a host has at least one OOM kill in 30 days',
     unit: 'probability',
-    read: (s) => ({ value: s.memory.oomRiskPerHostMonth.estimate, upper95: s.memory.oomRiskPerHostMonth.upper95 }),
+    read: (s) => ({ value: s.memory.oomRiskPerHostMonth.estimate, upper95: s.memory.oomRiskPerHostMonth.upper95, lower95: s.memory.oomRiskPerHostMonth.lower95 }),
   },
   swapPeakGiB: {
     metric: 'largest host swap use in a run (mean over replications)',
@@ -137,9 +139,9 @@ export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
     metric: 'heartbeat flaps per day (failovers the old master reclaims), worst heartbeat',
     unit: '/day',
     read: (s) => {
-      let worst: { value: number; upper95: number | null } = { value: Number.NaN, upper95: null };
+      let worst: { value: number; upper95: number | null; lower95: number | null } = { value: Number.NaN, upper95: null, lower95: null };
       for (const hb of s.latency.heartbeats) {
-        if (!(hb.flapsPerDay <= worst.value)) worst = { value: hb.flapsPerDay, upper95: hb.flapsPerDayCi95[1] };
+        if (!(hb.flapsPerDay <= worst.value)) worst = { value: hb.flapsPerDay, upper95: hb.flapsPerDayCi95[1], lower95: hb.flapsPerDayCi95[0] };
       }
       return worst;
     },

@@ -79,6 +79,8 @@ export interface SloReading {
   limit: number | null;
   value: number;
   upper95: number | null;
+  /** The lower end of its 95 % interval, where known (decides a clear failure at the first look). */
+  lower95: number | null;
   /** How it is judged (../model/slo.ts); null when no limit is set. */
   status: SloStatus | null;
 }
@@ -206,9 +208,9 @@ const PLACEMENT_SLOS: readonly string[] = ['unplacedVms'];
 export function readSlos(study: StudyResult, slo: ModelScenario['slo']): SloReading[] {
   return (Object.keys(SLO_DEFINITIONS) as (keyof typeof SLO_DEFINITIONS)[]).map((name) => {
     const def = SLO_DEFINITIONS[name];
-    const { value, upper95 } = def.read(study);
+    const { value, upper95, lower95 = null } = def.read(study);
     const limit = sloLimit(slo, name) ?? null;
-    return { name, metric: def.metric, unit: def.unit, limit, value, upper95, status: limit === null ? null : sloStatus(value, upper95, limit) };
+    return { name, metric: def.metric, unit: def.unit, limit, value, upper95, lower95, status: limit === null ? null : sloStatus(value, upper95, limit) };
   });
 }
 
@@ -283,7 +285,11 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     const grown = fleetOption === 'as-is' ? { scenario: resolved, factor: 1 } : growMix(resolved);
     const degraded = down ? oneHostDown(grown.scenario) : null;
     const simulated = degraded?.scenario ?? grown.scenario;
-    let replications = R0;
+    // A first look at half the replications settles what is already clear at 95 % — every judged
+    // SLO passing on its upper bound, or one failing with its whole interval beyond the limit —
+    // and the rest go on to the scenario's replications (and more near a limit, below). Most
+    // candidates of a search are far from the boundary, so this halves a search's work.
+    let replications = FIRST_LOOK(R0);
     // The OOM risk is decided once per candidate (./risk.ts), on its first replications; more
     // replications for other SLOs reuse the decision.
     let risk: RiskEstimate | undefined;
@@ -298,6 +304,13 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       const failing = slos.filter((s) => s.status !== null && s.status !== 'pass' && judged.includes(s.name));
       const verdict = worstStatus(failing.map((s) => s.status!));
       const pass = verdict === 'pass';
+      if (replications < R0) {
+        const clearFail = slos.some((s) => s.limit !== null && judged.includes(s.name) && s.lower95 !== null && s.lower95 > s.limit);
+        if (!pass && !clearFail) {
+          replications = R0;
+          continue;
+        }
+      }
       // Not demonstrated (every failing SLO within its limit on the point value): more replications may settle it.
       if (verdict === 'not-demonstrated' && replications < Rmax) {
         replications = Math.min(Rmax, replications * 2);
@@ -656,6 +669,9 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     stats: { evaluations, replications: evaluator.replicationsRun, workers: runner.workers },
   };
 }
+
+/** Replications of a candidate's first look: half the scenario's, at least 4 (all of them below 8). */
+export const FIRST_LOOK = (replications: number): number => (replications < 8 ? replications : Math.max(4, Math.ceil(replications / 2)));
 
 const RISK_METHOD_WORDS: Record<RiskEstimate['method'], string> = {
   mc: 'plain Monte Carlo',
