@@ -16,7 +16,7 @@ import { completeBlocks, meanCpuPct, type TraceSeries, type TraceWorkload } from
 import { loadTraces, TraceSpecError } from './traces/resolve.js';
 import { describeValue, formatPath, suggest, type Loaded, type ScenarioIssue } from './issues.js';
 import { applyOverrides, type AppliedOverride, type Override } from './overrides.js';
-import { loadUnitParser, looksLikeQuantity, type UnitParser } from './units.js';
+import { loadUnitParser, needsExpressions, type UnitParser } from './units.js';
 import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
 import { firstSyntaxError } from './yaml-errors.js';
 
@@ -76,8 +76,9 @@ export async function parseScenarioText(text: string, file: string, options: Loa
   const converted = toJS();
   if (!converted.ok) return converted;
   const raw = converted.value;
-  let units: UnitParser | undefined;
-  if (containsQuantityString(raw)) units = await loadUnitParser();
+  // Plain quantities ('24h', '256 GiB') are read without mathjs; a file with an expression
+  // ('2 * 128 GiB') loads it first (./units.ts).
+  const units: UnitParser = await loadUnitParser({ expressions: containsExpression(raw) });
   const result = createScenarioSchema(units).safeParse(raw, { reportInput: true });
   const locate = locator(doc, lineCounter, file, overridden.value);
   if (result.success) {
@@ -159,11 +160,11 @@ function traceDigest(traces: readonly TraceSeries[]): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Any string value that may be a quantity ('24h', '256 GiB') means mathjs is needed. */
-function containsQuantityString(value: unknown): boolean {
-  if (typeof value === 'string') return looksLikeQuantity(value);
-  if (Array.isArray(value)) return value.some(containsQuantityString);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(containsQuantityString);
+/** Any string value that is an expression ('2 * 128 GiB'), not a plain quantity, needs mathjs. */
+function containsExpression(value: unknown): boolean {
+  if (typeof value === 'string') return needsExpressions(value);
+  if (Array.isArray(value)) return value.some(containsExpression);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsExpression);
   return false;
 }
 

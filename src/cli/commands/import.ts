@@ -15,7 +15,7 @@ import { GAP_FILLS, type GapFill } from '../../scenarios/traces/series.js';
 import { epochSeconds, formatTraceTime, parseDateTime, parseTimeZone } from '../../scenarios/traces/time.js';
 import { parseNumber, TraceInputError, type ReasonCount } from '../../scenarios/traces/validation.js';
 import { endLine, headerLine, traceLine } from '../../scenarios/traces/workload-file.js';
-import { loadUnitParser, TIME_SECONDS } from '../../scenarios/units.js';
+import { loadUnitParser, needsExpressions, TIME_SECONDS } from '../../scenarios/units.js';
 import type { RegisterCommand } from '../command.js';
 import { writeOutput } from '../../output/write.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
@@ -101,7 +101,7 @@ export async function importCommand(paths: string[], cli: ImportCliOptions, io: 
 async function importOptions(cli: ImportCliOptions): Promise<ImportOptions> {
   const zone = parseTimeZone(cli.timeZone ?? 'UTC');
   if (!zone) throw new UsageError(`--time-zone: unknown zone '${cli.timeZone}' (expected UTC, an offset such as +02:00, or an IANA name such as Europe/Amsterdam)`);
-  const units = await loadUnitParser();
+  const units = await loadUnitParser({ expressions: [cli.step, cli.maxGap].some((t) => typeof t === 'string' && needsExpressions(t)) });
   const seconds = (flag: string, text: string): number => {
     if (/^\s*[\d.]+\s*$/.test(text)) throw new UsageError(`${flag}: expected a time with its unit such as '5 min' or '300s', found ${text} (no unit)`);
     const converted = units.convert(text, TIME_SECONDS);
