@@ -192,3 +192,24 @@ export const FOOTER_KEYS: readonly KeyHelp[] = [
   { keys: 'e', action: 'export' },
   { keys: 'c', action: 'compare' },
 ];
+
+/** Columns one footer entry takes: ` key ` inverse, a space and the action, and a separating space. */
+const footerEntryWidth = (k: KeyHelp, first: boolean): number => (first ? 0 : 1) + k.keys.length + 2 + 1 + k.action.length;
+
+/** The footer's keys packed into lines of at most `width` columns, in order; no key is ever cut. */
+export function footerLines(keys: readonly KeyHelp[] = FOOTER_KEYS, width: number): KeyHelp[][] {
+  const lines: KeyHelp[][] = [[]];
+  let used = 0;
+  for (const k of keys) {
+    const line = lines[lines.length - 1]!;
+    const w = footerEntryWidth(k, line.length === 0);
+    if (line.length > 0 && used + w > width) {
+      lines.push([k]);
+      used = footerEntryWidth(k, true);
+    } else {
+      line.push(k);
+      used += w;
+    }
+  }
+  return lines;
+}

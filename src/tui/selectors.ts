@@ -7,6 +7,7 @@ import type { Report } from '../report/report.js';
 import { formatKnobValue, knobCliArgs, knobValue, type KnobSpec, type KnobValue } from './knobs.js';
 import { presentSections, type SectionInfo } from './sections.js';
 import type { UiState } from './state.js';
+import { footerLines } from './keymap.js';
 
 /** Below this the layout breaks; the UI says so instead (btop's habit). */
 export const MIN_COLUMNS = 80;
@@ -16,7 +17,7 @@ export interface Layout {
   tooSmall: boolean;
   columns: number;
   rows: number;
-  /** Rows between the two header lines and the footer line (the last terminal row stays empty). */
+  /** Rows between the two header lines and the footer lines (the last terminal row stays empty). */
   bodyHeight: number;
   top: { height: number; knobsWidth: number; sectionsWidth: number };
   bottom: { height: number; hostsWidth: number; sideWidth: number };
@@ -25,13 +26,14 @@ export interface Layout {
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
 /**
- * Header 2 rows, footer 1; the body splits into knobs | sections over hosts | SLOs and events.
+ * Header 2 rows, footer 1 or 2 (its keys wrap, never cut); the body splits into knobs | sections over hosts | SLOs and events.
  * The last terminal row stays empty: ink 6 clears the whole screen on every frame once its output
  * is as tall as the terminal, which flickers.
  */
 export function layoutFor(size: { columns: number; rows: number }): Layout {
   const { columns, rows } = size;
-  const bodyHeight = Math.max(0, rows - 4);
+  // The footer takes as many lines as its keys need at this width (two below ~125 columns).
+  const bodyHeight = Math.max(0, rows - 3 - footerLines(undefined, columns).length);
   const topHeight = clamp(Math.round(bodyHeight * 0.55), 11, Math.max(11, bodyHeight - 8));
   const knobsWidth = clamp(Math.round(columns * 0.3), 30, 46);
   const sideWidth = clamp(Math.round(columns * 0.4), 30, 64);
@@ -48,9 +50,12 @@ export function layoutFor(size: { columns: number; rows: number }): Layout {
 /** Rows inside a bordered pane with a title line. */
 export const paneInner = (height: number): number => Math.max(0, height - 3);
 
-/** Knob rows that fit (one line is kept for the selected knob's hint). */
+/** Lines under the knobs for the selected knob's hint, wrapped (hints run to about 100 characters). */
+export const HINT_LINES = 3;
+
+/** Knob rows that fit (HINT_LINES are kept for the selected knob's hint). */
 export function knobRowsVisible(layout: Layout): number {
-  return Math.max(1, paneInner(layout.top.height) - 1);
+  return Math.max(1, paneInner(layout.top.height) - HINT_LINES);
 }
 
 /** Host rows that fit under the column header. */

@@ -199,10 +199,28 @@ describe('SLOs, events, help, footer, too small', () => {
     for (const text of ['q  Ctrl-C', 'Tab  Shift-Tab', 'Esc', 'compare', 'export', 'recommendation', 'drill down', '✓ PASS  ✗ FAIL', 'Knobs', 'Hosts', 'Charts']) expect(out).toContain(text);
   });
 
-  it('the footer always shows the main keys; while typing, how to finish', () => {
-    const out = renderToString(<Footer editing={false} />, { columns: 160 });
-    for (const key of [' q  quit', ' ?  help', ' Tab  pane', ' Enter  open', ' Esc  back', ' r  re-run', ' s  recommend', ' e  export', ' c  compare']) expect(out).toContain(key);
-    expect(renderToString(<Footer editing />, { columns: 100 })).toContain(' Enter  apply  Esc  cancel');
+  it('the footer always shows the main keys, on two lines when one is too narrow; while typing, how to finish', () => {
+    const keys = [' q  quit', ' ?  help', ' Tab  pane', ' Enter  open', ' Esc  back', ' r  re-run', ' s  recommend', ' e  export', ' c  compare'];
+    for (const columns of [160, 120, 80]) {
+      const out = renderToString(<Footer editing={false} width={columns} />, { columns });
+      for (const key of keys) expect(out, `${columns} columns`).toContain(key);
+      expect(out).not.toContain('…');
+      for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+      expect(out.split('\n')).toHaveLength(columns >= 130 ? 1 : 2);
+    }
+    expect(renderToString(<Footer editing width={100} />, { columns: 100 })).toContain(' Enter  apply  Esc  cancel');
+  });
+
+  it('help wraps every description under itself, at any width, and never cuts or glues one', () => {
+    for (const columns of [80, 120, 160]) {
+      const out = renderToString(<HelpOverlay width={columns} height={200} scroll={0} />, { columns });
+      expect(out, `${columns} columns`).not.toContain('…');
+      expect(out).not.toContain('borderthe');
+      // Every word of every description is on screen.
+      const words = new Set(out.split(/\s+/));
+      for (const word of 'a host whose mean CPU ready users notice (≥ 5 %); a problem in the log'.split(' ')) expect(words.has(word), word).toBe(true);
+      for (const word of 'drill down: the host’s VMs and numbers (Esc back)'.split(' ')) expect(words.has(word), word).toBe(true);
+    }
   });
 
   it('says the terminal is too small, btop-style', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cliEquivalent, headerSummary, hostDetail, hostRows, knobRows, layoutFor, MIN_COLUMNS, MIN_ROWS, replicationNote, sloRows, statusText, visibleWindow } from '../../src/tui/selectors.js';
+import { footerLines } from '../../src/tui/keymap.js';
 import { apply, runWith, stateWithResult } from './helpers.js';
 
 describe('layout', () => {
@@ -13,7 +14,8 @@ describe('layout', () => {
     ]) {
       const l = layoutFor(size);
       expect(l.tooSmall).toBe(false);
-      expect(2 + l.top.height + l.bottom.height + 1).toBe(size.rows - 1);
+      // Header 2 rows, the body, the footer's lines (2 below 130 columns), the empty last row.
+      expect(2 + l.top.height + l.bottom.height + footerLines(undefined, size.columns).length).toBe(size.rows - 1);
       expect(l.top.knobsWidth + l.top.sectionsWidth).toBe(size.columns);
       expect(l.bottom.hostsWidth + l.bottom.sideWidth).toBe(size.columns);
       expect(l.bottom.height).toBeGreaterThanOrEqual(8);

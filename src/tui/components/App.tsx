@@ -153,7 +153,7 @@ export default function App(props: Props) {
           </Box>
         </Box>
       )}
-      <Footer editing={state.edit !== null} />
+      <Footer editing={state.edit !== null} width={size.columns} />
     </Box>
   );
 }

@@ -26,12 +26,36 @@ function progressBar(done: number, total: number, width: number): string {
   return `${'▓'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
+/** ` │ a │ b …` with as many whole facts, in order, as fit in `room` columns. */
+export function fitFacts(facts: readonly string[], room: number): string {
+  let out = '';
+  for (const fact of facts) {
+    const next = `${out} │ ${fact}`;
+    if (next.length > room) break;
+    out = next;
+  }
+  return out;
+}
+
 /** Two lines: what is simulated and its verdict; then the run in progress or the last run. */
 export default function Header({ state, width }: Props) {
   const h = headerSummary(state);
   const running = state.run.phase === 'waiting' || state.run.phase === 'loading' || state.run.phase === 'running';
   const note = replicationNote(state);
   const problem = state.run.phase === 'invalid' || state.run.phase === 'failed';
+  // What fits after the scenario and verdict: the facts in order of importance, whole ones only.
+  const verdictText = (v: SloStatus | null): number => (v === null ? 1 : `${STATUS_MARK[v]} ${SLO_STATUS_TEXT[v]}`.length);
+  const lead = `overcast │ ${h.scenario} │ Verdict: `.length + verdictText(h.verdict) + (state.baseline ? ' (baseline '.length + verdictText(h.baselineVerdict) + 1 : 0);
+  const facts = [
+    `${h.hosts} hosts`,
+    `${h.vms} VMs${h.unplaced > 0 ? ` (! ${h.unplaced} unplaced)` : ''}`,
+    `CPU ratio ${h.cpuRatio}`,
+    `RAM ratio ${h.ramRatio}`,
+    `vCPU:pCPU ${h.vcpuPerPcpu}`,
+    `RAM ${h.ramAllocatedPct} %`,
+  ];
+  const status = statusText(state);
+  const statusRoom = width - 2 - status.length - (state.baseline ? ` · compare: baseline run #${state.baseline.runId}`.length : 0);
   return (
     <Box flexDirection="column" width={width} height={2}>
       <Text wrap="truncate-end">
@@ -46,12 +70,12 @@ export default function Header({ state, width }: Props) {
             {')'}
           </Text>
         ) : null}
-        {` │ ${h.hosts} hosts │ ${h.vms} VMs${h.unplaced > 0 ? ` (! ${h.unplaced} unplaced)` : ''} │ CPU ratio ${h.cpuRatio} │ RAM ratio ${h.ramRatio} │ vCPU:pCPU ${h.vcpuPerPcpu} │ RAM ${h.ramAllocatedPct} %`}
+        {fitFacts(facts, width - lead)}
       </Text>
       <Text wrap="truncate-end">
         {running ? <Text color="yellow">{`⟳ ${progressBar(state.run.done, state.run.total, 10)} `}</Text> : problem ? <Text color="red">{'! '}</Text> : <Text>{'  '}</Text>}
-        <Text {...tint(problem && 'red')}>{statusText(state)}</Text>
-        {note ? <Text dimColor>{` · ${note}`}</Text> : null}
+        <Text {...tint(problem && 'red')}>{status}</Text>
+        {note && note.length + 3 <= statusRoom ? <Text dimColor>{` · ${note}`}</Text> : null}
         {state.baseline ? <Text>{` · compare: baseline run #${state.baseline.runId}`}</Text> : null}
       </Text>
     </Box>

@@ -38,36 +38,82 @@ export function helpLines(): HelpLine[] {
 }
 
 export interface HelpProps extends Props {
-  /** Lines scrolled past (j/k while the help is open). */
+  /** Rows scrolled past (j/k while the help is open). */
   scroll: number;
 }
 
+/** One screen row of the help: a group title, or a key column and (part of) what it does. */
+export interface HelpRow {
+  id: string;
+  title?: string;
+  keys: string;
+  text: string;
+}
+
+/** Words of `text` packed into lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '' || out.length === 0) out.push(line);
+  return out;
+}
+
 /**
- * Every key, grouped by pane, and what the screen's marks mean: in two columns on a wide
- * terminal, scrolled with j/k when it does not fit.
+ * The help as screen rows for a column `width` wide: the key column as wide as the widest key
+ * (so a long mark never runs into its meaning), each meaning wrapped under itself. Nothing is cut.
+ */
+export function helpRows(width: number): HelpRow[] {
+  const lines = helpLines();
+  const keyWidth = Math.min(Math.max(...lines.map((l) => (l.keys ?? '').length)) + 2, Math.max(8, Math.floor(width / 3)));
+  const textWidth = Math.max(10, width - 2 - keyWidth);
+  const rows: HelpRow[] = [];
+  for (const line of lines) {
+    if (line.title !== undefined) {
+      rows.push({ id: line.key, title: line.title, keys: '', text: '' });
+      continue;
+    }
+    const keys = line.keys ?? '';
+    // A key label wider than its column gets a row of its own, the meaning below it.
+    const parts = wrapWords(line.action ?? '', textWidth);
+    if (keys.length > keyWidth - 1) rows.push({ id: `${line.key}:keys`, keys, text: '' });
+    parts.forEach((part, i) => rows.push({ id: `${line.key}:${i}`, keys: i === 0 && keys.length <= keyWidth - 1 ? keys.padEnd(keyWidth) : ' '.repeat(keyWidth), text: part }));
+  }
+  return rows;
+}
+
+/**
+ * Every key, grouped by pane, and what the screen's marks mean, wrapped to the width: in two
+ * columns on a wide terminal when one does not hold it all, scrolled with j/k when it does not fit.
  */
 export default function HelpOverlay({ width, height, scroll }: HelpProps) {
-  const keyWidth = 16;
   const rows = Math.max(1, height - 3);
-  const columns = width >= 120 ? 2 : 1;
-  const lines = helpLines();
+  const inner = width - 2;
+  const oneColumn = helpRows(inner);
+  const columns = width >= 120 && oneColumn.length > rows ? 2 : 1;
+  const columnWidth = Math.floor(inner / columns);
+  const all = columns === 1 ? oneColumn : helpRows(columnWidth - 1);
   const perPage = rows * columns;
-  const from = Math.max(0, Math.min(scroll, lines.length - perPage));
-  const shown = lines.slice(from, from + perPage);
-  const more = lines.length - from - shown.length;
-  const columnWidth = Math.floor((width - 2) / columns);
-  const column = (part: HelpLine[]) => (
+  const from = Math.max(0, Math.min(scroll, all.length - perPage));
+  const shown = all.slice(from, from + perPage);
+  const more = all.length - from - shown.length;
+  const column = (part: HelpRow[]) => (
     <Box flexDirection="column" width={columnWidth}>
-      {part.map((line) =>
-        line.title !== undefined ? (
-          <Text key={line.key} bold wrap="truncate-end">
-            {line.title}
+      {part.map((row) =>
+        row.title !== undefined ? (
+          <Text key={row.id} bold wrap="truncate-end">
+            {row.title}
           </Text>
         ) : (
-          <Text key={line.key} wrap="truncate-end">
+          <Text key={row.id} wrap="truncate-end">
             {'  '}
-            <Text bold>{(line.keys ?? '').padEnd(keyWidth)}</Text>
-            {line.action}
+            <Text bold>{row.keys}</Text>
+            {row.text}
           </Text>
         ),
       )}

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { knobRows, knobRowsVisible, layoutFor, visibleWindow } from '../selectors.js';
+import { HINT_LINES, knobRows, knobRowsVisible, layoutFor, visibleWindow } from '../selectors.js';
 import type { UiState } from '../state.js';
 import Pane from './Pane.js';
 import { tint } from '../tint.js';
@@ -13,13 +13,13 @@ export interface Props {
 /**
  * The knobs: every scenario field the UI can turn, its value now, `*` when changed from the
  * scenario, and the baseline's value when comparing. The selected knob is marked `>`; its hint (or
- * the value being typed) is on the last line.
+ * the value being typed) is wrapped on the last lines.
  */
 export default function KnobsPane({ state, width, height }: Props) {
   const focused = state.focus === 'knobs';
   const rows = knobRows(state);
   const visible = knobRowsVisible(layoutFor(state.size));
-  const { from, to } = visibleWindow(rows.length, state.selectedKnob, Math.min(visible, Math.max(1, height - 4)));
+  const { from, to } = visibleWindow(rows.length, state.selectedKnob, Math.min(visible, Math.max(1, height - 3 - HINT_LINES)));
   const inner = width - 2;
   const valueWidth = 8;
   // A row showing the baseline's value gives up label width for it; the others keep theirs.
@@ -47,9 +47,11 @@ export default function KnobsPane({ state, width, height }: Props) {
           );
         })}
       </Box>
-      <Text wrap="truncate-end" dimColor={state.edit === null} {...tint(state.edit !== null && 'yellow')}>
-        {state.edit !== null ? `${selected?.spec.label ?? ''}: Enter applies, Esc cancels` : (selected?.spec.hint ?? '')}
-      </Text>
+      <Box height={HINT_LINES} overflow="hidden">
+        <Text wrap="wrap" dimColor={state.edit === null} {...tint(state.edit !== null && 'yellow')}>
+          {state.edit !== null ? `${selected?.spec.label ?? ''}: Enter applies, Esc cancels` : (selected?.spec.hint ?? '')}
+        </Text>
+      </Box>
     </Pane>
   );
 }

@@ -13,6 +13,16 @@ export interface Props {
 }
 
 /**
+ * The parts of a note (`a · b · c`) that fit in `room` columns, whole: the last ones are left out
+ * rather than cut mid-key (every key is also in the help).
+ */
+export function fitNote(note: string, room: number): string {
+  const parts = note.split(' · ');
+  while (parts.length > 0 && parts.join(' · ').length > room) parts.pop();
+  return parts.join(' · ');
+}
+
+/**
  * A bordered pane with a title line. The focused pane is marked by a double border and `▸`
  * before its title, not by colour alone.
  */
@@ -24,7 +34,7 @@ export default function Pane({ title, note, focused, width, height, children }: 
           {focused ? '▸ ' : '  '}
           {title}
         </Text>
-        {note ? <Text dimColor>{`  ${note}`}</Text> : null}
+        {note ? <Text dimColor>{`  ${fitNote(note, width - 2 - 2 - title.length - 2)}`}</Text> : null}
       </Text>
       {children}
     </Box>
