@@ -32,7 +32,12 @@ function allPlaced(placement: Placement): boolean {
 }
 
 function withCounts(scenario: ModelScenario, base: readonly number[], factor: number): ModelScenario {
-  return { ...scenario, vms: scenario.vms.map((g, i) => ({ ...g, count: Math.floor(base[i]! * factor + 1e-9) })) };
+  return { ...scenario, vms: scenario.vms.map((g, i) => ({ ...g, count: grownCount(base[i]!, factor) })) };
+}
+
+/** A group's VM count grown by `factor`, as growMix counts it (whole VMs, rounded down). */
+export function grownCount(count: number, factor: number): number {
+  return Math.floor(count * factor + 1e-9);
 }
 
 export interface GrownFleet {

@@ -51,7 +51,7 @@ export const UI_REPLICATIONS = 3;
  * A list entry is addressed by name when the name survives the override path syntax, else by
  * index (`hosts.0.count`); both mean the same entry to the loader.
  */
-function entryPath(list: string, name: string, index: number): string {
+export function entryPath(list: string, name: string, index: number): string {
   return /^[A-Za-z_][\w-]*$/.test(name) ? `${list}.${name}` : `${list}.${index}`;
 }
 

@@ -65,6 +65,8 @@ export interface UiState {
   help: boolean;
   /** Lines of the help scrolled past. */
   helpScroll: number;
+  /** A recommendation in progress (`s`): what it is doing and how far it is, or null. */
+  recommendStatus: string | null;
   /** The host drilled into, by name. */
   detail: string | null;
   detailScroll: number;
@@ -108,6 +110,7 @@ export function initialState(options: InitOptions): UiState {
     focus: 'knobs',
     help: false,
     helpScroll: 0,
+    recommendStatus: null,
     detail: null,
     detailScroll: 0,
     selectedHost: 0,
@@ -146,6 +149,7 @@ export type Action =
   | { type: 'rerun' }
   | { type: 'compare' }
   | { type: 'log'; kind: LogEntry['kind']; text: string }
+  | { type: 'recommendStatus'; text: string | null }
   /** Several knobs at once (a recommendation), as one change and one run. */
   | { type: 'applyValues'; values: Record<string, KnobValue>; reason: string }
   | { type: 'run'; event: RunEvent };
@@ -284,6 +288,8 @@ export function reduce(state: UiState, action: Stamped): UiState {
       return log({ ...state, baseline: state.current }, at, 'info', `compare on: baseline is run #${state.current.runId} (${SLO_STATUS_TEXT[state.current.result.report.verdict]}); change knobs to compare`);
     case 'log':
       return log(state, at, action.kind, action.text);
+    case 'recommendStatus':
+      return { ...state, recommendStatus: action.text };
     case 'applyValues': {
       const values = { ...state.values };
       const changes: string[] = [];

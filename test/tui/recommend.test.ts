@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inProcessRunner } from '../../src/model/runner.js';
 import { recommend } from '../../src/study/recommend.js';
-import { recommendationToKnobs, studyRecommender } from '../../src/tui/recommend.js';
+import { recommendationToKnobs, recommendProgress, studyRecommender } from '../../src/tui/recommend.js';
 import { REPAIRMAN_YAML, source } from '../study/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'overcast-tui-recommend-'));
@@ -35,6 +35,33 @@ describe('the UI recommender', () => {
     const viaUi = await studyRecommender({ file, overrides: [{ set: 'replications=1', label: 'UI replications' }] });
     expect(viaUi).toEqual(expected);
   }, 60_000);
+
+  it('applies the grown fleet the recommendation was verified on, not the ratios alone', () => {
+    const knob = { id: 'cpuAllocationRatio', configName: 'cpu_allocation_ratio', value: 5, bindingSlo: 'cpuReadyPctP95' };
+    const result = {
+      scenario: { vms: [{ name: 'web', count: 160 }, { name: 'app', count: 120 }, { name: 'fill me', count: 'fill' }] },
+      knobs: [knob],
+      combined: { values: { cpuAllocationRatio: 5 }, notes: [], evaluation: { verdict: 'pass', failing: [], growth: 1.25, fleet: { vms: 350 } } },
+    } as unknown as Parameters<typeof recommendationToKnobs>[0];
+    const applied = recommendationToKnobs(result);
+    expect(applied.ok).toBe(true);
+    if (!applied.ok) return;
+    // growMix's counts: floor(count × factor); a fill group has no count knob.
+    expect(applied.values).toEqual({ 'overcommit.cpu': 5, 'vms.web.count': 200, 'vms.app.count': 150 });
+    expect(applied.summary).toContain('VMs × 1.25 (350 placed)');
+  });
+
+  it('shows progress with the candidates done, the time and a rough ETA', () => {
+    const shown: string[] = [];
+    let t = 0;
+    const progress = recommendProgress((text) => shown.push(text), 0, () => t);
+    t = 5000;
+    progress('cpuAllocationRatio 2: 5 replications');
+    progress('cpuAllocationRatio 2: pass · 5 replications');
+    expect(shown[0]).toBe('recommending: 0 candidates in 5 s · cpuAllocationRatio 2: 5 replications');
+    // One candidate in 5 s, about 20 expected: 19 more at 5 s each.
+    expect(shown[1]).toBe('recommending: 1 candidate in 5 s · about 95 s left · cpuAllocationRatio 2: pass · 5 replications');
+  });
 
   it('says so when there is no knob to apply', () => {
     const empty = recommendationToKnobs({ knobs: [], combined: { values: {}, notes: [], evaluation: null } } as unknown as Parameters<typeof recommendationToKnobs>[0]);

@@ -105,13 +105,14 @@ export default function App(props: Props) {
         recommending.current = true;
         const overrides = [...baseOverrides, ...knobOverrides(state.knobs, state.values)];
         store.dispatch({ type: 'log', kind: 'info', text: 'recommendation started (the scenario’s replications, all cores; the screen stays live)' });
-        (props.recommend ?? recommendationUnavailable)({ file: props.file, overrides })
+        (props.recommend ?? recommendationUnavailable)({ file: props.file, overrides, onStatus: (text) => store.dispatch({ type: 'recommendStatus', text }) })
           .then(
             (r) => store.dispatch(r.ok ? { type: 'applyValues', values: r.values, reason: `recommendation (${r.summary})` } : { type: 'log', kind: 'info', text: r.message }),
             (error: unknown) => store.dispatch({ type: 'log', kind: 'error', text: `recommendation failed: ${error instanceof Error ? error.message : String(error)}` }),
           )
           .finally(() => {
             recommending.current = false;
+            store.dispatch({ type: 'recommendStatus', text: null });
           });
         return;
       }

@@ -75,7 +75,11 @@ export default function Header({ state, width }: Props) {
       <Text wrap="truncate-end">
         {running ? <Text color="yellow">{`⟳ ${progressBar(state.run.done, state.run.total, 10)} `}</Text> : problem ? <Text color="red">{'! '}</Text> : <Text>{'  '}</Text>}
         <Text {...tint(problem && 'red')}>{status}</Text>
-        {note && note.length + 3 <= statusRoom ? <Text dimColor>{` · ${note}`}</Text> : null}
+        {state.recommendStatus !== null ? (
+          <Text color="yellow">{` · ${state.recommendStatus}`.slice(0, Math.max(0, statusRoom))}</Text>
+        ) : note && note.length + 3 <= statusRoom ? (
+          <Text dimColor>{` · ${note}`}</Text>
+        ) : null}
         {state.baseline ? <Text>{` · compare: baseline run #${state.baseline.runId}`}</Text> : null}
       </Text>
     </Box>
