@@ -78,7 +78,7 @@ export function recommendProgress(onStatus: (text: string) => void, started = Da
     if (/· \d+ replications$/.test(text)) done++;
     const elapsed = (now() - started) / 1000;
     const eta = done > 0 ? ` · about ${Math.max(1, Math.round((elapsed / done) * Math.max(1, EXPECTED_CANDIDATES - done)))} s left` : '';
-    onStatus(`recommending: ${done} candidate${done === 1 ? "" : "s"} in ${Math.round(elapsed)} s${eta} · ${text}`);
+    onStatus(`recommending: ${done} candidate${done === 1 ? '' : 's'} in ${Math.round(elapsed)} s${eta} · ${text}`);
   };
 }
 

@@ -374,11 +374,32 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
       };
       const reps = report.scenario.replications;
       next = log(next, at, 'run', `run #${event.id}: ${Math.round(event.totalMs)} ms (simulation ${Math.round(event.result.simulateMs)}) · ${verdictText(previous, report)} · ${reps} replication${reps === 1 ? '' : 's'}`);
+      const idle = idleRatioChange(state, shown, previous, report);
+      if (idle) next = log(next, at, 'info', idle);
       // What sections report as events (OOM kills, unplaced VMs) are problems: marked `!`.
       for (const section of sections) for (const line of section.events?.(report) ?? []) next = log(next, at, 'error', line);
       return next;
     }
   }
+}
+
+const RATIO_KNOBS: Record<string, string> = { 'overcommit.cpu': 'CPU ratio', 'overcommit.memory': 'RAM ratio' };
+
+/**
+ * Why a changed allocation ratio changed nothing on screen, or null: with the VM counts fixed a
+ * ratio only decides where VMs may go, so when every VM already fitted and each host keeps the
+ * same VMs, the simulation is the same. Said in the log so the knob does not look broken.
+ */
+function idleRatioChange(state: UiState, shown: Shown, previous: Report | undefined, report: Report): string | null {
+  const before = state.current;
+  if (!before || !previous) return null;
+  const same = previous.placement.unplaced === 0 && report.placement.unplaced === 0 && previous.placement.byHost.length === report.placement.byHost.length && previous.placement.byHost.every((h, i) => report.placement.byHost[i]!.vms === h.vms && report.placement.byHost[i]!.name === h.name);
+  if (!same) return null;
+  const valueOf = (values: Record<string, KnobValue>, id: string): KnobValue | undefined => (Object.hasOwn(values, id) ? values[id] : state.knobs.find((k) => k.id === id)?.initial);
+  const changed = [...new Set([...Object.keys(shown.values), ...Object.keys(before.values)])].filter((id) => valueOf(shown.values, id) !== valueOf(before.values, id));
+  if (changed.length === 0 || !changed.every((id) => id in RATIO_KNOBS)) return null;
+  const what = changed.map((id) => `${RATIO_KNOBS[id]} ${String(valueOf(before.values, id))} → ${String(valueOf(shown.values, id))}`).join(', ');
+  return `${what} changed nothing: every VM already fitted, and with VM counts fixed a ratio only decides where VMs may go. Raise the VM counts, or press s: the recommendation grows the fleet to fill the hosts.`;
 }
 
 /** Rows a page key moves in the focused list. */

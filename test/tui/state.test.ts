@@ -186,3 +186,26 @@ describe('the UI state', () => {
     expect(last(state)).toBe('line 249');
   });
 });
+
+describe('a ratio that changes nothing', () => {
+  it('says why in the log when every VM already fitted and each host keeps its VMs', async () => {
+    const f = await fixture();
+    const same = await resultFor(f.scenario);
+    let state = await stateWithResult();
+    state = apply(state, { type: 'adjust', steps: 4, big: false });
+    // The run with the new ratio placed every VM where it was (as with fixed VM counts).
+    state = apply(state, { type: 'run', event: { type: 'started', id: 2, total: 3 } }, { type: 'run', event: { type: 'done', id: 2, result: same, totalMs: 1 } });
+    const said = state.log.filter((e) => e.text.includes('changed nothing'));
+    expect(said).toHaveLength(1);
+    expect(said[0]!.text).toBe('CPU ratio 2 → 3 changed nothing: every VM already fitted, and with VM counts fixed a ratio only decides where VMs may go. Raise the VM counts, or press s: the recommendation grows the fleet to fill the hosts.');
+  });
+
+  it('stays quiet when the ratio moved VMs (the fixture fills its hosts)', async () => {
+    let state = await stateWithResult();
+    state = apply(state, { type: 'adjust', steps: 4, big: false });
+    state = apply(state, { type: 'run', event: { type: 'started', id: 2, total: 3 } });
+    state = await runWith(state, 2);
+    expect(state.log.some((e) => e.text.includes('changed nothing'))).toBe(false);
+    expect(state.log.at(-1)!.text).toMatch(/^run #2/);
+  });
+});
