@@ -109,10 +109,16 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
     let highest = options.reference ?? 0;
     for (const s of series) for (const v of s.values) if (v !== null && Number.isFinite(v) && v > highest) highest = v;
     top = niceCeil(highest);
+    // A reference line gets a row of its own below the top row, so the top label (the scale's
+    // end) never sits on it: the 100 % RAM line is not drawn on the row labelled 120 %.
+    const ref = options.reference;
+    if (ref !== undefined && ref > min && height >= 3 && Math.floor(((ref - min) / (top - min || 1)) * height) >= height - 1) {
+      top = niceCeil(min + ((ref - min) * height) / (height - 1.5));
+    }
   }
   const range = top - min > 0 ? top - min : 1;
   const topLabel = `${axisLabel(top)}${options.unit ? ` ${options.unit}` : ''}`;
-  const labels = [topLabel, axisLabel(min), axisLabel(min + range / 2)];
+  const labels = [topLabel, axisLabel(min), axisLabel(min + range / 2), ...(options.reference !== undefined ? [axisLabel(options.reference)] : [])];
   const labelWidth = Math.max(...labels.map((l) => l.length));
   const plotWidth = Math.max(1, options.width - labelWidth - 1);
 
@@ -142,8 +148,19 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   }
 
   const lines: string[] = [];
+  // The reference row is labelled with the reference's own value.
+  const referenceRow = options.reference !== undefined && options.reference >= min && options.reference <= top ? rowOf(options.reference) : -1;
   for (let r = height - 1; r >= 0; r--) {
-    const label = r === height - 1 ? topLabel : r === 0 ? axisLabel(min) : height >= 5 && r === Math.floor((height - 1) / 2) ? axisLabel(min + ((r + 0.5) / height) * range) : '';
+    const label =
+      r === referenceRow && r !== height - 1 && r !== 0
+        ? axisLabel(options.reference!)
+        : r === height - 1
+          ? topLabel
+          : r === 0
+            ? axisLabel(min)
+            : height >= 5 && r === Math.floor((height - 1) / 2) && Math.abs(r - referenceRow) > 1
+              ? axisLabel(min + ((r + 0.5) / height) * range)
+              : '';
     lines.push(`${label.padStart(labelWidth)}┤${grid[r]!.join('')}`);
   }
   if (options.durationSeconds !== undefined) lines.push(`${' '.repeat(labelWidth + 1)}${timeAxis(options.durationSeconds, plotWidth)}`);

@@ -70,3 +70,17 @@ describe('renderBar', () => {
     expect(renderBar(null, 10, 3)).toBe('   ');
   });
 });
+
+describe('a reference line', () => {
+  it('gets its own row below the top, labelled with its value (the 100 % RAM line is not on the 120 % row)', () => {
+    for (const height of [4, 6, 8, 12]) {
+      const lines = renderChart([{ values: [50, 90, 110, 95], style: 'area' }], { width: 40, height, reference: 100, unit: '%' });
+      const refLine = lines.find((l) => l.includes('╌'));
+      expect(refLine, `height ${height}`).toBeDefined();
+      expect(refLine!.trimStart().startsWith('100')).toBe(true);
+      // The top row carries the scale's end, a different row from the reference.
+      expect(lines[0]).not.toContain('╌');
+      expect(lines[0]!.trimStart()).toMatch(/^\d+ %┤/);
+    }
+  });
+});
