@@ -34,6 +34,30 @@ export interface ChartOptions {
   unit?: string;
   /** Simulated seconds the series span, for the time axis; no axis when absent. */
   durationSeconds?: number;
+  /** Simulated time of the first point, when the series are a window of the run (default 0). */
+  startSeconds?: number;
+}
+
+/**
+ * The steps worth a closer look: from a little before the first step where `active` is non-zero
+ * to a little after the last (a tenth of the span on each side, at least two steps), or null when
+ * that is most of the run anyway (over 60 %) or nothing is active. A 98-minute boot storm on a
+ * 24 h axis would fill a few columns; this window fills the chart with it.
+ */
+export function eventWindow(active: readonly (number | null)[]): { from: number; to: number } | null {
+  let first = -1;
+  let last = -1;
+  active.forEach((v, i) => {
+    if (v !== null && v > 0) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  });
+  if (first < 0) return null;
+  const pad = Math.max(2, Math.ceil((last - first + 1) / 10));
+  const from = Math.max(0, first - pad);
+  const to = Math.min(active.length, last + 1 + pad);
+  return to - from > 0.6 * active.length ? null : { from, to };
 }
 
 /** A round number at or above `x` (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): chart scales read better so. */
@@ -78,10 +102,10 @@ export function axisLabel(x: number): string {
 }
 
 /** The time axis under a plot: elapsed hours (or minutes for short runs) at up to five points. */
-export function timeAxis(durationSeconds: number, plotWidth: number): string {
-  const hours = durationSeconds >= 2 * 3600;
+export function timeAxis(durationSeconds: number, plotWidth: number, startSeconds = 0): string {
+  const hours = startSeconds + durationSeconds >= 2 * 3600 && durationSeconds >= 2 * 3600;
   const label = (fraction: number): string => {
-    const seconds = durationSeconds * fraction;
+    const seconds = startSeconds + durationSeconds * fraction;
     return hours ? `${axisLabel(Math.round((seconds / 3600) * 10) / 10)}h` : `${axisLabel(Math.round(seconds / 60))}m`;
   };
   const cells = Array<string>(plotWidth).fill(' ');
@@ -163,7 +187,7 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
               : '';
     lines.push(`${label.padStart(labelWidth)}┤${grid[r]!.join('')}`);
   }
-  if (options.durationSeconds !== undefined) lines.push(`${' '.repeat(labelWidth + 1)}${timeAxis(options.durationSeconds, plotWidth)}`);
+  if (options.durationSeconds !== undefined) lines.push(`${' '.repeat(labelWidth + 1)}${timeAxis(options.durationSeconds, plotWidth, options.startSeconds)}`);
   return lines.map((l) => l.padEnd(options.width).slice(0, Math.max(options.width, 0)));
 }
 

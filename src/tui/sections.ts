@@ -39,6 +39,44 @@ export const SECTIONS: readonly SectionInfo[] = [
   { id: 'placement', title: 'Placement', present: (r) => r.placement !== undefined, charts: 1, events: placementEvents },
 ];
 
+/** A section's tab number (1-based): fixed by its place in SECTIONS, whatever the report has. */
+export function tabNumber(id: string): number {
+  return SECTIONS.findIndex((s) => s.id === id) + 1;
+}
+
+/** Which section shows each SLO's metric. */
+const SLO_SECTION: Record<string, string> = {
+  unplacedVms: 'placement',
+  cpuReadyPctP95: 'cpu',
+  cpuReadyPctMean: 'cpu',
+  schedDelayMsP99: 'cpu',
+  hostUtilPctP95: 'cpu',
+  oomRiskPerHostMonth: 'memory',
+  swapPeakGiB: 'memory',
+  bootSecondsP95: 'io',
+  ioLatencyMsP95: 'io',
+  flapsPerDay: 'network',
+};
+
+const STATUS_RANK: Record<string, number> = { fail: 2, 'not-demonstrated': 1, pass: 0 };
+
+/**
+ * The section of the binding SLO: the worst status, then the least headroom (upper bound over
+ * limit), among the scenario's own SLOs (unplacedVms only when it fails). The tab the UI opens on,
+ * so vdi-callcenter does not open on an all-zero CPU tab.
+ */
+export function bindingSection(report: Report): string | null {
+  let best: { rank: number; use: number; section: string } | null = null;
+  for (const s of report.slos) {
+    const section = SLO_SECTION[s.name];
+    if (!section || (s.implicit && s.status === 'pass')) continue;
+    const rank = STATUS_RANK[s.status] ?? 0;
+    const use = s.limit > 0 ? (s.upper95 ?? s.value ?? 0) / s.limit : 0;
+    if (!best || rank > best.rank || (rank === best.rank && use > best.use)) best = { rank, use, section };
+  }
+  return best && presentSections(report).some((p) => p.id === best.section) ? best.section : null;
+}
+
 /** Sections the report has, in tab order (just the first before any result). */
 export function presentSections(report: Report | undefined): SectionInfo[] {
   if (!report) return SECTIONS.slice(0, 1);

@@ -12,7 +12,7 @@ import type { Report } from '../report/report.js';
 import { formatIssue } from '../scenarios/issues.js';
 import { formatKnobValue, knobValue, parseKnobInput, stepKnob, type KnobSpec, type KnobValue } from './knobs.js';
 import type { RunResult } from './run-result.js';
-import { presentSections } from './sections.js';
+import { bindingSection, presentSections, SECTIONS } from './sections.js';
 import { HOST_SORTS, hostRows, hostRowsVisible, layoutFor, type HostSort } from './selectors.js';
 import type { RunEvent } from './simulation.js';
 
@@ -271,8 +271,11 @@ export function reduce(state: UiState, action: Stamped): UiState {
       const i = Math.max(0, sections.findIndex((s) => s.id === state.section));
       let target: number;
       if (action.index !== undefined) {
-        if (action.index < 0 || action.index >= sections.length) return state;
-        target = action.index;
+        // Numbers are fixed per section (1 CPU, 2 Memory, 3 IO, 4 Network, 5 Placement); a
+        // section this report does not have is not there to pick.
+        const id = SECTIONS[action.index]?.id;
+        target = sections.findIndex((s) => s.id === id);
+        if (target < 0) return state;
       } else target = (((i + (action.delta ?? 1)) % sections.length) + sections.length) % sections.length;
       return { ...state, section: sections[target]!.id, chart: 0 };
     }
@@ -370,7 +373,8 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
         run: { ...state.run, phase: 'done', done: state.run.total, totalMs: event.totalMs },
         selectedHost: clampIndex(state.selectedHost, hosts),
         detail: state.detail !== null && report.placement.byHost.some((h) => h.name === state.detail) ? state.detail : null,
-        section: sections.some((s) => s.id === state.section) ? state.section : (sections[0]?.id ?? state.section),
+        // The first result opens on the binding SLO's tab; later ones keep the tab the user chose.
+        section: !state.current ? (bindingSection(report) ?? sections[0]?.id ?? state.section) : sections.some((s) => s.id === state.section) ? state.section : (sections[0]?.id ?? state.section),
       };
       const reps = report.scenario.replications;
       next = log(next, at, 'run', `run #${event.id}: ${Math.round(event.totalMs)} ms (simulation ${Math.round(event.result.simulateMs)}) · ${verdictText(previous, report)} · ${reps} replication${reps === 1 ? '' : 's'}`);

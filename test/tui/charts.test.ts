@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisLabel, niceCeil, renderBar, renderChart, resample, timeAxis } from '../../src/tui/charts.js';
+import { axisLabel, eventWindow, niceCeil, renderBar, renderChart, resample, timeAxis } from '../../src/tui/charts.js';
 
 describe('chart helpers', () => {
   it('rounds scales up to a round multiple of a power of ten', () => {
@@ -74,7 +74,7 @@ describe('renderBar', () => {
 describe('a reference line', () => {
   it('gets its own row below the top, labelled with its value (the 100 % RAM line is not on the 120 % row)', () => {
     for (const height of [4, 6, 8, 12]) {
-      const lines = renderChart([{ values: [50, 90, 110, 95], style: 'area' }], { width: 40, height, reference: 100, unit: '%' });
+      const lines = renderChart([{ values: [50, 90, 110, 95], style: 'area', reduce: 'mean' }], { width: 40, height, reference: 100, unit: '%' });
       const refLine = lines.find((l) => l.includes('╌'));
       expect(refLine, `height ${height}`).toBeDefined();
       expect(refLine!.trimStart().startsWith('100')).toBe(true);
@@ -82,5 +82,20 @@ describe('a reference line', () => {
       expect(lines[0]).not.toContain('╌');
       expect(lines[0]!.trimStart()).toMatch(/^\d+ %┤/);
     }
+  });
+});
+
+describe('zooming to an event', () => {
+  it('keeps a short event with a little margin, and the whole run when the event is most of it', () => {
+    // 24 h of 1-min steps, a storm of 98 minutes from 08:00.
+    const steps = Array<number>(1440).fill(0);
+    for (let i = 480; i < 578; i++) steps[i] = 3;
+    expect(eventWindow(steps)).toEqual({ from: 470, to: 588 });
+    expect(eventWindow(Array<number>(100).fill(1))).toBeNull();
+    expect(eventWindow([0, 0, null, 0])).toBeNull();
+  });
+
+  it('labels a window of the run with the run’s own times', () => {
+    expect(timeAxis(2 * 3600, 40, 8 * 3600).trim().split(/\s+/)).toEqual(['8h', '8.5h', '9h', '9.5h', '10h']);
   });
 });

@@ -18,7 +18,7 @@ import SidePane from '../../src/tui/components/SidePane.js';
 import SloList from '../../src/tui/components/SloList.js';
 import TooSmall from '../../src/tui/components/TooSmall.js';
 import type { Report } from '../../src/report/report.js';
-import { presentSections } from '../../src/tui/sections.js';
+import { SECTIONS } from '../../src/tui/sections.js';
 import type { UiState } from '../../src/tui/state.js';
 import { apply, runWith, stateWithResult } from './helpers.js';
 
@@ -113,18 +113,21 @@ describe('CPU and placement sections', () => {
     expect(out).toMatch(/compute-1 +vCPU .*120\/120 /);
   });
 
-  it('tabs list only the sections the report has, the active one bracketed', async () => {
+  it('tabs list only the sections the report has, with fixed numbers, the active one bracketed', async () => {
     let state = await stateWithResult();
-    const placement = presentSections(state.current!.result.report).findIndex((s) => s.id === 'placement');
-    state = apply(state, { type: 'section', index: placement });
+    state = apply(state, { type: 'section', index: SECTIONS.findIndex((s) => s.id === 'placement') });
     const out = renderToString(<SectionsPane state={state} width={90} height={16} />, { columns: 90 });
     expect(out).toContain(' 1 CPU ');
-    expect(out).toContain(`[${placement + 1} Placement]`);
+    expect(out).toContain('[5 Placement]');
     expect(out).toContain('vCPUs 600 of');
-    // A report without a memory section has no Memory tab.
-    const { memory: _memory, ...withoutMemory } = state.current!.result.report as unknown as Record<string, unknown>;
-    const bare = { ...state, current: { ...state.current!, result: { ...state.current!.result, report: withoutMemory as unknown as Report } } };
-    expect(renderToString(<SectionsPane state={bare} width={90} height={16} />, { columns: 90 })).not.toContain('Memory');
+    // A report without disks or boots has no IO tab; Placement keeps its number.
+    const report = state.current!.result.report;
+    const bare = { ...state, current: { ...state.current!, result: { ...state.current!.result, report: { ...report, io: { ...report.io, devices: 0 }, boot: { ...report.boot, count: 0 } } } } };
+    const without = renderToString(<SectionsPane state={bare} width={90} height={16} />, { columns: 90 });
+    expect(without).not.toContain('IO & boots');
+    expect(without).toContain('[5 Placement]');
+    // Pressing 3 (IO) there does nothing.
+    expect(apply(bare, { type: 'section', index: 2 }).section).toBe('placement');
   });
 });
 

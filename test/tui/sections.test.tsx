@@ -24,7 +24,7 @@ import {
   type MemorySection as Memory,
 } from '../../src/tui/report-sections.js';
 import type { RunResult } from '../../src/tui/run-result.js';
-import { presentSections } from '../../src/tui/sections.js';
+import { bindingSection, presentSections } from '../../src/tui/sections.js';
 import { apply, fixture, KEEPALIVED_FILE, resultFor, stateWithResult } from './helpers.js';
 
 const HOUR = 3600;
@@ -289,5 +289,18 @@ describe('NetworkSection', () => {
     expect(out).toMatch(/ gap p99 .* ms ✓ below/);
     expect(out).toMatch(/busy ×6 .* Gbit\/s \(\d+ %\) ✗ bottleneck qemu/);
     expect(out).toMatch(/ qemu .* % · .* cores\/host/);
+  });
+});
+
+describe('the tab a run opens on', () => {
+  const slo = (name: string, status: 'pass' | 'fail' | 'not-demonstrated', upper95: number, limit: number, implicit = false) => ({ name, metric: '', unit: '', limit, value: upper95, upper95, status, implicit });
+
+  it('is the binding SLO’s: the worst status, then the least headroom', async () => {
+    const base = await withSections(MEMORY);
+    const withSlos = (slos: ReturnType<typeof slo>[]) => ({ ...base.report, slos }) as Report;
+    expect(bindingSection(withSlos([slo('unplacedVms', 'pass', 0, 0, true), slo('cpuReadyPctP95', 'pass', 0, 5), slo('bootSecondsP95', 'fail', 1300, 1200)]))).toBe('io');
+    expect(bindingSection(withSlos([slo('cpuReadyPctP95', 'pass', 4, 5), slo('oomRiskPerHostMonth', 'pass', 0.001, 0.01)]))).toBe('cpu');
+    expect(bindingSection(withSlos([slo('cpuReadyPctP95', 'pass', 1, 5), slo('oomRiskPerHostMonth', 'not-demonstrated', 0.5, 0.01)]))).toBe('memory');
+    expect(bindingSection(withSlos([slo('unplacedVms', 'fail', 3, 0, true)]))).toBe('placement');
   });
 });

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { fmt } from '../../report/format.js';
-import type { ChartSeries } from '../charts.js';
-import { bootOf, ioOf } from '../report-sections.js';
+import { eventWindow, type ChartSeries } from '../charts.js';
+import { bootOf, elapsed as fmtElapsed, ioOf } from '../report-sections.js';
 import Chart from './Chart.js';
 import type { SectionProps } from './SectionView.js';
 
@@ -15,15 +15,23 @@ export default function IoSection({ current, baseline, width, height, chart }: S
   const baseBoot = baseline ? bootOf(baseline.report) : undefined;
   const duration = current.report.scenario.durationSeconds;
   const boots = boot?.count ?? 0;
+  // Zoomed to the boot storm when it is a small part of the run (both charts share the window).
+  const inFlight = nums(io?.timeline?.bootsInFlight);
+  const queued = nums(io?.timeline?.bootsQueued);
+  const window = eventWindow(inFlight.map((v, i) => (v ?? 0) + (queued[i] ?? 0)));
+  const stepSeconds = io?.timeline?.stepSeconds ?? duration;
+  const cut = (xs: (number | null)[]): (number | null)[] => (window ? xs.slice(window.from, window.to) : xs);
+  const axis = window ? { durationSeconds: (window.to - window.from) * stepSeconds, startSeconds: window.from * stepSeconds } : { durationSeconds: duration };
   const bootSeries: ChartSeries[] = [
-    { values: nums(io?.timeline?.bootsInFlight), style: 'area', reduce: 'max' },
-    { values: nums(io?.timeline?.bootsQueued), style: 'dots', reduce: 'max', marker: '•' },
+    { values: cut(inFlight), style: 'area', reduce: 'max' },
+    { values: cut(queued), style: 'dots', reduce: 'max', marker: '•' },
   ];
-  const latencySeries: ChartSeries[] = [{ values: nums(io?.timeline?.latencyMsMean), style: 'area', reduce: 'mean' }];
-  if (baseIo) latencySeries.push({ values: nums(baseIo.timeline?.latencyMsMean), style: 'dots', reduce: 'mean', marker: '·' });
+  const latencySeries: ChartSeries[] = [{ values: cut(nums(io?.timeline?.latencyMsMean)), style: 'area', reduce: 'mean' }];
+  if (baseIo) latencySeries.push({ values: cut(nums(baseIo.timeline?.latencyMsMean)), style: 'dots', reduce: 'mean', marker: '·' });
+  const zoom = window ? ` · boot storm, ${fmtElapsed(axis.startSeconds ?? 0)}–${fmtElapsed((axis.startSeconds ?? 0) + axis.durationSeconds)}` : '';
   const charts = [
-    { title: 'boots in flight (█) · waiting for admission (•)', series: bootSeries, unit: '' },
-    { title: baseIo ? 'IO latency ms, mean (█ now · baseline)' : 'IO latency ms, mean over devices', series: latencySeries, unit: 'ms' },
+    { title: `boots in flight (█) · waiting for admission (•)${zoom}`, series: bootSeries, unit: '' },
+    { title: `${baseIo ? 'IO latency ms, mean (█ now · baseline)' : 'IO latency ms, mean over devices'}${zoom}`, series: latencySeries, unit: 'ms' },
   ];
   const left = height - 2;
   const both = left >= 2 * 6;
@@ -38,7 +46,7 @@ export default function IoSection({ current, baseline, width, height, chart }: S
       </Text>
       <Text wrap="truncate-end">{`disks: ${io?.devices ?? 0} devices · utilisation p95 ${fmt(io?.utilPct?.p95)} % · latency p95 ${fmt(io?.latencyMs?.p95)} ms (mean ${fmt(io?.latencyMs?.mean)})`}</Text>
       {left >= 4
-        ? shown.map((c) => <Chart key={c.title} title={both ? c.title : `${c.title} (${(chart % charts.length) + 1}/2, j/k)`} series={c.series} width={width} height={plotHeight} {...(c.unit ? { unit: c.unit } : {})} durationSeconds={duration} />)
+        ? shown.map((c) => <Chart key={c.title} title={both ? c.title : `${c.title} (${(chart % charts.length) + 1}/2, j/k)`} series={c.series} width={width} height={plotHeight} {...(c.unit ? { unit: c.unit } : {})} {...axis} />)
         : null}
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { activeSection, sectionsOf } from '../selectors.js';
+import { tabNumber } from '../sections.js';
 import type { UiState } from '../state.js';
 import Pane from './Pane.js';
 import SectionView from './SectionView.js';
@@ -17,11 +18,11 @@ export default function SectionsPane({ state, width, height }: Props) {
   const focused = state.focus === 'sections';
   const inner = width - 2;
   return (
-    <Pane title="Charts" note={focused ? '←→ tab · j/k chart' : '[ ] or 1-9: tab'} focused={focused} width={width} height={height}>
+    <Pane title="Charts" note={focused ? '←→ tab · j/k chart' : '[ ] or 1-5: tab'} focused={focused} width={width} height={height}>
       <Text wrap="truncate-end">
-        {sections.map((s, i) => (
+        {sections.map((s) => (
           <Text key={s.id} inverse={s.id === active.id} bold={s.id === active.id}>
-            {s.id === active.id ? `[${i + 1} ${s.title}]` : ` ${i + 1} ${s.title} `}
+            {s.id === active.id ? `[${tabNumber(s.id)} ${s.title}]` : ` ${tabNumber(s.id)} ${s.title} `}
           </Text>
         ))}
       </Text>
