@@ -137,7 +137,10 @@ describe('HostTable and host detail', () => {
     const out = renderToString(<HostTable state={state} width={90} height={16} />, { columns: 90 });
     expect(out).toContain('Hosts (10)');
     expect(out).toContain('sorted by ready % mean');
-    expect(out).toMatch(/host +VMs vCPU\/pCPU +RAM % ready% mean ready% max util% mean util% max/);
+    // The sorted column (ready % mean, the default) is marked ▼ before its title.
+    expect(out).toMatch(/host +VMs vCPU\/pCPU +RAM %▼ready% mean ready% max util% mean util% max/);
+    const byUtil = renderToString(<HostTable state={apply(state, { type: 'sort', delta: 1 })} width={90} height={16} />, { columns: 90 });
+    expect(byUtil).toMatch(/ready% mean ready% max util% mean▼util% max/);
     expect(lines(out).filter((l) => /compute-\d+/.test(l))).toHaveLength(10);
     expect(out).toMatch(/>\s*compute-\d+ +30 +2\.00/);
     expect(fitColumns(40, false).map((c) => c.key)).toEqual(['name', 'readyMean', 'utilMax']);

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { fmt } from '../../report/format.js';
-import { HOST_SORT_LABELS, HOT_READY_PCT, hostRows, hostRowsVisible, layoutFor, visibleWindow, type HostRow } from '../selectors.js';
+import { HOST_SORT_LABELS, HOT_READY_PCT, hostRows, hostRowsVisible, layoutFor, visibleWindow, type HostRow, type HostSort } from '../selectors.js';
 import type { UiState } from '../state.js';
 import Pane from './Pane.js';
 import { tint } from '../tint.js';
@@ -32,6 +32,9 @@ const COLUMNS: Column[] = [
   { key: 'utilMean', title: 'util% mean', width: 10, priority: 7, cell: (r) => fmt(r.utilMean) },
   { key: 'utilMax', title: 'util% max', width: 9, priority: 2, cell: (r) => fmt(r.utilMax) },
 ];
+
+/** The column each sort order sorts by. */
+const SORT_COLUMN: Record<HostSort, string> = { ready: 'readyMean', util: 'utilMax', ratio: 'ratio', ram: 'ram', name: 'name' };
 
 const DELTA: Column = {
   key: 'delta',
@@ -74,7 +77,21 @@ export default function HostTable({ state, width, height }: Props) {
       width={width}
       height={height}
     >
-      <Text wrap="truncate-end" bold>{`  ${line(columns.map((c) => c.title))}`}</Text>
+      <Text wrap="truncate-end" bold>
+        {columns.map((c, i) => {
+          const sorted = SORT_COLUMN[state.hostSort] === c.key;
+          // The sorted column's title is marked by ▼ in the space before it and underlined, not by colour alone.
+          const cell = i === 0 ? c.title.padEnd(c.width) : c.title.padStart(c.width);
+          return (
+            <Text key={c.key}>
+              {i === 0 ? (sorted ? ' ▼' : '  ') : sorted ? '▼' : ' '}
+              <Text underline={sorted} {...tint(sorted && 'cyan')}>
+                {cell}
+              </Text>
+            </Text>
+          );
+        })}
+      </Text>
       <Box flexDirection="column">
         {rows.length === 0 ? <Text dimColor>{'no results yet'}</Text> : null}
         {rows.slice(from, to).map((row, i) => {
