@@ -124,6 +124,8 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
 
 function editCommands(input: string, key: KeyFlags): Command[] {
   if (key.return) return [{ type: 'editCommit' }];
+  // Tab while typing applies the value and moves on, as in a form.
+  if (key.tab) return [{ type: 'editCommit' }, { type: 'focus', delta: key.shift ? -1 : 1 }];
   if (key.escape) return [{ type: 'editCancel' }];
   // Ink 6 reports the Backspace key as `delete`; both erase the last character.
   if (key.backspace || key.delete) return [{ type: 'editBackspace' }];
@@ -157,7 +159,7 @@ export const KEY_HELP: readonly { group: string; keys: readonly KeyHelp[] }[] = 
     group: 'Knobs',
     keys: [
       { keys: '←→  h l', action: 'change the selected knob by a step (H L or Shift-arrows: a big step)' },
-      { keys: '0-9 . -  Enter', action: 'type a value; Enter applies it, Esc cancels' },
+      { keys: '0-9 . -  Enter', action: 'type a value; Enter (or Tab, moving on) applies it, Esc cancels' },
       { keys: 'Enter', action: 'start typing (or switch a choice)' },
       { keys: 'x  X', action: 'reset the selected knob / all knobs to the scenario’s values' },
     ],

@@ -56,11 +56,14 @@ describe('key bindings', () => {
     expect(commandsForKey(hosts, '0', {})).toEqual([]);
   });
 
-  it('while typing, letters are text and only Enter, Esc, Backspace and Ctrl-C act', async () => {
+  it('while typing, letters are text and only Enter, Tab, Esc, Backspace and Ctrl-C act', async () => {
     const state = apply(await stateWithResult(), { type: 'editStart', text: '4' });
     expect(commandsForKey(state, 'q', {})).toEqual([{ type: 'editInput', text: 'q' }]);
     expect(commandsForKey(state, '5', {})).toEqual([{ type: 'editInput', text: '5' }]);
     expect(commandsForKey(state, '', { return: true })).toEqual([{ type: 'editCommit' }]);
+    // Tab applies the value and moves to the next pane (Shift-Tab the previous), as in a form.
+    expect(commandsForKey(state, '', { tab: true })).toEqual([{ type: 'editCommit' }, { type: 'focus', delta: 1 }]);
+    expect(commandsForKey(state, '', { tab: true, shift: true })).toEqual([{ type: 'editCommit' }, { type: 'focus', delta: -1 }]);
     expect(commandsForKey(state, '', { escape: true })).toEqual([{ type: 'editCancel' }]);
     expect(commandsForKey(state, '', { backspace: true })).toEqual([{ type: 'editBackspace' }]);
     expect(commandsForKey(state, '', { delete: true })).toEqual([{ type: 'editBackspace' }]);
