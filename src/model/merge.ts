@@ -31,7 +31,7 @@ export function mergeSlices(scenario: ModelScenario, fleet: Placement, parts: re
   return {
     replication: first.result.replication,
     steps: first.result.steps,
-    cpu: mergeCpu(parts, hosts),
+    cpu: mergeCpu(parts, hosts, vms),
     memory: mergeMemory(parts, hosts, vms),
     io: mergeIo(scenario, fleet, parts),
     threads: mergeThreads(parts.map((p) => p.result.threads)),
@@ -61,8 +61,13 @@ function max(out: Float64Array, values: Float64Array): Float64Array {
   return out;
 }
 
-function mergeCpu(parts: readonly SliceResult[], hosts: number): CpuReplication {
+function mergeCpu(parts: readonly SliceResult[], hosts: number, vms: number): CpuReplication {
   const cpus = parts.map((p) => p.result.cpu);
+  const perVm = (pick: (c: CpuReplication) => Float64Array): Float64Array => {
+    const out = new Float64Array(vms);
+    parts.forEach((p) => scatter(out, pick(p.result.cpu), p.slice.vmInFleet));
+    return out;
+  };
   const steps = cpus[0]!.timeline.vcpus.length;
   const perHost = (pick: (c: CpuReplication) => Float64Array): Float64Array => {
     const out = new Float64Array(hosts);
@@ -85,6 +90,7 @@ function mergeCpu(parts: readonly SliceResult[], hosts: number): CpuReplication 
     hostUtilPct: histogram(cpus.map((c) => c.hostUtilPct)),
     schedDelayMs: histogram(cpus.map((c) => c.schedDelayMs)),
     hostReadyPctMean: perHost((c) => c.hostReadyPctMean),
+    vmReadyPctMean: perVm((c) => c.vmReadyPctMean),
     hostReadyPctMax: perHost((c) => c.hostReadyPctMax),
     hostUtilPctMean: perHost((c) => c.hostUtilPctMean),
     hostUtilPctMax: perHost((c) => c.hostUtilPctMax),

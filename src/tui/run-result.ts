@@ -14,6 +14,8 @@ export interface HostVm {
   group: string;
   vcpus: number;
   memoryGiB: number;
+  /** Mean per-vCPU ready % while it ran, averaged over the replications. */
+  readyPctMean: number;
 }
 
 export interface RunResult {
@@ -32,7 +34,7 @@ export function toRunResult(study: StudyResult, simulateMs: number): RunResult {
       name: host.name,
       vms: host.vms.map((v) => {
         const vm = placement.vms[v]!;
-        return { name: vm.name, group: scenario.vms[vm.group]?.name ?? String(vm.group), vcpus: vm.vcpus, memoryGiB: vm.memoryGiB };
+        return { name: vm.name, group: scenario.vms[vm.group]?.name ?? String(vm.group), vcpus: vm.vcpus, memoryGiB: vm.memoryGiB, readyPctMean: study.cpu.vmReadyPctMean[v] ?? 0 };
       }),
     })),
     simulateMs,

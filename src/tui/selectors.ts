@@ -8,6 +8,7 @@ import { formatKnobValue, knobCliArgs, knobValue, type KnobSpec, type KnobValue 
 import { presentSections, type SectionInfo } from './sections.js';
 import type { UiState } from './state.js';
 import { footerLines } from './keymap.js';
+import type { HostVm } from './run-result.js';
 
 /** Below this the layout breaks; the UI says so instead (btop's habit). */
 export const MIN_COLUMNS = 80;
@@ -267,7 +268,7 @@ export interface HostDetail {
   memoryAllocatedGiB: number;
   /** VM count per group, in first-seen order. */
   groups: { group: string; count: number }[];
-  vms: { name: string; group: string; vcpus: number; memoryGiB: number }[];
+  vms: HostVm[];
 }
 
 export function hostDetail(state: UiState): HostDetail | null {

@@ -10,6 +10,7 @@ import Footer from '../../src/tui/components/Footer.js';
 import Header from '../../src/tui/components/Header.js';
 import HelpOverlay from '../../src/tui/components/HelpOverlay.js';
 import HostDetailView from '../../src/tui/components/HostDetailView.js';
+import { fmt } from '../../src/report/format.js';
 import HostTable, { fitColumns } from '../../src/tui/components/HostTable.js';
 import KnobsPane from '../../src/tui/components/KnobsPane.js';
 import PlacementSection from '../../src/tui/components/PlacementSection.js';
@@ -17,7 +18,6 @@ import SectionsPane from '../../src/tui/components/SectionsPane.js';
 import SidePane from '../../src/tui/components/SidePane.js';
 import SloList from '../../src/tui/components/SloList.js';
 import TooSmall from '../../src/tui/components/TooSmall.js';
-import type { Report } from '../../src/report/report.js';
 import { SECTIONS } from '../../src/tui/sections.js';
 import type { UiState } from '../../src/tui/state.js';
 import { apply, runWith, stateWithResult } from './helpers.js';
@@ -155,19 +155,19 @@ describe('HostTable and host detail', () => {
     expect(out).not.toMatch(/^│ ?!/m);
   });
 
-  it('drills into a host: numbers, VM groups and the VM list', async () => {
+  it('drills into a host: numbers, VM groups and the VM list with each VM’s ready %', async () => {
     const state = apply(await stateWithResult(), { type: 'focus', delta: 2 }, { type: 'activate' });
-    // Without a memory section (a CPU-only report) the view says where timelines are.
-    const { memory: _memory, ...cpuOnly } = state.current!.result.report as unknown as Record<string, unknown>;
-    const bare = { ...state, current: { ...state.current!, result: { ...state.current!.result, report: cpuOnly as unknown as Report } } };
-    const out = renderToString(<HostDetailView state={bare} width={100} height={20} />, { columns: 100 });
+    const out = renderToString(<HostDetailView state={state} width={100} height={30} />, { columns: 100 });
     expect(out).toContain(`Host ${state.detail}`);
     expect(out).toContain('Esc back');
     expect(out).toContain('30 pCPUs · 60 vCPUs (2.00 per pCPU)');
     expect(out).toContain('VMs (30): ops 1 · desktop 29');
-    expect(out).toMatch(/desktop-\d+ +desktop +2 +4\.00/);
-    expect(out).toMatch(/ops-\d+ +ops +2 +4\.00/);
-    expect(out).toContain('fleet-wide timelines only');
+    expect(out).toMatch(/VM +group +vCPUs +GiB +ready% mean/);
+    // Each VM's own mean ready % (the study's per-VM figure), not the host's.
+    const host = state.current!.result.hosts.find((h) => h.name === state.detail)!;
+    const vm = host.vms.find((v) => v.group === 'desktop')!;
+    expect(out).toMatch(new RegExp(`${vm.name} +desktop +2 +4\\.00 +${fmt(vm.readyPctMean).replace('.', '\\.')}\\b`));
+    expect(out).toMatch(/ops-\d+ +ops +2 +4\.00 +[\d.]+/);
   });
 });
 

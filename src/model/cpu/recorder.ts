@@ -20,6 +20,8 @@ export interface CpuReplication {
   hostReadyPctMax: Float64Array;
   hostUtilPctMean: Float64Array;
   hostUtilPctMax: Float64Array;
+  /** Per VM (placement order): mean per-vCPU ready % over the intervals it ran (0 if it never ran). */
+  vmReadyPctMean: Float64Array;
   /**
    * Per interval, sums over hosts (mergeable across slices of the fleet; the summary divides):
    * Σ ready % × vCPUs and Σ vCPUs of running VMs, Σ host utilisation %, and the largest.
@@ -54,6 +56,9 @@ export class CpuRecorder {
   private readonly hostReadyWeighted: Float64Array;
   private readonly hostVcpuIntervals: Float64Array;
   private readonly hostUtilSum: Float64Array;
+  /** Per slot: Σ ready % over the intervals the VM ran, and how many. */
+  private readonly slotReadySum: Float64Array;
+  private readonly slotRunning: Float64Array;
 
   constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number) {
     this.layout = layout;
@@ -68,12 +73,15 @@ export class CpuRecorder {
       hostReadyPctMax: new Float64Array(hosts),
       hostUtilPctMean: new Float64Array(hosts),
       hostUtilPctMax: new Float64Array(hosts),
+      vmReadyPctMean: new Float64Array(layout.slotOfVm.length),
       timeline: { readyPctWeighted: new Float64Array(steps), vcpus: new Float64Array(steps), hostUtilPctSum: new Float64Array(steps), hostUtilPctMax: new Float64Array(steps) },
       micro: { windows: 0, simulatedSeconds: 0, bursts: 0, events: 0, fleetReadyWeighted: 0, microReadyWeighted: 0, weight: 0 },
     };
     this.hostReadyWeighted = new Float64Array(hosts);
     this.hostVcpuIntervals = new Float64Array(hosts);
     this.hostUtilSum = new Float64Array(hosts);
+    this.slotReadySum = new Float64Array(layout.slots);
+    this.slotRunning = new Float64Array(layout.slots);
   }
 
   /** Records the ready share (`ready`, per slot) of host h's VMs in interval k, weighted by `weight` (vCPUs if running, else 0). */
@@ -96,6 +104,8 @@ export class CpuRecorder {
       const pct = ready[i]! * 100;
       weighted += pct * w;
       total += w;
+      this.slotReadySum[i]! += pct;
+      this.slotRunning[i]!++;
       if (pct > max) max = pct;
     }
     result.hostReadyPctMax[h] = max;
@@ -140,6 +150,12 @@ export class CpuRecorder {
       const n = this.hostVcpuIntervals[h]!;
       r.hostReadyPctMean[h] = n > 0 ? this.hostReadyWeighted[h]! / n : 0;
       r.hostUtilPctMean[h] = this.hostUtilSum[h]! / this.steps;
+    }
+    const { slotOfVm } = this.layout;
+    for (let v = 0; v < slotOfVm.length; v++) {
+      const slot = slotOfVm[v]!;
+      const n = this.slotRunning[slot]!;
+      r.vmReadyPctMean[v] = n > 0 ? this.slotReadySum[slot]! / n : 0;
     }
     return r;
   }

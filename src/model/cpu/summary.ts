@@ -39,6 +39,8 @@ export interface CpuSummary {
   schedDelayMs: DistributionSummary;
   hostUtilPct: DistributionSummary;
   byHost: HostCpuSummary[];
+  /** Per VM (placement order): its mean per-vCPU ready % while running, averaged over replications (for drill-downs; not in the JSON report). */
+  vmReadyPctMean: Float64Array;
   timeline: { stepSeconds: number; readyPctMean: number[]; hostUtilPctMean: number[]; hostUtilPctMax: number[] };
   micro: MicroCheck;
 }
@@ -55,8 +57,11 @@ export function summarizeCpu(scenario: ModelScenario, placement: Placement, cpus
     utilPctMax: Math.max(...cpus.map((c) => c.hostUtilPctMax[h]!)),
   }));
   const sumOf = (pick: (m: CpuReplication['micro']) => number): number => cpus.reduce((s, c) => s + pick(c.micro), 0);
+  const vmReadyPctMean = new Float64Array(placement.vms.length);
+  for (const c of cpus) for (let v = 0; v < vmReadyPctMean.length; v++) vmReadyPctMean[v]! += c.vmReadyPctMean[v]! / cpus.length;
   return {
     method: cpus[0]?.method ?? 'fleet',
+    vmReadyPctMean,
     readyPct: summarizeDistribution(cpus.map((c) => c.readyPct)),
     readyPctByGroup: scenario.vms.map((g, i) => ({
       name: g.name,

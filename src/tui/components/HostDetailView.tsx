@@ -60,10 +60,10 @@ export default function HostDetailView({ state, width, height }: Props) {
       <Text wrap="truncate-end" bold>
         {`VMs (${detail.vms.length}): ${detail.groups.map((g) => `${g.group} ${g.count}`).join(' · ')}${detail.vms.length > listHeight ? ` — ${start + 1}–${start + shown.length} of ${detail.vms.length}` : ''}`}
       </Text>
-      <Text wrap="truncate-end" bold>{`${'VM'.padEnd(16)} ${'group'.padEnd(12)} ${'vCPUs'.padStart(5)} ${'GiB'.padStart(7)}`}</Text>
+      <Text wrap="truncate-end" bold>{`${'VM'.padEnd(16)} ${'group'.padEnd(12)} ${'vCPUs'.padStart(5)} ${'GiB'.padStart(7)} ${'ready% mean'.padStart(11)}`}</Text>
       <Box flexDirection="column">
         {shown.map((vm) => (
-          <Text key={vm.name} wrap="truncate-end">{`${vm.name.slice(0, 16).padEnd(16)} ${vm.group.slice(0, 12).padEnd(12)} ${String(vm.vcpus).padStart(5)} ${fmt(vm.memoryGiB).padStart(7)}`}</Text>
+          <Text key={vm.name} wrap="truncate-end">{`${vm.name.slice(0, 16).padEnd(16)} ${vm.group.slice(0, 12).padEnd(12)} ${String(vm.vcpus).padStart(5)} ${fmt(vm.memoryGiB).padStart(7)} ${fmt(vm.readyPctMean).padStart(11)}`}</Text>
         ))}
       </Box>
     </Pane>
