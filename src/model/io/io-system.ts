@@ -469,37 +469,53 @@ export class IoSystem {
     // The mix of reads and writes decides the RAID cost of an IO: weigh the steady IO by its
     // nominal rate and the boots by the rate they would reach on an idle device.
     // Boots whose IOs are done no longer load the device (they may still be computing).
-    // Boot IO is cheaper per operation on a hard disk than random IO (short seeks, ./storage.ts);
-    // the device's one service time is the demand-weighted mean of both kinds' costs.
-    const bootOpSeconds = 1 / (array.bootIopsPerDisk ?? array.iopsPerDisk);
+    // A boot's IO is cheaper per operation on a hard disk than random IO, but only while the disk
+    // goes from one of its IOs to the next: its files lie together (short seeks, ./storage.ts).
+    // An IO that follows another VM's IO seeks across the disk like any random IO. So a boot IO
+    // costs p × short + (1 − p) × random, p being its own boot's share of the IO the device serves
+    // (1 for a lone boot on a quiet device; 1/n for n boots interleaving). The shares come from
+    // the rates on an idle device first, then once more from the solved rates.
+    const randomOpSeconds = 1 / array.iopsPerDisk;
+    const shortOpSeconds = 1 / (array.bootIopsPerDisk ?? array.iopsPerDisk);
     let bootDemand = 0;
     let bootReads = 0;
     let thinkWeighted = 0;
+    let bootSlots = 0;
     for (let i = 0; i < boots.count; i++) {
       if (boots.remainingIos[i]! <= DONE_IOS) continue;
       const profile = this.profileOf[boots.vms[i]!]!;
-      const unloaded = profile.outstanding / (profile.thinkMs / 1000 + bootOpSeconds);
+      const unloaded = profile.outstanding / (profile.thinkMs / 1000 + shortOpSeconds);
       bootDemand += unloaded;
       bootReads += unloaded * (profile.readPct / 100);
       thinkWeighted += unloaded * (profile.thinkMs / 1000);
+      bootSlots += profile.outstanding;
     }
-    device.bootReadShare = bootDemand > 0 ? bootReads / bootDemand : 1;
-    const demand = device.steadyIops + bootDemand;
-    const steadyService = backendOpsPerIo(array.raid, device.steadyReadShare) / array.iopsPerDisk;
-    const bootService = backendOpsPerIo(array.raid, device.bootReadShare) * bootOpSeconds;
-    const serviceSeconds = demand > 0 ? (device.steadyIops * steadyService + bootDemand * bootService) / demand : steadyService;
-    solveDevice(
-      {
-        servers: array.disks,
-        serviceSeconds,
-        // Each running VM keeps one IO in flight, thinking so that it issues its nominal IOPS unloaded.
-        steady: { outstanding: device.steadyVms, thinkSeconds: thinkForRate(device.steadyVms, device.steadyIops, serviceSeconds) },
-        boot: { outstanding: boots.totalOutstanding(), thinkSeconds: bootDemand > 0 ? thinkWeighted / bootDemand : 0 },
-      },
-      this.scratch,
-    );
-    Object.assign(device.state, this.scratch);
     const ioBoots = boots.ioCount();
+    device.bootReadShare = bootDemand > 0 ? bootReads / bootDemand : 1;
+    const steadyService = backendOpsPerIo(array.raid, device.steadyReadShare) * randomOpSeconds;
+    const bootOps = backendOpsPerIo(array.raid, device.bootReadShare);
+    const bootThink = bootDemand > 0 ? thinkWeighted / bootDemand : 0;
+    let bootRate = bootDemand;
+    let steadyRate = device.steadyIops;
+    for (let pass = 0; pass < 2; pass++) {
+      const total = bootRate + steadyRate;
+      const ownShare = ioBoots > 0 && total > 0 ? bootRate / ioBoots / total : 0;
+      const bootService = bootOps * (ownShare * shortOpSeconds + (1 - ownShare) * randomOpSeconds);
+      const serviceSeconds = total > 0 ? (steadyRate * steadyService + bootRate * bootService) / total : steadyService;
+      solveDevice(
+        {
+          servers: array.disks,
+          serviceSeconds,
+          // Each running VM keeps one IO in flight, thinking so that it issues its nominal IOPS unloaded.
+          steady: { outstanding: device.steadyVms, thinkSeconds: thinkForRate(device.steadyVms, device.steadyIops, serviceSeconds) },
+          boot: { outstanding: bootSlots, thinkSeconds: bootThink },
+        },
+        this.scratch,
+      );
+      bootRate = this.scratch.bootIops;
+      steadyRate = this.scratch.steadyIops;
+    }
+    Object.assign(device.state, this.scratch);
     boots.ratePerBoot = ioBoots > 0 ? device.state.bootIops / ioBoots : 0;
     boots.generation++;
     const next = boots.nextCompletion();
