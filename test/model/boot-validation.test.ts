@@ -101,6 +101,32 @@ boots:
   });
 });
 
+describe('interleaved boots lose their short seeks', () => {
+  it('two boots started together on one disk: each IO follows the other boot’s half the time, so it costs the mean of a short and a random IO', async () => {
+    const s = await scenario(`
+name: pair
+duration: 30 min
+step: 1 min
+replications: 1
+overcommit: { cpu: 16, memory: 1 }
+hosts:
+  - { name: h, count: 1, cpu: { cores: 16 }, memory: { totalGiB: 64, reservedGiB: 0 }, storage: ${ONE_DISK} }
+vms:
+  - { name: v, count: 2, vcpus: 2, memoryGiB: 2, os: linux, workload: { cpu: { utilPct: 1 }, io: { iops: 0 } }, boot: { ios: 20000, cpuSeconds: 1 } }
+boots:
+  waves:
+    - { kind: storm, at: 60 s, spread: 0 s }
+`);
+    const r = runStudy(s);
+    // One disk, 2 IOs in flight, no think time: the disk never idles, so both boots end together
+    // after 40,000 IOs at S = ½ × 1/169.5 + ½ × 1/79.0 s = 9.28 ms each (RAID 0: no write penalty).
+    const serviceSeconds = 0.5 / hddBootIops(7200) + 0.5 / hddIops(7200);
+    expect(r.boot.seconds.p50).toBeCloseTo(40_000 * serviceSeconds, 0);
+    // Alone, each would take 20,000 short-seek IOs (118 s); one after the other, 236 s; interleaved, 371 s.
+    expect(r.boot.seconds.p50).toBeGreaterThan(1.5 * 2 * 20_000 * (1 / hddBootIops(7200)));
+  });
+});
+
 describe('per-desktop IO by phase', () => {
   it('boot, logon and steady IOPS per desktop are what each phase served, over the time spent in it', async () => {
     const r = await storm(ONE_DISK, 1);
