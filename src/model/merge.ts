@@ -200,6 +200,7 @@ function mergeIo(scenario: ModelScenario, fleet: Placement, parts: readonly Slic
     deviceShortSteps: perDevice((io) => io.deviceShortSteps),
     steadyIosWanted: sum((io) => io.steadyIosWanted),
     steadyIosServed: sum((io) => io.steadyIosServed),
+    phases: ios[0]!.phases.map((_, k) => sum((io) => io.phases[k]!)),
     timeline,
     deviceNames,
   };

@@ -106,6 +106,8 @@ export interface Report {
     latencyMs: ReportDistribution;
     byDevice: { name: string; utilPctMax: number | null; shortMinutes: number | null }[];
     steadyShortfallPct: number | null;
+    /** Per-VM IOPS and read share by phase of a VM's IO (boot, logon, steady). */
+    phases: { phase: string; iopsPerVm: number | null; readPct: number | null; vmHours: number | null }[];
     timeline: { stepSeconds: number; utilPctMax: (number | null)[]; latencyMsMean: (number | null)[]; bootsInFlight: (number | null)[]; bootsQueued: (number | null)[] };
   };
   boot: {
@@ -297,6 +299,7 @@ export function buildReport(study: StudyResult): Report {
       latencyMs: distribution(io.latencyMs),
       byDevice: io.byDevice.map((d) => ({ name: d.name, utilPctMax: num(d.utilPctMax), shortMinutes: num(d.shortMinutes) })),
       steadyShortfallPct: num(io.steadyShortfallPct),
+      phases: io.phases.map((p) => ({ phase: p.phase, iopsPerVm: numOrNull(p.iopsPerVm), readPct: numOrNull(p.readPct), vmHours: num(p.vmHours) })),
       timeline: {
         stepSeconds: io.timeline.stepSeconds,
         utilPctMax: io.timeline.utilPctMax.map(num),

@@ -128,6 +128,16 @@ function storageSection(report: Report): Section | null {
   if ((io.steadyShortfallPct ?? 0) >= 10) {
     blocks.push(warn(`running VMs got ${fmt(100 - (io.steadyShortfallPct ?? 0))} % of the steady IOPS they wanted: the storage is undersized for the steady load`));
   }
+  const phases = io.phases.filter((p) => (p.vmHours ?? 0) > 0);
+  if (phases.length > 0) {
+    blocks.push(
+      tableBlock(
+        ['phase', 'IOPS per VM', 'reads %', 'VM-hours per run'],
+        phases.map((p) => [p.phase, fmt(p.iopsPerVm), fmt(p.readPct), fmt(p.vmHours)]),
+        { caption: 'IO by phase (IOs served over the time VMs spent in the phase):' },
+      ),
+    );
+  }
   const busy = [...io.byDevice].sort((a, b) => (b.utilPctMax ?? 0) - (a.utilPctMax ?? 0)).slice(0, 3);
   if (busy.length > 0 && (busy[0]!.utilPctMax ?? 0) > 0) {
     blocks.push(tableBlock(['device', 'util % max', 'short of steady IOPS (min per run)'], busy.map((d) => [d.name, fmt(d.utilPctMax), fmt(d.shortMinutes)]), { caption: 'busiest devices:' }));

@@ -21,7 +21,7 @@ import { MEMORY_GIB, RATE_MBPS, TIME_HOURS, TIME_MS, TIME_SECONDS, type Dimensio
 import { BALLOON_DEFAULTS, KSM_DEFAULTS } from '../model/memory/spec.js';
 import { BOOT_PROFILES } from '../model/io/boot.js';
 import { LATENCY_DEFAULTS } from '../model/latency/spec.js';
-import { hddIops, RAID_LEVELS, typicalSeekMs, type ArraySpec } from '../model/io/storage.js';
+import { hddBootIops, hddIops, RAID_LEVELS, typicalSeekMs, type ArraySpec } from '../model/io/storage.js';
 import { PROFILE_PRESETS, resolveProfile } from './profiles.js';
 import { TRACE_FORMATS } from './traces/format.js';
 import { GAP_FILLS } from './traces/series.js';
@@ -168,7 +168,11 @@ type DiskArrayInput = { disks: number; type: 'hdd' | 'ssd'; rpm: number; seekMs?
 /** The model's array from its description: IOPS per disk from rpm and seek, or given. */
 function arrayOf(a: DiskArrayInput): ArraySpec {
   const iopsPerDisk = a.iopsPerDisk ?? (a.type === 'ssd' ? 20_000 : hddIops(a.rpm, a.seekMs ?? typicalSeekMs(a.rpm)));
-  return { disks: a.disks, iopsPerDisk, raid: a.raid };
+  if (a.type === 'ssd') return { disks: a.disks, iopsPerDisk, bootIopsPerDisk: iopsPerDisk, raid: a.raid };
+  // Hard disks serve boot IO faster than random IO (short seeks); a given iopsPerDisk scales both.
+  const seekMs = a.seekMs ?? typicalSeekMs(a.rpm);
+  const bootIopsPerDisk = (hddBootIops(a.rpm, seekMs) * iopsPerDisk) / hddIops(a.rpm, seekMs);
+  return { disks: a.disks, iopsPerDisk, bootIopsPerDisk, raid: a.raid };
 }
 
 export function createScenarioSchema(units?: UnitParser) {
@@ -349,12 +353,14 @@ export function createScenarioSchema(units?: UnitParser) {
     oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
     boot: z
       .strictObject({
-        ios: z.number().positive().optional().meta(meta({ description: 'IOs one boot issues. Default windows 70,000 (a Windows 7 VM to logon, ThinScale 2014), linux 4,000 (assumption).', unit: 'IOs' })),
-        readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 95 (500–600 MB read, 20–30 MB written), linux 90.', unit: '%' })),
-        outstanding: z.number().positive().optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 2 (see docs/io.md).', unit: 'IOs' })),
-        thinkMs: z.number().nonnegative().optional().meta(meta({ description: 'Computing time between a slot’s IOs. Default 2 (windows), 0.3 (linux); assumptions.', unit: 'ms' })),
-        cpuSeconds: z.number().nonnegative().optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU. Default windows 30, linux 10 (assumptions).', unit: 's' })),
-        minSeconds: z.number().nonnegative().optional().meta(meta({ description: 'A boot takes at least this long on storage that keeps up. Default windows 120 (ThinScale: 2–3 minutes), linux 20 (assumption).', unit: 's' })),
+        ios: z.number().positive().optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
+        readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 95 (420 MB read, 24 MB written), linux 90.', unit: '%' })),
+        outstanding: z.number().positive().optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 1 (a disk-level Windows 7 boot trace; docs/io.md).', unit: 'IOs' })),
+        thinkMs: z.number().nonnegative().optional().meta(meta({ description: 'Computing time between one boot IO’s completion and the next. Default 0 (the trace’s hard disk never waited for the boot).', unit: 'ms' })),
+        cpuSeconds: z.number().nonnegative().optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU; the boot is up no sooner than this over its vCPUs. Default windows 30, linux 10 (assumptions).', unit: 's' })),
+        logonIops: z.number().nonnegative().optional().meta(meta({ description: 'IOPS of the logon after the boot. Default windows 12 (Login VSI logon storm, Dell BP1018: 11–13), linux 0.', unit: 'IOPS' })),
+        logonReadPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads in the logon’s IO. Default windows 3 (Dell BP1018: R/W 3/97).', unit: '%' })),
+        logonSeconds: z.number().nonnegative().optional().meta(meta({ description: 'Length of the logon after the boot (0: none). Default windows 60 (assumption, 30–120), linux 0.', unit: 's' })),
       })
       .prefault({})
       .meta(meta({ description: 'What a boot costs (defaults by `os`, docs/io.md).' })),
@@ -641,7 +647,9 @@ export function createScenarioSchema(units?: UnitParser) {
           outstanding: g.boot.outstanding ?? BOOT_PROFILES[g.os].outstanding,
           thinkMs: g.boot.thinkMs ?? BOOT_PROFILES[g.os].thinkMs,
           cpuSeconds: g.boot.cpuSeconds ?? BOOT_PROFILES[g.os].cpuSeconds,
-          minSeconds: g.boot.minSeconds ?? BOOT_PROFILES[g.os].minSeconds,
+          logonIops: g.boot.logonIops ?? BOOT_PROFILES[g.os].logonIops,
+          logonReadPct: g.boot.logonReadPct ?? BOOT_PROFILES[g.os].logonReadPct,
+          logonSeconds: g.boot.logonSeconds ?? BOOT_PROFILES[g.os].logonSeconds,
         },
       })),
       scheduler: s.scheduler,

@@ -130,7 +130,7 @@ describe('boot storms through the whole model', () => {
   function storm(maxPerHost: number | null) {
     const host = { ...hostGroup('h', 1, 16, 128), storage: { kind: 'local' as const, array: { disks: 2, iopsPerDisk: 100, raid: 'raid1' as const } } };
     const vms = vmGroup('v', 20, 1, 2);
-    vms.boot = { ios: 4000, readPct: 100, outstanding: 2, thinkMs: 0, cpuSeconds: 1, minSeconds: 0 };
+    vms.boot = { ios: 4000, readPct: 100, outstanding: 2, thinkMs: 0, cpuSeconds: 1, logonIops: 0, logonReadPct: 0, logonSeconds: 0 };
     vms.workload.memory.activeGiB = 1;
     vms.workload.memory.idleActiveGiB = 1;
     const s = scenario({ hosts: [host], vms: [vms], overcommit: { cpu: 4, memory: 1 } });

@@ -15,9 +15,13 @@ import type { GuestOs, ModelScenario } from '../scenario.js';
 import { RUNNING } from '../fleet-state.js';
 import type { Placement } from '../placement.js';
 import { Histogram } from '../stats/histogram.js';
-import { DeviceBoots, type BootProfile } from './boot.js';
+import { DONE_IOS, DeviceBoots, type BootProfile } from './boot.js';
 import { deviceState, solveDevice, thinkForRate, type DeviceState } from './device.js';
 import { backendOpsPerIo, type ArraySpec } from './storage.js';
+
+/** Phases of a VM's IO, in the order of `IoReplication.phases`. */
+export const IO_PHASES = ['boot', 'logon', 'steady'] as const;
+export type IoPhase = (typeof IO_PHASES)[number];
 
 export interface IoHooks {
   /** Schedules a completion check of device d's boots at `atSeconds`, tagged with its generation. */
@@ -53,6 +57,12 @@ export interface IoReplication {
   steadyIosWanted: number;
   steadyIosServed: number;
   /**
+   * Per phase (IO_PHASES order), three sums each: IOs served, reads among them, and VM-seconds
+   * spent in the phase by VMs doing that IO (booting VMs; running VMs logging on; the other
+   * running VMs with steady IO). IOs over VM-seconds is the per-desktop IOPS of the phase.
+   */
+  phases: Float64Array;
+  /**
    * Per interval: the busiest device's utilisation %, IOs served and Σ IOs × latency (s) over all
    * devices (the summary divides, so slices of a fleet merge by adding), boots in flight and queued.
    */
@@ -69,6 +79,12 @@ interface Device {
   steadyVms: number;
   steadyIops: number;
   steadyReadShare: number;
+  /** Of those, VMs logging on and the IOPS they want (included in steadyVms and steadyIops). */
+  logonVms: number;
+  logonIops: number;
+  logonReadShare: number;
+  /** Read share of the boots' IO at the current rates. */
+  bootReadShare: number;
   /** Accounting since the last step boundary. */
   busySeconds: number;
   steadyWanted: number;
@@ -85,6 +101,10 @@ export class IoSystem {
   /** Per datastore device: whether boots there count against maxPerDatastore. */
   private readonly isDatastore: Uint8Array;
   private readonly profileOf: BootProfile[];
+  /** Per VM: the shortest its boot can be, its CPU work on all its vCPUs, s. */
+  private readonly cpuFloorSeconds: Float64Array;
+  /** Per VM: when its last boot finished, s (NaN before; its logon runs from there). */
+  private readonly upAt: Float64Array;
   private readonly osOf: GuestOs[];
   private readonly hostOfVm: Int32Array;
   private readonly bootingOnHost: Int32Array;
@@ -101,6 +121,9 @@ export class IoSystem {
   private readonly loadVms: Float64Array;
   private readonly loadIops: Float64Array;
   private readonly loadReads: Float64Array;
+  private readonly loadLogonVms: Float64Array;
+  private readonly loadLogonIops: Float64Array;
+  private readonly loadLogonReads: Float64Array;
   /** Per device: the time up to which it is accounted; the same for the queue of boot requests. */
   private readonly accountedTo: Float64Array;
   private queueAccountedTo = 0;
@@ -119,6 +142,10 @@ export class IoSystem {
       steadyVms: 0,
       steadyIops: 0,
       steadyReadShare: 1,
+      logonVms: 0,
+      logonIops: 0,
+      logonReadShare: 0,
+      bootReadShare: 1,
       busySeconds: 0,
       steadyWanted: 0,
       steadyServed: 0,
@@ -142,6 +169,11 @@ export class IoSystem {
       }
     });
     this.profileOf = placement.vms.map((vm) => scenario.vms[vm.group]!.boot);
+    this.cpuFloorSeconds = Float64Array.from(placement.vms, (vm) => {
+      const g = scenario.vms[vm.group]!;
+      return g.boot.cpuSeconds / Math.max(1, g.vcpus);
+    });
+    this.upAt = new Float64Array(placement.vms.length).fill(Number.NaN);
     this.osOf = placement.vms.map((vm) => scenario.vms[vm.group]!.os);
     this.hostOfVm = Int32Array.from(placement.vms, (vm) => vm.host);
     this.bootingOnHost = new Int32Array(placement.hosts.length);
@@ -155,6 +187,9 @@ export class IoSystem {
     this.loadVms = new Float64Array(this.devices.length);
     this.loadIops = new Float64Array(this.devices.length);
     this.loadReads = new Float64Array(this.devices.length);
+    this.loadLogonVms = new Float64Array(this.devices.length);
+    this.loadLogonIops = new Float64Array(this.devices.length);
+    this.loadLogonReads = new Float64Array(this.devices.length);
     this.maxPerHost = scenario.boots.maxPerHost ?? Number.POSITIVE_INFINITY;
     this.maxPerDatastore = scenario.boots.maxPerDatastore ?? Number.POSITIVE_INFINITY;
     const byOs = (): Record<GuestOs, Histogram> => ({ windows: new Histogram(), linux: new Histogram(), other: new Histogram() });
@@ -174,6 +209,7 @@ export class IoSystem {
       deviceShortSteps: new Float64Array(this.devices.length),
       steadyIosWanted: 0,
       steadyIosServed: 0,
+      phases: new Float64Array(3 * IO_PHASES.length),
       timeline: {
         utilPctMax: new Float64Array(steps),
         ios: new Float64Array(steps),
@@ -218,16 +254,16 @@ export class IoSystem {
     this.refresh(d, now);
   }
 
-  /** Seconds the boot of `vm` needs at the current rate (for its CPU demand); its minimum if unknown. */
+  /** Seconds the boot of `vm` needs at the current rate (for its CPU demand); its CPU floor if unknown. */
   expectedBootSeconds(vm: number, now: number): number {
     const device = this.devices[this.deviceOfHost[this.hostOfVm[vm]!]!]!;
     const index = device.boots.vms.indexOf(vm);
-    const profile = this.profileOf[vm]!;
-    if (index < 0) return profile.minSeconds;
+    const floor = this.cpuFloorSeconds[vm]!;
+    if (index < 0) return floor;
     const elapsed = now - device.boots.startedAt[index]!;
     const remaining = device.boots.remainingIos[index]! - device.boots.ratePerBoot * (now - device.boots.since);
-    const ioLeft = remaining <= 0 ? 0 : device.boots.ratePerBoot > 0 ? remaining / device.boots.ratePerBoot : Number.POSITIVE_INFINITY;
-    return Math.max(profile.minSeconds, elapsed + ioLeft);
+    const ioLeft = remaining <= DONE_IOS ? 0 : device.boots.ratePerBoot > 0 ? remaining / device.boots.ratePerBoot : Number.POSITIVE_INFINITY;
+    return Math.max(floor, elapsed + ioLeft);
   }
 
   /** A completion check scheduled for device d. */
@@ -238,7 +274,7 @@ export class IoSystem {
     device.boots.advance(now);
     const boots = device.boots;
     for (let i = boots.count - 1; i >= 0; i--) {
-      if (boots.remainingIos[i]! <= 1e-6 && boots.notBefore[i]! <= now + 1e-9) {
+      if (boots.remainingIos[i]! <= DONE_IOS && boots.notBefore[i]! <= now + 1e-9) {
         const vm = boots.vms[i]!;
         const seconds = now - boots.startedAt[i]!;
         boots.remove(i);
@@ -247,6 +283,7 @@ export class IoSystem {
         this.result.bootSecondsByOs[this.osOf[vm]!].add(seconds);
         this.result.boots++;
         this.result.lastDoneSeconds = now;
+        this.upAt[vm] = now;
         this.hooks.bootFinished(vm, now);
       }
     }
@@ -256,31 +293,55 @@ export class IoSystem {
 
   /** At a step's start: every device carries the steady IO of the VMs running on it. */
   setSteadyLoads(vmState: Uint8Array, now: number): void {
-    const { loadVms, loadIops, loadReads, vmIops, vmReadIops, hostOfVm, deviceOfHost } = this;
+    const { loadVms, loadIops, loadReads, loadLogonVms, loadLogonIops, loadLogonReads, vmIops, vmReadIops, hostOfVm, deviceOfHost, upAt, profileOf } = this;
     loadVms.fill(0);
     loadIops.fill(0);
     loadReads.fill(0);
+    loadLogonVms.fill(0);
+    loadLogonIops.fill(0);
+    loadLogonReads.fill(0);
     for (let v = 0; v < vmState.length; v++) {
       if (vmState[v] !== RUNNING) continue;
+      const d = deviceOfHost[hostOfVm[v]!]!;
+      // A VM that came up less than its logon's length ago is logging on (at step resolution).
+      const profile = profileOf[v]!;
+      if (profile.logonSeconds > 0 && profile.logonIops > 0 && now - upAt[v]! < profile.logonSeconds) {
+        const reads = (profile.logonIops * profile.logonReadPct) / 100;
+        loadVms[d]!++;
+        loadIops[d]! += profile.logonIops;
+        loadReads[d]! += reads;
+        loadLogonVms[d]!++;
+        loadLogonIops[d]! += profile.logonIops;
+        loadLogonReads[d]! += reads;
+        continue;
+      }
       const iops = vmIops[v]!;
       if (iops <= 0) continue;
-      const d = deviceOfHost[hostOfVm[v]!]!;
       loadVms[d]!++;
       loadIops[d]! += iops;
       loadReads[d]! += vmReadIops[v]!;
     }
-    for (let d = 0; d < this.devices.length; d++) this.setSteadyLoad(d, loadVms[d]!, loadIops[d]!, loadIops[d]! > 0 ? loadReads[d]! / loadIops[d]! : 1, now);
+    for (let d = 0; d < this.devices.length; d++) {
+      const logonIops = loadLogonIops[d]!;
+      this.setSteadyLoad(d, loadVms[d]!, loadIops[d]!, loadIops[d]! > 0 ? loadReads[d]! / loadIops[d]! : 1, now, loadLogonVms[d]!, logonIops, logonIops > 0 ? loadLogonReads[d]! / logonIops : 0);
+    }
   }
 
-  /** Sets the steady IO a device carries from now on (each step): `vms` running VMs wanting `iops` in all. */
-  setSteadyLoad(d: number, vms: number, iops: number, readShare: number, now: number): void {
+  /**
+   * Sets the steady IO a device carries from now on (each step): `vms` running VMs wanting `iops`
+   * in all, of which `logonVms` are logging on and want `logonIops`.
+   */
+  setSteadyLoad(d: number, vms: number, iops: number, readShare: number, now: number, logonVms = 0, logonIops = 0, logonReadShare = 0): void {
     const device = this.devices[d]!;
-    if (device.steadyVms === vms && device.steadyIops === iops && device.steadyReadShare === readShare) return;
+    if (device.steadyVms === vms && device.steadyIops === iops && device.steadyReadShare === readShare && device.logonVms === logonVms && device.logonIops === logonIops) return;
     this.accountDevice(d, now);
     device.boots.advance(now);
     device.steadyVms = vms;
     device.steadyIops = iops;
     device.steadyReadShare = readShare;
+    device.logonVms = logonVms;
+    device.logonIops = logonIops;
+    device.logonReadShare = logonReadShare;
     this.refresh(d, now);
   }
 
@@ -342,6 +403,23 @@ export class IoSystem {
     device.ios += served;
     device.latencyIoSeconds += served * device.state.latencySeconds;
     device.inFlightSeconds += device.boots.count * dt;
+    // Per phase: the running VMs' served IO splits between logon and steady by what each wants.
+    const phases = this.result.phases;
+    const bootServedIos = device.state.bootIops * dt;
+    const runningServed = device.state.steadyIops * dt;
+    const logonServed = device.steadyIops > 0 ? (runningServed * device.logonIops) / device.steadyIops : 0;
+    const steadyServed = runningServed - logonServed;
+    const steadyReads = device.steadyIops * device.steadyReadShare - device.logonIops * device.logonReadShare;
+    const steadyOnly = device.steadyIops - device.logonIops;
+    phases[0]! += bootServedIos;
+    phases[1]! += bootServedIos * device.bootReadShare;
+    phases[2]! += device.boots.count * dt;
+    phases[3]! += logonServed;
+    phases[4]! += logonServed * device.logonReadShare;
+    phases[5]! += device.logonVms * dt;
+    phases[6]! += steadyServed;
+    phases[7]! += steadyOnly > 0 ? (steadyServed * steadyReads) / steadyOnly : 0;
+    phases[8]! += (device.steadyVms - device.logonVms) * dt;
     if (served > 0) this.result.latencyMs.add(1000 * device.state.latencySeconds, served);
     const bootServed = device.state.bootIops * dt;
     if (bootServed > 0) this.result.bootLatencyMs.add(1000 * device.state.latencySeconds, bootServed);
@@ -373,7 +451,7 @@ export class IoSystem {
         device.boots.advance(now);
         touched.add(d);
       }
-      device.boots.add(vm, now, this.profileOf[vm]!);
+      device.boots.add(vm, now, this.profileOf[vm]!, this.cpuFloorSeconds[vm]!);
       this.bootingOnHost[host]!++;
       this.result.queuedSeconds.add(now - this.requestedAt[vm]!);
       this.hooks.bootStarted(vm, now);
@@ -390,32 +468,55 @@ export class IoSystem {
     const array = device.array;
     // The mix of reads and writes decides the RAID cost of an IO: weigh the steady IO by its
     // nominal rate and the boots by the rate they would reach on an idle device.
-    const diskSeconds = 1 / array.iopsPerDisk;
+    // Boots whose IOs are done no longer load the device (they may still be computing).
+    // A boot's IO is cheaper per operation on a hard disk than random IO, but only while the disk
+    // goes from one of its IOs to the next: its files lie together (short seeks, ./storage.ts).
+    // An IO that follows another VM's IO seeks across the disk like any random IO. So a boot IO
+    // costs p × short + (1 − p) × random, p being its own boot's share of the IO the device serves
+    // (1 for a lone boot on a quiet device; 1/n for n boots interleaving). The shares come from
+    // the rates on an idle device first, then once more from the solved rates.
+    const randomOpSeconds = 1 / array.iopsPerDisk;
+    const shortOpSeconds = 1 / (array.bootIopsPerDisk ?? array.iopsPerDisk);
     let bootDemand = 0;
     let bootReads = 0;
     let thinkWeighted = 0;
+    let bootSlots = 0;
     for (let i = 0; i < boots.count; i++) {
+      if (boots.remainingIos[i]! <= DONE_IOS) continue;
       const profile = this.profileOf[boots.vms[i]!]!;
-      const unloaded = profile.outstanding / (profile.thinkMs / 1000 + diskSeconds);
+      const unloaded = profile.outstanding / (profile.thinkMs / 1000 + shortOpSeconds);
       bootDemand += unloaded;
       bootReads += unloaded * (profile.readPct / 100);
       thinkWeighted += unloaded * (profile.thinkMs / 1000);
+      bootSlots += profile.outstanding;
     }
-    const demand = device.steadyIops + bootDemand;
-    const readShare = demand > 0 ? (device.steadyIops * device.steadyReadShare + bootReads) / demand : 1;
-    const serviceSeconds = backendOpsPerIo(array.raid, readShare) / array.iopsPerDisk;
-    solveDevice(
-      {
-        servers: array.disks,
-        serviceSeconds,
-        // Each running VM keeps one IO in flight, thinking so that it issues its nominal IOPS unloaded.
-        steady: { outstanding: device.steadyVms, thinkSeconds: thinkForRate(device.steadyVms, device.steadyIops, serviceSeconds) },
-        boot: { outstanding: boots.totalOutstanding(), thinkSeconds: bootDemand > 0 ? thinkWeighted / bootDemand : 0 },
-      },
-      this.scratch,
-    );
+    const ioBoots = boots.ioCount();
+    device.bootReadShare = bootDemand > 0 ? bootReads / bootDemand : 1;
+    const steadyService = backendOpsPerIo(array.raid, device.steadyReadShare) * randomOpSeconds;
+    const bootOps = backendOpsPerIo(array.raid, device.bootReadShare);
+    const bootThink = bootDemand > 0 ? thinkWeighted / bootDemand : 0;
+    let bootRate = bootDemand;
+    let steadyRate = device.steadyIops;
+    for (let pass = 0; pass < 2; pass++) {
+      const total = bootRate + steadyRate;
+      const ownShare = ioBoots > 0 && total > 0 ? bootRate / ioBoots / total : 0;
+      const bootService = bootOps * (ownShare * shortOpSeconds + (1 - ownShare) * randomOpSeconds);
+      const serviceSeconds = total > 0 ? (steadyRate * steadyService + bootRate * bootService) / total : steadyService;
+      solveDevice(
+        {
+          servers: array.disks,
+          serviceSeconds,
+          // Each running VM keeps one IO in flight, thinking so that it issues its nominal IOPS unloaded.
+          steady: { outstanding: device.steadyVms, thinkSeconds: thinkForRate(device.steadyVms, device.steadyIops, serviceSeconds) },
+          boot: { outstanding: bootSlots, thinkSeconds: bootThink },
+        },
+        this.scratch,
+      );
+      bootRate = this.scratch.bootIops;
+      steadyRate = this.scratch.steadyIops;
+    }
     Object.assign(device.state, this.scratch);
-    boots.ratePerBoot = boots.count > 0 ? device.state.bootIops / boots.count : 0;
+    boots.ratePerBoot = ioBoots > 0 ? device.state.bootIops / ioBoots : 0;
     boots.generation++;
     const next = boots.nextCompletion();
     if (Number.isFinite(next)) this.hooks.scheduleBootDone(Math.max(now, next), d, boots.generation);

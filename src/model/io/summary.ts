@@ -4,7 +4,7 @@
  */
 import { summarizeDistribution, maxOfArrays, meanOfArrays, type DistributionSummary } from '../stats/summary.js';
 import type { GuestOs, ModelScenario } from '../scenario.js';
-import type { IoReplication } from './io-system.js';
+import { IO_PHASES, type IoPhase, type IoReplication } from './io-system.js';
 
 export interface IoSummary {
   devices: number;
@@ -15,6 +15,11 @@ export interface IoSummary {
   byDevice: { name: string; utilPctMax: number; shortMinutes: number }[];
   /** Share of the running VMs' steady IOPS the devices could not serve, %. */
   steadyShortfallPct: number;
+  /**
+   * Per phase of a VM's IO (boot, logon, steady): the IOPS one VM in that phase got on average
+   * (IOs served over VM-seconds in the phase) and the share of reads, %; null when no VM was in it.
+   */
+  phases: { phase: IoPhase; iopsPerVm: number | null; readPct: number | null; vmHours: number }[];
   timeline: { stepSeconds: number; utilPctMax: number[]; latencyMsMean: number[]; bootsInFlight: number[]; bootsQueued: number[] };
 }
 
@@ -50,6 +55,12 @@ export function summarizeIo(scenario: ModelScenario, results: readonly IoReplica
         shortMinutes: (results.reduce((s, r) => s + r.deviceShortSteps[d]!, 0) / reps) * (scenario.stepSeconds / 60),
       })),
       steadyShortfallPct: shortfall(results),
+      phases: IO_PHASES.map((phase, p) => {
+        const ios = results.reduce((s, r) => s + r.phases[3 * p]!, 0);
+        const reads = results.reduce((s, r) => s + r.phases[3 * p + 1]!, 0);
+        const vmSeconds = results.reduce((s, r) => s + r.phases[3 * p + 2]!, 0);
+        return { phase, iopsPerVm: vmSeconds > 0 ? ios / vmSeconds : null, readPct: ios > 0 ? (100 * reads) / ios : null, vmHours: vmSeconds / 3600 / reps };
+      }),
       timeline: {
         stepSeconds: scenario.stepSeconds,
         utilPctMax: [...maxOfArrays(results.map((r) => r.timeline.utilPctMax))],
