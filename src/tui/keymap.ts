@@ -28,7 +28,7 @@ export interface KeyFlags {
 }
 
 /** Commands that reach outside the state: the App carries them out. */
-export type Effect = { type: 'quit' } | { type: 'export' } | { type: 'recommend' };
+export type Effect = { type: 'quit' } | { type: 'export'; target: string } | { type: 'recommend' };
 export type Command = Action | Effect;
 
 export function isEffect(command: Command): command is Effect {
@@ -49,6 +49,7 @@ export function splitKeys(input: string, key: KeyFlags, editing: boolean): { inp
 
 export function commandsForKey(state: UiState, input: string, key: KeyFlags): Command[] {
   if (key.ctrl && input === 'c') return [{ type: 'quit' }];
+  if (state.exportPrompt) return exportCommands(state.exportPrompt.text, input, key);
   if (state.edit) return editCommands(input, key);
   if (state.help) {
     if (input === '?' || key.escape) return [{ type: 'toggleHelp' }];
@@ -102,7 +103,7 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
     case 's':
       return [{ type: 'recommend' }];
     case 'e':
-      return [{ type: 'export' }];
+      return [{ type: 'exportStart' }];
     case 'c':
       return [{ type: 'compare' }];
     case 'x':
@@ -120,6 +121,17 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
     default:
       return [];
   }
+}
+
+/** The export prompt: a path is typed as text (any printable character); Enter exports it. */
+function exportCommands(text: string, input: string, key: KeyFlags): Command[] {
+  if (key.return) return [{ type: 'exportClose' }, { type: 'export', target: text }];
+  if (key.escape) return [{ type: 'exportClose' }];
+  if (key.backspace || key.delete) return [{ type: 'exportBackspace' }];
+  // Ctrl-U clears the default to type a path from scratch, as in a shell.
+  if (key.ctrl && input === 'u') return [{ type: 'exportInput', text: '', replace: true }];
+  if (!key.ctrl && !key.meta && !key.tab && input.length > 0 && !/[\u0000-\u001f]/.test(input)) return [{ type: 'exportInput', text: input }];
+  return [];
 }
 
 function editCommands(input: string, key: KeyFlags): Command[] {
@@ -150,7 +162,7 @@ export const KEY_HELP: readonly { group: string; keys: readonly KeyHelp[] }[] = 
       { keys: 'Esc', action: 'back: close the host view, cancel typing, close help' },
       { keys: 'r', action: 're-run (reads the scenario file again)' },
       { keys: 's', action: 'run the recommendation and apply it' },
-      { keys: 'e', action: 'export the shown report as JSON and markdown' },
+      { keys: 'e', action: 'export the shown report: asks for a path (default shown); .json, .md or .html writes that format, a name without one writes all three' },
       { keys: 'c', action: 'compare: pin these results as the baseline / clear it' },
       { keys: '1-9  [ ]', action: 'chart tab by number / previous, next (1-9 type values in Knobs)' },
     ],

@@ -8,6 +8,7 @@
  * any event for an id other than the latest request is stale and ignored.
  */
 import { SLO_STATUS_TEXT } from '../model/slo.js';
+import { defaultExportTarget } from './export-report.js';
 import type { Report } from '../report/report.js';
 import { formatIssue } from '../scenarios/issues.js';
 import { formatKnobValue, knobValue, parseKnobInput, stepKnob, type KnobSpec, type KnobValue } from './knobs.js';
@@ -61,6 +62,8 @@ export interface UiState {
   selectedKnob: number;
   /** A value being typed into the selected knob. */
   edit: { text: string } | null;
+  /** The export prompt (`e`): the path being typed, which starts as the default. */
+  exportPrompt: { text: string } | null;
   focus: PaneId;
   help: boolean;
   /** Lines of the help scrolled past. */
@@ -107,6 +110,7 @@ export function initialState(options: InitOptions): UiState {
     validValues: {},
     selectedKnob: 0,
     edit: null,
+    exportPrompt: null,
     focus: 'knobs',
     help: false,
     helpScroll: 0,
@@ -142,6 +146,11 @@ export type Action =
   | { type: 'editBackspace' }
   | { type: 'editCommit' }
   | { type: 'editCancel' }
+  /** `e`: open the export prompt with the default path; typing edits it; Enter exports, Esc closes. */
+  | { type: 'exportStart' }
+  | { type: 'exportInput'; text: string; replace?: boolean }
+  | { type: 'exportBackspace' }
+  | { type: 'exportClose' }
   | { type: 'resetKnob' }
   | { type: 'resetAll' }
   | { type: 'section'; delta?: number; index?: number }
@@ -211,6 +220,7 @@ export function reduce(state: UiState, action: Stamped): UiState {
       return { ...state, help: !state.help, helpScroll: 0 };
     case 'back':
       if (state.help) return { ...state, help: false };
+      if (state.exportPrompt) return { ...state, exportPrompt: null };
       if (state.edit) return { ...state, edit: null };
       if (state.detail !== null) return { ...state, detail: null, detailScroll: 0 };
       return state;
@@ -249,6 +259,15 @@ export function reduce(state: UiState, action: Stamped): UiState {
       return state.edit ? { ...state, edit: { text: state.edit.text.slice(0, -1) } } : state;
     case 'editCancel':
       return { ...state, edit: null };
+    case 'exportStart':
+      if (!state.current) return log(state, at, 'info', 'nothing to export yet: wait for the first run');
+      return { ...state, exportPrompt: { text: defaultExportTarget(state.scenarioName, new Date(at)) } };
+    case 'exportInput':
+      return state.exportPrompt ? { ...state, exportPrompt: { text: ((action.replace ? '' : state.exportPrompt.text) + action.text).slice(0, 400) } } : state;
+    case 'exportBackspace':
+      return state.exportPrompt ? { ...state, exportPrompt: { text: state.exportPrompt.text.slice(0, -1) } } : state;
+    case 'exportClose':
+      return { ...state, exportPrompt: null };
     case 'editCommit': {
       const spec = selectedSpec(state);
       if (!state.edit || !spec) return { ...state, edit: null };

@@ -2,7 +2,7 @@
  * The whole App with keys through a fake stdin: every binding, with the real loader and model
  * behind an in-process backend (runs finish at once, or when the test says so).
  */
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -167,19 +167,40 @@ describe('the App', () => {
     expect(sideText(frame)).toContain(`recommendation (from ${FIXTURE_BASE.length + 1} overrides): CPU ratio 2.00 → 3.00`);
   });
 
-  it('e exports the shown report as JSON (identical to `overcast run --json`) and markdown', async () => {
+  it('e asks for the path (default shown); Enter writes JSON (identical to `overcast run --json`), markdown and HTML', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'overcast-ui-'));
     const app = await openApp({ cwd: dir });
     await app.press(KEYS.right, has('run #2 done'));
-    await app.press('e', logHas('exported run #2'));
+    const prompt = await app.press('e', has('export to: overcast-ui-small-20261122-213600_'));
+    expect(prompt).toContain('Enter export');
+    expect(prompt).toContain('no extension: all three');
+    await app.press(KEYS.enter, logHas('exported run #2'));
     const files = (await readdir(dir)).sort();
-    expect(files).toEqual(['overcast-ui-small-20261122-213600.json', 'overcast-ui-small-20261122-213600.md']);
-    const json = await readFile(join(dir, files[0]!), 'utf8');
+    expect(files).toEqual(['overcast-ui-small-20261122-213600.html', 'overcast-ui-small-20261122-213600.json', 'overcast-ui-small-20261122-213600.md']);
+    const json = await readFile(join(dir, files[1]!), 'utf8');
     const cli = await runCli(['run', FIXTURE_FILE, '--json', ...FIXTURE_BASE.flatMap((s) => ['--set', s as string]), '--set', 'overcommit.cpu=2.25', '--replications', '2']);
     expect(json).toBe(cli.stdout);
-    const markdown = await readFile(join(dir, files[1]!), 'utf8');
+    const markdown = await readFile(join(dir, files[2]!), 'utf8');
     expect(markdown).toMatch(/^# overcast report: ui-small/);
     expect(markdown).toContain('overcast run ui-small.yaml --set cpuModel.microWindows=1 --set overcommit.cpu=2.25 --replications 2');
+    const html = await readFile(join(dir, files[0]!), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/i);
+    expect(html).toContain('ui-small');
+  });
+
+  it('e: a typed path ending in .html writes only that file (subdirectory of the working directory); Esc writes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-ui-'));
+    await mkdir(join(dir, 'out'));
+    const app = await openApp({ cwd: dir });
+    await app.press('e', has('export to: overcast-ui-small-'));
+    await app.press(KEYS.escape, (f) => !f.includes('export to:'));
+    expect(await readdir(dir)).toEqual(['out']);
+    await app.press('e', has('export to: overcast-ui-small-'));
+    await app.press('\x15', has('export to: _'));
+    await app.press('out/fleet.html', has('export to: out/fleet.html_'));
+    await app.press(KEYS.enter, logHas('exported run #1'));
+    expect(await readdir(join(dir, 'out'))).toEqual(['fleet.html']);
+    expect(await readFile(join(dir, 'out', 'fleet.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
   });
 
   it('c pins a baseline and shows the changed results beside it; c again clears it', async () => {

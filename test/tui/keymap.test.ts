@@ -34,7 +34,7 @@ describe('key bindings', () => {
     expect((press('', { pageDown: true })[0] as { delta: number }).delta).toBeGreaterThan(1);
     expect(press('r')).toEqual([{ type: 'rerun' }]);
     expect(press('s')).toEqual([{ type: 'recommend' }]);
-    expect(press('e')).toEqual([{ type: 'export' }]);
+    expect(press('e')).toEqual([{ type: 'exportStart' }]);
     expect(press('c')).toEqual([{ type: 'compare' }]);
     expect(press('x')).toEqual([{ type: 'resetKnob' }]);
     expect(press('X', { shift: true })).toEqual([{ type: 'resetAll' }]);

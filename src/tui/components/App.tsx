@@ -1,6 +1,5 @@
 import { Box, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useRef } from 'react';
-import { basename } from 'node:path';
 import type { ModelScenario } from '../../model/scenario.js';
 import type { Override } from '../../scenarios/overrides.js';
 import { exportReport as writeExport, type ExportRequest } from '../export-report.js';
@@ -89,9 +88,9 @@ export default function App(props: Props) {
           store.dispatch({ type: 'log', kind: 'info', text: 'nothing to export yet: wait for the first run' });
           return;
         }
-        const request: ExportRequest = { report: shown.result.report, runId: shown.runId, commandLine: cliEquivalent(state, shown.values), cwd: props.cwd, date: new Date(now()) };
+        const request: ExportRequest = { report: shown.result.report, runId: shown.runId, commandLine: cliEquivalent(state, shown.values), cwd: props.cwd, target: effect.target };
         (props.exportReport ?? writeExport)(request).then(
-          (paths) => store.dispatch({ type: 'log', kind: 'info', text: `exported run #${shown.runId}: ${paths.map((p) => basename(p)).join(', ')}` }),
+          (paths) => store.dispatch({ type: 'log', kind: 'info', text: `exported run #${shown.runId}: ${paths.join(', ')}` }),
           (error: unknown) => store.dispatch({ type: 'log', kind: 'error', text: `export failed: ${error instanceof Error ? error.message : String(error)}` }),
         );
         return;
@@ -121,7 +120,7 @@ export default function App(props: Props) {
 
   useInput(
     (input, key) => {
-      for (const press of splitKeys(input, key, store.get().edit !== null)) {
+      for (const press of splitKeys(input, key, store.get().edit !== null || store.get().exportPrompt !== null)) {
         for (const command of commandsForKey(store.get(), press.input, press.key)) {
           if (isEffect(command)) runEffect(command);
           else store.dispatch(command);
@@ -154,7 +153,7 @@ export default function App(props: Props) {
           </Box>
         </Box>
       )}
-      <Footer editing={state.edit !== null} width={size.columns} />
+      <Footer editing={state.edit !== null} exportPrompt={state.exportPrompt?.text ?? null} width={size.columns} />
     </Box>
   );
 }

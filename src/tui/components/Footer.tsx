@@ -4,6 +4,8 @@ import { footerLines, type KeyHelp } from '../keymap.js';
 export interface Props {
   /** While a value is typed, the footer says how to finish instead. */
   editing: boolean;
+  /** The export path being typed (`e`), or null: the footer becomes the prompt. */
+  exportPrompt?: string | null;
   /** Terminal width: the keys wrap onto as many lines as they need, never cut. */
   width: number;
 }
@@ -15,8 +17,39 @@ const EDITING_KEYS: readonly KeyHelp[] = [
   { keys: 'Ctrl-C', action: 'quit' },
 ];
 
+const EXPORT_KEYS: readonly KeyHelp[] = [
+  { keys: 'Enter', action: 'export' },
+  { keys: 'Esc', action: 'cancel' },
+  { keys: 'Backspace', action: 'erase' },
+  { keys: 'Ctrl-U', action: 'clear' },
+];
+
+/**
+ * The export prompt takes the footer's place and its height (1 or 2 lines at this width), so the
+ * panes above do not move: the path (its start dropped when it is too long, the cursor end kept),
+ * then the keys and what the extension chooses.
+ */
+function ExportPrompt({ text, width, height }: { text: string; width: number; height: number }) {
+  const keys = EXPORT_KEYS.map((k) => `${k.keys} ${k.action}`).join('  ');
+  const hint = '.json/.md/.html: that format; no extension: all three';
+  const label = 'export to: ';
+  const sameLine = height < 2 ? `   ${keys}` : '';
+  const room = Math.max(8, width - 1 - label.length - 1 - sameLine.length);
+  const shown = text.length > room ? `…${text.slice(text.length - room + 1)}` : text;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color="yellow">{`${label}${shown}_`}</Text>
+        {sameLine}
+      </Text>
+      {height >= 2 ? <Text wrap="truncate-end">{width - 1 >= keys.length + 3 + hint.length ? `${keys} · ${hint}` : keys}</Text> : null}
+    </Box>
+  );
+}
+
 /** The main keys, always on screen (htop's F-key bar), on one line or two. */
-export default function Footer({ editing, width }: Props) {
+export default function Footer({ editing, exportPrompt = null, width }: Props) {
+  if (exportPrompt !== null) return <ExportPrompt text={exportPrompt} width={width} height={footerLines(undefined, width).length} />;
   const lines = footerLines(editing ? EDITING_KEYS : undefined, width);
   return (
     <Box flexDirection="column">
