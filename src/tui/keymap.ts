@@ -50,6 +50,7 @@ export function splitKeys(input: string, key: KeyFlags, editing: boolean): { inp
 export function commandsForKey(state: UiState, input: string, key: KeyFlags): Command[] {
   if (key.ctrl && input === 'c') return [{ type: 'quit' }];
   if (state.exportPrompt) return exportCommands(state.exportPrompt.text, input, key);
+  if (state.filtering) return filterCommands(input, key);
   if (state.edit) return editCommands(input, key);
   if (state.help) {
     if (input === '?' || key.escape) return [{ type: 'toggleHelp' }];
@@ -104,6 +105,8 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
       return [{ type: 'recommend' }];
     case 'e':
       return [{ type: 'exportStart' }];
+    case '/':
+      return [{ type: 'filterStart' }];
     case 'c':
       return [{ type: 'compare' }];
     case 'x':
@@ -134,6 +137,18 @@ function exportCommands(text: string, input: string, key: KeyFlags): Command[] {
   return [];
 }
 
+/** Typing a filter: it applies as typed; Enter keeps it, Esc clears it; Tab keeps it and moves on. */
+function filterCommands(input: string, key: KeyFlags): Command[] {
+  if (key.return) return [{ type: 'filterDone' }];
+  if (key.tab) return [{ type: 'filterDone' }, { type: 'focus', delta: key.shift ? -1 : 1 }];
+  if (key.escape) return [{ type: 'filterClear' }];
+  if (key.backspace || key.delete) return [{ type: 'filterBackspace' }];
+  if (key.upArrow) return [{ type: 'filterDone' }, { type: 'move', delta: -1 }];
+  if (key.downArrow) return [{ type: 'filterDone' }, { type: 'move', delta: 1 }];
+  if (!key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f]/.test(input)) return [{ type: 'filterInput', text: input }];
+  return [];
+}
+
 function editCommands(input: string, key: KeyFlags): Command[] {
   if (key.return) return [{ type: 'editCommit' }];
   // Tab while typing applies the value and moves on, as in a form.
@@ -159,11 +174,12 @@ export const KEY_HELP: readonly { group: string; keys: readonly KeyHelp[] }[] = 
       { keys: '?', action: 'this help; ? or Esc closes it' },
       { keys: 'Tab  Shift-Tab', action: 'next / previous pane (the focused pane has a double border and ▸)' },
       { keys: '↑↓  j k', action: 'move in the focused pane (PgUp/PgDn, g/G or Home/End jump)' },
-      { keys: 'Esc', action: 'back: close the host view, cancel typing, close help' },
+      { keys: 'Esc', action: 'back: close the host view, cancel typing, close help, clear the filter' },
       { keys: 'r', action: 're-run (reads the scenario file again)' },
       { keys: 's', action: 'run the recommendation and apply it' },
       { keys: 'e', action: 'export the shown report: asks for a path (default shown); .json, .md or .html writes that format, a name without one writes all three' },
       { keys: 'c', action: 'compare: pin these results as the baseline / clear it' },
+      { keys: '/', action: 'filter hosts (and a drilled-into host\'s VMs) by name or VM group as you type; Enter keeps it, Esc clears it' },
       { keys: '1-9  [ ]', action: 'chart tab by number / previous, next (1-9 type values in Knobs)' },
     ],
   },

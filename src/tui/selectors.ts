@@ -255,7 +255,24 @@ export function hostRows(state: UiState): HostRow[] {
       row.baseline = b ? { readyMean: b.readyMean, utilMax: b.utilMax } : 'new';
     }
   }
-  return sortHosts(rows, state.hostSort);
+  return sortHosts(filterHosts(rows, state), state.hostSort);
+}
+
+const matches = (needle: string, ...hay: string[]): boolean => hay.some((h) => h.toLowerCase().includes(needle));
+
+/** `/`: hosts whose name contains the filter, or that hold a VM whose name or group does. */
+function filterHosts(rows: HostRow[], state: UiState): HostRow[] {
+  const needle = state.filter.trim().toLowerCase();
+  if (needle === '') return rows;
+  const vmsOf = new Map((state.current?.result.hosts ?? []).map((h) => [h.name, h.vms]));
+  return rows.filter((r) => matches(needle, r.name) || (vmsOf.get(r.name) ?? []).some((vm) => matches(needle, vm.name, vm.group)));
+}
+
+/** The host's VMs the filter keeps: all when the host's own name matches, else those whose name or group does. */
+export function filterVms(vms: HostVm[], hostName: string, filter: string): HostVm[] {
+  const needle = filter.trim().toLowerCase();
+  if (needle === '' || matches(needle, hostName)) return vms;
+  return vms.filter((vm) => matches(needle, vm.name, vm.group));
 }
 
 // ---- host detail ----
@@ -268,7 +285,10 @@ export interface HostDetail {
   memoryAllocatedGiB: number;
   /** VM count per group, in first-seen order. */
   groups: { group: string; count: number }[];
+  /** The VMs the filter keeps (all without one). */
   vms: HostVm[];
+  /** All VMs on the host. */
+  vmCount: number;
 }
 
 export function hostDetail(state: UiState): HostDetail | null {
@@ -277,14 +297,15 @@ export function hostDetail(state: UiState): HostDetail | null {
   const row = hostRows(state).find((r) => r.name === state.detail);
   const placement = current.result.report.placement.byHost.find((h) => h.name === state.detail);
   if (!row || !placement) return null;
-  const vms = current.result.hosts.find((h) => h.name === state.detail)?.vms ?? [];
+  const all = current.result.hosts.find((h) => h.name === state.detail)?.vms ?? [];
+  const vms = filterVms(all, row.name, state.filter);
   const groups: { group: string; count: number }[] = [];
-  for (const vm of vms) {
+  for (const vm of all) {
     const g = groups.find((x) => x.group === vm.group);
     if (g) g.count++;
     else groups.push({ group: vm.group, count: 1 });
   }
-  return { row, pcpus: placement.pcpus, vcpus: placement.vcpus, memoryUsableGiB: placement.memoryUsableGiB, memoryAllocatedGiB: placement.memoryAllocatedGiB, groups, vms };
+  return { row, pcpus: placement.pcpus, vcpus: placement.vcpus, memoryUsableGiB: placement.memoryUsableGiB, memoryAllocatedGiB: placement.memoryAllocatedGiB, groups, vms, vmCount: all.length };
 }
 
 // ---- SLOs ----

@@ -64,6 +64,10 @@ export interface UiState {
   edit: { text: string } | null;
   /** The export prompt (`e`): the path being typed, which starts as the default. */
   exportPrompt: { text: string } | null;
+  /** `/`: hosts (and the drilled-into host's VMs) whose name or group contains this, any case. */
+  filter: string;
+  /** The filter is being typed (it applies as typed; Enter keeps it, Esc clears it). */
+  filtering: boolean;
   focus: PaneId;
   help: boolean;
   /** Lines of the help scrolled past. */
@@ -111,6 +115,8 @@ export function initialState(options: InitOptions): UiState {
     selectedKnob: 0,
     edit: null,
     exportPrompt: null,
+    filter: '',
+    filtering: false,
     focus: 'knobs',
     help: false,
     helpScroll: 0,
@@ -151,6 +157,11 @@ export type Action =
   | { type: 'exportInput'; text: string; replace?: boolean }
   | { type: 'exportBackspace' }
   | { type: 'exportClose' }
+  | { type: 'filterStart' }
+  | { type: 'filterInput'; text: string }
+  | { type: 'filterBackspace' }
+  | { type: 'filterDone' }
+  | { type: 'filterClear' }
   | { type: 'resetKnob' }
   | { type: 'resetAll' }
   | { type: 'section'; delta?: number; index?: number }
@@ -223,6 +234,7 @@ export function reduce(state: UiState, action: Stamped): UiState {
       if (state.exportPrompt) return { ...state, exportPrompt: null };
       if (state.edit) return { ...state, edit: null };
       if (state.detail !== null) return { ...state, detail: null, detailScroll: 0 };
+      if (state.filter !== '') return { ...state, filter: '', selectedHost: 0 };
       return state;
     case 'move':
       return move(state, action.delta);
@@ -268,6 +280,17 @@ export function reduce(state: UiState, action: Stamped): UiState {
       return state.exportPrompt ? { ...state, exportPrompt: { text: state.exportPrompt.text.slice(0, -1) } } : state;
     case 'exportClose':
       return { ...state, exportPrompt: null };
+    case 'filterStart':
+      if (state.help) return state;
+      return { ...state, filtering: true, edit: null, focus: state.detail === null ? 'hosts' : state.focus };
+    case 'filterInput':
+      return state.filtering ? { ...state, filter: (state.filter + action.text).slice(0, 80), selectedHost: 0, detailScroll: 0 } : state;
+    case 'filterBackspace':
+      return state.filtering ? { ...state, filter: state.filter.slice(0, -1), selectedHost: 0, detailScroll: 0 } : state;
+    case 'filterDone':
+      return { ...state, filtering: false };
+    case 'filterClear':
+      return { ...state, filtering: false, filter: '', selectedHost: 0, detailScroll: 0 };
     case 'editCommit': {
       const spec = selectedSpec(state);
       if (!state.edit || !spec) return { ...state, edit: null };
@@ -344,7 +367,7 @@ function move(state: UiState, delta: number): UiState {
     case 'knobs':
       return { ...state, selectedKnob: clampIndex(state.selectedKnob + delta, state.knobs.length) };
     case 'hosts':
-      return { ...state, selectedHost: clampIndex(state.selectedHost + delta, state.current?.result.report.placement.byHost.length ?? 0) };
+      return { ...state, selectedHost: clampIndex(state.selectedHost + delta, hostRows(state).length) };
     case 'events':
       return { ...state, eventScroll: clampIndex(state.eventScroll + delta, state.log.length) };
     case 'sections': {

@@ -136,6 +136,23 @@ describe('the App', () => {
     expect(back).not.toContain('VMs (30)');
   });
 
+  it('/ filters the hosts as typed (by host name, VM name or group) and the drilled-into host\'s VMs; Esc clears it', async () => {
+    const app = await openApp();
+    await app.press('/', (f) => focusedPane(f) === 'Hosts' && f.includes('filter hosts and VMs: /_'));
+    // The fixture names its ten hosts compute-1 … compute-10: "compute-1" keeps compute-1 and compute-10.
+    await app.press('compute-1', has('Hosts (2 of 10) /compute-1'));
+    await app.press(KEYS.backspace, has('Hosts (10 of 10) /compute-'));
+    await app.press(KEYS.escape, has('Hosts (10)'));
+    // Every host holds one of the ten `ops` VMs (the drill-down test above: ops 1 · desktop 29).
+    await app.press('/');
+    await app.press('ops', has('Hosts (10 of 10) /ops'));
+    await app.press(KEYS.enter, (f) => !f.includes('filter hosts and VMs'));
+    const detail = await app.press(KEYS.enter, has('matching /ops'));
+    expect(detail).toMatch(/VMs \(1 of 30 matching \/ops\): ops 1 · desktop 29/);
+    await app.press(KEYS.escape, has('Hosts (10 of 10) /ops'));
+    await app.press(KEYS.escape, has('Hosts (10)'));
+  });
+
   it('? opens the help, j/k scroll it, ? or Esc closes it', async () => {
     const app = await openApp({ size: { columns: 100, rows: 30 } });
     await app.press('?', has('Everywhere'));

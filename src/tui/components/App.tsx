@@ -120,7 +120,7 @@ export default function App(props: Props) {
 
   useInput(
     (input, key) => {
-      for (const press of splitKeys(input, key, store.get().edit !== null || store.get().exportPrompt !== null)) {
+      for (const press of splitKeys(input, key, store.get().edit !== null || store.get().exportPrompt !== null || store.get().filtering)) {
         for (const command of commandsForKey(store.get(), press.input, press.key)) {
           if (isEffect(command)) runEffect(command);
           else store.dispatch(command);
@@ -153,7 +153,7 @@ export default function App(props: Props) {
           </Box>
         </Box>
       )}
-      <Footer editing={state.edit !== null} exportPrompt={state.exportPrompt?.text ?? null} width={size.columns} />
+      <Footer editing={state.edit !== null} exportPrompt={state.exportPrompt?.text ?? null} filterPrompt={state.filtering ? state.filter : null} width={size.columns} />
     </Box>
   );
 }

@@ -58,7 +58,7 @@ export default function HostDetailView({ state, width, height }: Props) {
         </Text>
       )}
       <Text wrap="truncate-end" bold>
-        {`VMs (${detail.vms.length}): ${detail.groups.map((g) => `${g.group} ${g.count}`).join(' · ')}${detail.vms.length > listHeight ? ` — ${start + 1}–${start + shown.length} of ${detail.vms.length}` : ''}`}
+        {`VMs (${detail.vms.length < detail.vmCount ? `${detail.vms.length} of ${detail.vmCount} matching /${state.filter}` : detail.vms.length}): ${detail.groups.map((g) => `${g.group} ${g.count}`).join(' · ')}${detail.vms.length > listHeight ? ` — ${start + 1}–${start + shown.length} of ${detail.vms.length}` : ''}`}
       </Text>
       <Text wrap="truncate-end" bold>{`${'VM'.padEnd(16)} ${'group'.padEnd(12)} ${'vCPUs'.padStart(5)} ${'GiB'.padStart(7)} ${'ready% mean'.padStart(11)}`}</Text>
       <Box flexDirection="column">

@@ -71,8 +71,8 @@ export default function HostTable({ state, width, height }: Props) {
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.slice(0, columns[0]!.width).padEnd(columns[0]!.width) : c.padStart(columns[i]!.width))).join(' ');
   return (
     <Pane
-      title={`Hosts (${rows.length})`}
-      note={`sorted by ${HOST_SORT_LABELS[state.hostSort]} · < > sort · Enter: VMs · ! ready ≥ ${HOT_READY_PCT} %`}
+      title={state.filter !== '' ? `Hosts (${rows.length} of ${state.current?.result.report.placement.byHost.length ?? 0}) /${state.filter}` : `Hosts (${rows.length})`}
+      note={`sorted by ${HOST_SORT_LABELS[state.hostSort]} · < > sort · Enter: VMs · / filter · ! ready ≥ ${HOT_READY_PCT} %`}
       focused={focused}
       width={width}
       height={height}
