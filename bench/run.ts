@@ -426,6 +426,42 @@ ksm: { enabled: true, tuned: true }
   }
 }
 
+// 10. UI knob change (issue 14: < 200 ms p50 from the change to the new verdict on screen): the
+//    UI's own path — a warm WorkerBackend (loader and simulator threads started, default.yaml
+//    loaded once) behind the UI's RunScheduler with its 60 ms debounce — and the CPU ratio turned
+//    one step at a time; each figure is the scheduler's `totalMs` (request to the final verdict,
+//    debounce included). `--only ui`.
+async function benchUiKnob(): Promise<void> {
+  const { WorkerBackend } = await import('../src/tui/worker-backend.js');
+  const { RunScheduler } = await import('../src/tui/simulation.js');
+  const changes = quick ? 4 : 12;
+  await measure('ui knob change on default (warm workers)', async () => {
+    const backend = new WorkerBackend(bundledScenario('default'));
+    backend.warm([]);
+    const waits = new Map<number, (ms: number) => void>();
+    const scheduler = new RunScheduler(backend, (event) => {
+      if (event.type === 'done') waits.get(event.id)?.(event.totalMs);
+      if (event.type === 'invalid' || event.type === 'failed') waits.get(event.id)?.(Number.NaN);
+    });
+    const runOnce = (id: number, overrides: string[]): Promise<number> =>
+      new Promise((resolve) => {
+        waits.set(id, resolve);
+        scheduler.request(id, overrides);
+      });
+    await runOnce(1, []); // the first run: threads start, the scenario and the unit parser load
+    const times: number[] = [];
+    for (let i = 0; i < changes; i++) times.push(await runOnce(i + 2, [`overcommit.cpu=${(2 + 0.25 * ((i % 4) + 1)).toFixed(2)}`]));
+    await scheduler.dispose();
+    const sorted = [...times].sort((a, b) => a - b);
+    const p50 = sorted[Math.floor((sorted.length - 1) / 2)]!;
+    return {
+      throughput: `p50 ${p50.toFixed(0)} ms`,
+      extra: `${changes} CPU-ratio changes, min ${sorted[0]!.toFixed(0)} / max ${sorted[sorted.length - 1]!.toFixed(0)} ms (60 ms debounce included); target p50 < 200 ms (issue 14): ${p50 < 200 && !quick ? 'met' : 'NOT met'}`,
+    };
+  });
+}
+if (!only || only === 'ui') await benchUiKnob();
+
 const rows = [['case', 'wall s', 'throughput', 'detail', 'heap Δ MiB', 'RSS MiB'], ...figures.map((f) => [f.case, f.seconds.toFixed(2), f.throughput, f.extra, String(f.heapMiB), String(f.rssMiB)])];
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`overcast bench${quick ? ' (--quick: 10× smaller)' : ''} on Node ${process.version}\n`);
