@@ -6,7 +6,8 @@
  * Skipped, saying so, where tmux is missing (`.ci/run` installs it).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/cli/paths.js';
@@ -84,6 +85,21 @@ describe.skipIf(!hasTmux)('the built program in a terminal (tmux)', () => {
     tmux('resize-window', '-t', 'ui', '-x', '100', '-y', '30');
     screen = await waitForScreen('ui', 'Verdict: ✗ FAIL');
     expect(screen).not.toContain('Terminal size too small');
+    // `/` filters the hosts as typed (the fixture's hosts are compute-1 … compute-10); Esc clears it.
+    await send('ui', '/', 'c', 'o', 'm', 'p', 'u', 't', 'e', '-', '1');
+    await waitForScreen('ui', 'Hosts (2 of 10) /compute-1');
+    await send('ui', 'Escape');
+    await waitForScreen('ui', 'Hosts (10)');
+    // `e` asks for the path, the default shown; a typed .html path writes that one file.
+    const out = join(mkdtempSync(join(tmpdir(), 'overcast-e2e-')), 'fleet.html');
+    await send('ui', 'e');
+    await waitForScreen('ui', 'export to: overcast-ui-small-');
+    await send('ui', 'C-u');
+    tmux('send-keys', '-t', 'ui', '-l', out);
+    await waitForScreen('ui', `${out}_`);
+    await send('ui', 'Enter');
+    await waitForScreen('ui', 'exported run #');
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
     await send('ui', '?');
     await waitForScreen('ui', 'Everywhere');
     await send('ui', 'Escape', 'q');
