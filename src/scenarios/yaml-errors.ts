@@ -40,7 +40,8 @@ const SIBLING_WINDOW = 40;
 const INDENT_CODES = new Set(['BAD_INDENT', 'MISSING_CHAR', 'MULTILINE_IMPLICIT_KEY', 'BLOCK_AS_IMPLICIT_KEY', 'UNEXPECTED_TOKEN', 'BAD_COLLECTION_TYPE']);
 
 function errorsOf(text: string): YAMLError[] {
-  return parseDocument(text, { prettyErrors: false, uniqueKeys: true }).errors;
+  // Duplicate keys are checked in linear time by ./yaml-limits.ts; the library's check is quadratic.
+  return parseDocument(text, { prettyErrors: false, uniqueKeys: false }).errors;
 }
 
 const indentOf = (line: string): number => line.length - line.trimStart().length;
