@@ -234,7 +234,7 @@ function explain(issue: z.core.$ZodIssue, raw: unknown): Explained[] {
       const allowed = allowedKeys(path);
       return issue.keys.slice(0, MAX_ISSUES).map((key) => {
         const hint = suggest(key, allowed);
-        return { path, key, message: `unknown field '${key}'${hint ? ` (did you mean '${hint}'?)` : allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}` };
+        return { path, key, message: `unknown field ${describeValue(key)}${hint ? ` (did you mean '${hint}'?)` : allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}` };
       });
     }
     default:

@@ -28,7 +28,7 @@ import { asInputError, readCsv } from './csv-stream.js';
 import { fileId, headerIndex, type ReaderOptions, type TraceReader } from './format.js';
 import type { ImportSession } from './session.js';
 import { epochSeconds, parseDateTime } from './time.js';
-import { parseNumber, shown, TraceInputError } from './validation.js';
+import { parseNumber, shown, shownList, TraceInputError } from './validation.js';
 
 export const GENERIC_TARGETS = ['time', 'vm', 'cpu', 'vcpus', 'cpuCapacityMHz', 'memory', 'memoryProvisioned', 'diskRead', 'diskWrite', 'netRx', 'netTx'] as const;
 export type GenericTarget = (typeof GENERIC_TARGETS)[number];
@@ -246,7 +246,7 @@ function resolve(map: GenericMap, header: readonly string[] | undefined, file: s
       throw new TraceInputError(
         file,
         header ? 1 : undefined,
-        header ? `map: ${target}: no column '${entry.column}' in the header (columns: ${header.map((h) => `'${h}'`).join(', ')})` : `map: ${target}: '${entry.column}' needs a header line; use #n for column n`,
+        header ? `map: ${target}: no column '${entry.column}' in the header (columns: ${shownList(header)})` : `map: ${target}: '${entry.column}' needs a header line; use #n for column n`,
       );
     }
     return i;
@@ -339,7 +339,7 @@ export async function genericReader(options: ReaderOptions, firstFile: string | 
     guessed = true;
     if (!spec.time || (!spec.cpu && !spec.memory)) {
       throw new MapSpecError(
-        `cannot guess the column mapping from the header of ${firstFile} (${names.map((n) => `'${n}'`).join(', ')}); give it with --map time=<column>,cpu=<column>:%…`,
+        `cannot guess the column mapping from the header of ${firstFile} (${shownList(names)}); give it with --map time=<column>,cpu=<column>:%…`,
       );
     }
   }
