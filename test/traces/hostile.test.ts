@@ -50,3 +50,25 @@ describe('CSV damage stays on its line', () => {
     await expect(strict).rejects.toThrow(`${file}:3: unbalanced quote`);
   });
 });
+
+describe('files that say little', () => {
+  it('an empty PlanetLab file is noted, not dropped silently', async () => {
+    const dir = tempDir();
+    try {
+      const a = dir.file('vm_a', '10\n20\n');
+      const empty = dir.file('vm_b', '');
+      const { result, traces } = await importAll([a, empty], { format: 'planetlab', startSeconds: 0 });
+      expect([...traces.keys()]).toEqual(['vm_a']);
+      expect(result.log.notes.map((n) => `${n.first}: ${n.reason}`)).toContain(`${empty}: empty file: no samples, so no trace for this VM`);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('the generic format reads its header from a .gz file decompressed, not from the compressed bytes', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const file = tmp.file('g.csv.gz', gzipSync('time;vm;cpu\n1400000000;a;5\n1400000300;a;6\n'));
+    const { traces } = await importAll([file], { format: 'generic', map });
+    expect(traces.get('a')!.samples).toBe(2);
+  });
+});

@@ -79,10 +79,16 @@ export class ImportSession {
     return this.builders.has(id);
   }
 
-  /** Adds a row of `id` at time t; counts it as accepted (or why not) unless `countRow` is false. */
+  /**
+   * Adds a row of `id` at time t; counts it as accepted (or why not) unless `countRow` is false:
+   * then the row holds several entities (esxtop) and the caller counts the row once, so what
+   * happened to this entity's sample is only noted.
+   */
   sample(id: string, t: number, values: Float64Array, file: string, line: number, countRow = true): boolean {
+    const reject = countRow ? this.log.reject.bind(this.log) : this.log.note.bind(this.log);
+    const skip = countRow ? this.log.skip.bind(this.log) : this.log.note.bind(this.log);
     if (!(Math.abs(t) <= MAX_ABS_TIME_SECONDS)) {
-      this.log.reject(file, line, `timestamp beyond ±${MAX_ABS_TIME_SECONDS} s (year 2286) on the trace clock`, `${t} s`);
+      reject(file, line, `timestamp beyond ±${MAX_ABS_TIME_SECONDS} s (year 2286) on the trace clock`, `${t} s`);
       return false;
     }
     const b = this.builder(id);
@@ -90,7 +96,7 @@ export class ImportSession {
     if (origin === origin) {
       const steps = (t - origin) / this.stepSeconds;
       if (steps >= this.maxSteps) {
-        this.log.reject(
+        reject(
           file,
           line,
           `timestamp too far from the first row of this VM: the trace would span more than ${this.maxSteps} steps (raise with --max-steps)`,
@@ -104,9 +110,9 @@ export class ImportSession {
       if (countRow) this.log.rowsAccepted++;
       return true;
     }
-    if (result === BACKWARDS) this.log.reject(file, line, 'timestamp earlier than the previous row of this VM (rows must be in time order per VM)');
-    else if (result === DUPLICATE) this.log.skip(file, line, 'duplicate timestamp (the first row is kept)');
-    else if (result === DUPLICATE_REPLACED) this.log.skip(file, line, 'duplicate timestamp (an all-zero row gave way to the real one)');
+    if (result === BACKWARDS) reject(file, line, 'timestamp earlier than the previous row of this VM (rows must be in time order per VM)');
+    else if (result === DUPLICATE) skip(file, line, 'duplicate timestamp (the first row is kept)');
+    else if (result === DUPLICATE_REPLACED) skip(file, line, 'duplicate timestamp (an all-zero row gave way to the real one)');
     return false;
   }
 
