@@ -19,7 +19,7 @@ import { applyOverrides, type AppliedOverride, type Override } from './overrides
 import { loadUnitParser, needsExpressions, type UnitParser } from './units.js';
 import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
 import { firstSyntaxError } from './yaml-errors.js';
-import { checkDocumentLimits, MAX_DEPTH, MAX_SCENARIO_BYTES } from './yaml-limits.js';
+import { checkDocumentLimits, checkTextNesting, MAX_DEPTH, MAX_SCENARIO_BYTES } from './yaml-limits.js';
 
 export interface LoadOptions {
   /** `path=value` overrides applied on top of the file, in order. */
@@ -58,6 +58,8 @@ export async function parseScenarioText(text: string, file: string, options: Loa
   if (text.length > MAX_SCENARIO_BYTES) {
     return { ok: false, issues: [{ file, path: '', message: `${text.length} characters; a scenario is at most ${MAX_SCENARIO_BYTES} (traces go in their own files)` }] };
   }
+  const nesting = checkTextNesting(text);
+  if (nesting) return { ok: false, issues: [{ file, line: nesting.line, column: nesting.column, path: '', message: `invalid YAML: ${nesting.message}` }] };
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false }); // duplicates: ./yaml-limits.ts

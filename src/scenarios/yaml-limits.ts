@@ -91,3 +91,43 @@ function rangeStart(node: unknown): number | undefined {
   if (isPair(node)) return rangeStart(node.key);
   return undefined;
 }
+
+/** Deeper than this in flow brackets, or indented further, a text is refused before parsing. */
+const MAX_FLOW_DEPTH = 256;
+const MAX_INDENT = 1024;
+
+/**
+ * A cheap scan of the raw text for nesting no scenario has, before the YAML parser (which recurses
+ * per level) sees it: with another syntax error in the file, the search for the line to fix
+ * (./yaml-errors.ts) re-parses the text dozens of times, and each parse of 3,000 nested brackets
+ * overflowed the stack again (43 s for one fuzzed file). Brackets inside quotes count too; a
+ * scenario has no reason for 256 of them.
+ */
+export function checkTextNesting(text: string): LimitProblem | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let indent = 0;
+  let inIndent = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+      indent = 0;
+      inIndent = true;
+      continue;
+    }
+    if (inIndent) {
+      if (c === 32) {
+        if (++indent > MAX_INDENT) return { line, column: indent, message: `indented more than ${MAX_INDENT} columns (nested too deeply)` };
+        continue;
+      }
+      inIndent = false;
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_FLOW_DEPTH) return { line, column: i - lineStart + 1, message: `more than ${MAX_FLOW_DEPTH} nested brackets (nested too deeply)` };
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
