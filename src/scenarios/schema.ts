@@ -361,14 +361,14 @@ export function createScenarioSchema(units?: UnitParser) {
     oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
     boot: z
       .strictObject({
-        ios: z.number().positive().optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
+        ios: z.number().positive().max(1e8).optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
         readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 95 (420 MB read, 24 MB written), linux 90.', unit: '%' })),
-        outstanding: z.number().positive().optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 1 (a disk-level Windows 7 boot trace; docs/io.md).', unit: 'IOs' })),
+        outstanding: z.number().positive().max(1024).optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 1 (a disk-level Windows 7 boot trace; docs/io.md).', unit: 'IOs' })),
         thinkMs: z.number().nonnegative().optional().meta(meta({ description: 'Computing time between one boot IO’s completion and the next. Default 0 (the trace’s hard disk never waited for the boot).', unit: 'ms' })),
-        cpuSeconds: z.number().nonnegative().optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU; the boot is up no sooner than this over its vCPUs. Default windows 30, linux 10 (assumptions).', unit: 's' })),
+        cpuSeconds: z.number().nonnegative().max(86_400).optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU; the boot is up no sooner than this over its vCPUs. Default windows 30, linux 10 (assumptions).', unit: 's' })),
         logonIops: z.number().nonnegative().optional().meta(meta({ description: 'IOPS of the logon after the boot. Default windows 12 (Login VSI logon storm, Dell BP1018: 11–13), linux 0.', unit: 'IOPS' })),
         logonReadPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads in the logon’s IO. Default windows 3 (Dell BP1018: R/W 3/97).', unit: '%' })),
-        logonSeconds: z.number().nonnegative().optional().meta(meta({ description: 'Length of the logon after the boot (0: none). Default windows 60 (assumption, 30–120), linux 0.', unit: 's' })),
+        logonSeconds: z.number().nonnegative().max(86_400).optional().meta(meta({ description: 'Length of the logon after the boot (0: none). Default windows 60 (assumption, 30–120), linux 0.', unit: 's' })),
       })
       .prefault({})
       .meta(meta({ description: 'What a boot costs (defaults by `os`, docs/io.md).' })),
