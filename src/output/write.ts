@@ -16,10 +16,17 @@
  * wrong in words (no permission, no space left, no such directory); callers show it as a user
  * error, not as a bug.
  *
+ * A temporary file is removed when the process is interrupted (SIGINT, SIGTERM, SIGHUP) while it
+ * is being written: the handlers are installed only while a temporary file exists, remove the
+ * files synchronously, and then let the signal take its usual course (re-raised when nothing else
+ * listens for it). A SIGKILL or a power cut can still leave a hidden `.<name>.<hex>.tmp` beside
+ * the output; the output itself is never half written.
+ *
  * This module is shared by the command line and the terminal UI; it knows nothing of either.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { access, link, lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -243,6 +250,48 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Temporary files that exist now, removed if a signal ends the process. */
+const liveTemporaries = new Set<string>();
+const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removeLiveTemporaries(signal: NodeJS.Signals): void {
+  for (const path of liveTemporaries) {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // Nothing more can be done on the way out.
+    }
+  }
+  liveTemporaries.clear();
+  uninstallCleanup();
+  // Nobody else handles it: end the process as the signal would have.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function installCleanup(): void {
+  for (const signal of CLEANUP_SIGNALS) if (!process.listeners(signal).includes(removeLiveTemporaries)) process.on(signal, removeLiveTemporaries);
+}
+
+function uninstallCleanup(): void {
+  for (const signal of CLEANUP_SIGNALS) process.removeListener(signal, removeLiveTemporaries);
+}
+
+function track(path: string): void {
+  if (liveTemporaries.size === 0) installCleanup();
+  liveTemporaries.add(path);
+}
+
+function untrack(path: string): void {
+  liveTemporaries.delete(path);
+  if (liveTemporaries.size === 0) uninstallCleanup();
+}
+
+/** Removes a temporary file and forgets it. */
+async function discard(path: string): Promise<void> {
+  await rm(path, { force: true });
+  untrack(path);
+}
+
 /** A temporary file written beside its target, ready to be renamed over it. */
 interface Prepared {
   target: Target;
@@ -265,6 +314,7 @@ async function prepare(target: Target, content: OutputContent): Promise<Prepared
   }
   const temporary = join(dirname(target.path), `.${basename(target.path)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
+  track(temporary);
   try {
     handle = await open(temporary, 'wx', target.mode ?? 0o666);
     if (target.mode !== undefined) await handle.chmod(target.mode);
@@ -275,7 +325,7 @@ async function prepare(target: Target, content: OutputContent): Promise<Prepared
     return { target, temporary };
   } catch (error) {
     await handle?.close().catch(() => {});
-    await rm(temporary, { force: true });
+    await discard(temporary);
     throw writeFailure(target.shown, error);
   }
 }
@@ -287,10 +337,13 @@ async function commit(prepared: Prepared, options: WriteOptions): Promise<void> 
     if (options.exclusive) {
       // link() fails if the name exists, so a file made meanwhile is never replaced.
       await link(temporary, target.path);
-      await rm(temporary, { force: true });
-    } else await rename(temporary, target.path);
+      await discard(temporary);
+    } else {
+      await rename(temporary, target.path);
+      untrack(temporary);
+    }
   } catch (error) {
-    await rm(temporary, { force: true });
+    await discard(temporary);
     if (errnoCode(error) === 'EEXIST') throw new OutputError(target.shown, 'EEXIST', `${target.shown}: already exists`);
     throw failure(target.shown, error);
   }
@@ -317,14 +370,14 @@ export async function writeOutputs(files: readonly OutputFile[], options: WriteO
   try {
     for (let i = 0; i < files.length; i++) prepared.push(await prepare(targets[i]!, files[i]!.content));
   } catch (error) {
-    await Promise.all(prepared.map((p) => (p.temporary ? rm(p.temporary, { force: true }) : undefined)));
+    await Promise.all(prepared.map((p) => (p.temporary ? discard(p.temporary) : undefined)));
     throw error;
   }
   for (let i = 0; i < prepared.length; i++) {
     try {
       await commit(prepared[i]!, options);
     } catch (error) {
-      await Promise.all(prepared.slice(i + 1).map((p) => (p.temporary ? rm(p.temporary, { force: true }) : undefined)));
+      await Promise.all(prepared.slice(i + 1).map((p) => (p.temporary ? discard(p.temporary) : undefined)));
       throw error;
     }
   }

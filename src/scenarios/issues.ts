@@ -38,7 +38,8 @@ export function formatIssue(issue: ScenarioIssue): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return `'${value}'`;
+  // Shortened: a message quotes what was found, never a whole file's worth of it.
+  if (typeof value === 'string') return `'${(value.length > 60 ? `${value.slice(0, 57)}...` : value).replace(/[\r\n\t]/g, ' ')}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'object') return 'an object';
@@ -63,6 +64,7 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate within a small edit distance, if any. */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > 64) return undefined; // no field name is this long; spare the edit distance
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {

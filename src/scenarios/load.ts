@@ -19,6 +19,7 @@ import { applyOverrides, type AppliedOverride, type Override } from './overrides
 import { loadUnitParser, needsExpressions, type UnitParser } from './units.js';
 import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
 import { firstSyntaxError } from './yaml-errors.js';
+import { checkDocumentLimits, checkTextNesting, MAX_DEPTH, MAX_SCENARIO_BYTES } from './yaml-limits.js';
 
 export interface LoadOptions {
   /** `path=value` overrides applied on top of the file, in order. */
@@ -37,7 +38,11 @@ export interface LoadedScenario {
 export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<Loaded<LoadedScenario>> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const bytes = await readFile(file);
+    if (bytes.length > MAX_SCENARIO_BYTES) {
+      return { ok: false, issues: [{ file, path: '', message: `${bytes.length} bytes; a scenario file is at most ${MAX_SCENARIO_BYTES} bytes (traces go in their own files)` }] };
+    }
+    text = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : `cannot read it (${code ?? String(error)})`;
@@ -50,12 +55,28 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
 /** Validates scenario text; `file` names it in messages. */
 export async function parseScenarioText(text: string, file: string, options: LoadOptions = {}): Promise<Loaded<ModelScenario>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (text.length > MAX_SCENARIO_BYTES) {
+    return { ok: false, issues: [{ file, path: '', message: `${text.length} characters; a scenario is at most ${MAX_SCENARIO_BYTES} (traces go in their own files)` }] };
+  }
+  const nesting = checkTextNesting(text);
+  if (nesting) return { ok: false, issues: [{ file, line: nesting.line, column: nesting.column, path: '', message: `invalid YAML: ${nesting.message}` }] };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false }); // duplicates: ./yaml-limits.ts
+  } catch (error) {
+    // The YAML library recurses per nesting level; only hostile nesting gets here.
+    if (error instanceof RangeError) return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: 'invalid YAML: nested too deeply to read' }] };
+    throw error;
+  }
   if (doc.errors.length > 0) {
     // One mistake makes many errors: the first, at the line to fix (./yaml-errors.ts).
     const problem = firstSyntaxError(text, doc, lineCounter);
+    // The YAML library recurses per nesting level and reports the overflow as a syntax error.
+    if (/call stack/i.test(problem.message)) problem.message = `nested too deeply to read (at most ${MAX_DEPTH} levels)`;
     return { ok: false, issues: [{ file, line: problem.line, column: problem.column, path: '', message: `invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${problem.message}` }] };
   }
+  const limit = checkDocumentLimits(doc, lineCounter);
+  if (limit) return { ok: false, issues: [{ file, line: limit.line, column: limit.column, path: '', message: `invalid YAML: ${limit.message}` }] };
   // toJS resolves aliases and can still fail (an alias to an undefined anchor, too many aliases).
   const toJS = (): Loaded<unknown> => {
     try {
@@ -87,9 +108,18 @@ export async function parseScenarioText(text: string, file: string, options: Loa
     return { ok: false, issues: traceIssues.map((found) => ({ ...locate(found.path), path: formatPath(found.path), message: found.message })) };
   }
 
-  const issues = result.error.issues.flatMap((issue) => explain(issue, raw).map((found) => ({ ...locate(found.path, found.key), path: formatPath(found.path.concat(found.key !== undefined ? [found.key] : [])), message: found.message })));
-  return { ok: false, issues: sortIssues(dedupe(issues)) };
+  // Explaining is linear per issue but locating is not: a flood of issues is cut (the first ones are the ones to fix).
+  const zodIssues = result.error.issues.slice(0, MAX_ISSUES);
+  const issues = zodIssues.flatMap((issue) => explain(issue, raw).map((found) => ({ ...locate(found.path, found.key), path: formatPath(found.path.concat(found.key !== undefined ? [found.key] : [])), message: found.message })));
+  const shownIssues = sortIssues(dedupe(issues.slice(0, MAX_ISSUES)));
+  const total = result.error.issues.reduce((n, issue) => n + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0);
+  const more = total - Math.min(issues.length, MAX_ISSUES);
+  if (more > 0) shownIssues.push({ file, path: '', message: `and ${more} more problem${more === 1 ? '' : 's'} not shown` });
+  return { ok: false, issues: shownIssues };
 }
+
+/** Problems listed for one file; more are counted, not shown. */
+const MAX_ISSUES = 50;
 
 /**
  * Reads the traces of every trace-driven group into the scenario (the schema left them empty) and
@@ -204,9 +234,9 @@ function explain(issue: z.core.$ZodIssue, raw: unknown): Explained[] {
       return [{ path, message: `expected one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}, found ${found}` }];
     case 'unrecognized_keys': {
       const allowed = allowedKeys(path);
-      return issue.keys.map((key) => {
+      return issue.keys.slice(0, MAX_ISSUES).map((key) => {
         const hint = suggest(key, allowed);
-        return { path, key, message: `unknown field '${key}'${hint ? ` (did you mean '${hint}'?)` : allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}` };
+        return { path, key, message: `unknown field ${describeValue(key)}${hint ? ` (did you mean '${hint}'?)` : allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}` };
       });
     }
     default:

@@ -7,7 +7,9 @@
  * applied to the parsed document before validation, so a bad value gets the same checks and
  * messages as one in the file, reported against the `--set` that introduced it.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { describeValue } from './issues.js';
+import { checkDocumentLimits } from './yaml-limits.js';
 import type { Loaded } from './issues.js';
 
 /** An override: `path=value` as given to `--set`, or with its own label (`--seed 7`). */
@@ -31,8 +33,17 @@ export function applyOverrides(doc: Document, overrides: readonly Override[]): L
     const pathText = text.slice(0, eq).trim();
     const valueText = text.slice(eq + 1);
     if (valueText.trim() === '') return fail(`no value after '=' for ${pathText}`);
-    const valueDoc = parseDocument(valueText);
-    if (valueDoc.errors.length > 0) return fail(`cannot read the value '${valueText}': ${valueDoc.errors[0]!.message.split('\n')[0]}`);
+    const valueDoc = parseDocument(valueText, { prettyErrors: false });
+    if (valueDoc.errors.length > 0) return fail(`cannot read the value ${describeValue(valueText)}: ${valueDoc.errors[0]!.message.split('\n')[0]}`);
+    // The same limits as a file's (aliases, tags, nesting), then plain values.
+    const limit = checkDocumentLimits(valueDoc, new LineCounter());
+    if (limit) return fail(`cannot read the value ${describeValue(valueText)}: ${limit.message}`);
+    let value: unknown;
+    try {
+      value = valueDoc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      return fail(`cannot read the value ${describeValue(valueText)}: ${error instanceof Error ? error.message.slice(0, 100) : 'invalid YAML'}`);
+    }
 
     const segments = splitPath(pathText);
     if (!segments) return fail(`cannot read the path '${pathText}' (use dotted names such as hosts.0.count or vms.desktop.count)`);
@@ -58,7 +69,7 @@ export function applyOverrides(doc: Document, overrides: readonly Override[]): L
       }
       path.push(segment);
     }
-    doc.setIn(path, doc.createNode(valueDoc.toJS()));
+    doc.setIn(path, doc.createNode(value));
     applied.push({ label, path });
   }
   return { ok: true, value: applied };

@@ -153,6 +153,10 @@ function timeOfDay(units: UnitParser | undefined) {
       ctx.addIssue({ code: 'custom', message: `expected a time of day such as '07:30' or a time such as '2h', found ${typeof value === 'string' ? `'${value}'` : value}`, input: value });
       return z.NEVER;
     }
+    if (parsed.data < 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a time from the start >= 0, found ${typeof value === 'string' ? `'${value}'` : value}`, input: value });
+      return z.NEVER;
+    }
     return { seconds: parsed.data };
   });
 }
@@ -191,10 +195,10 @@ export function createScenarioSchema(units?: UnitParser) {
 
   const hostGroup = z.strictObject({
     name: z.string().min(1).meta(meta({ description: 'Host group name; hosts are named `<name>-1`, `<name>-2`, …' })),
-    count: z.int().min(1).default(1).meta(meta({ description: 'Number of identical hosts in the group.' })),
+    count: z.int().min(1).max(MAX_HOSTS).default(1).meta(meta({ description: 'Number of identical hosts in the group.' })),
     cpu: z
       .strictObject({
-        cores: z.int().min(1).meta(meta({ description: 'CPUs the hypervisor schedules on (count hyper-threads if the host has SMT on).', unit: 'cores' })),
+        cores: z.int().min(1).max(MAX_CORES).meta(meta({ description: 'CPUs the hypervisor schedules on (count hyper-threads if the host has SMT on).', unit: 'cores' })),
         reservedCores: z
           .int()
           .min(0)
@@ -239,17 +243,19 @@ export function createScenarioSchema(units?: UnitParser) {
       .max(100)
       .optional()
       .meta(meta({ description: 'Mean uncontended utilisation of each vCPU over the day (what it would use alone on the host). Required unless the group has `trace`.', unit: '%' })),
-    burstMs: positiveMs
+    burstMs: quantity(units, TIME_MS)
+      .pipe(z.number().min(MIN_BURST_MS).max(3_600_000))
       .default(10)
       .meta(meta({ description: 'Mean CPU burst: how long a vCPU stays runnable once woken. Short (1–10 ms) for interactive desktops and web servers, long (100 ms+) for batch.', unit: 'ms', defaultText: '10' })),
     burstDistribution: z.enum(DISTRIBUTIONS).default('exponential').meta(meta({ description: 'Distribution of burst lengths.' })),
     burstCv: z
       .number()
       .nonnegative()
+      .max(MAX_CV)
       .default(1)
       .meta(meta({ description: 'Coefficient of variation (sd/mean) of bursts, for `gamma`, `lognormal` and `hyperexponential` (>= 1).' })),
     gapDistribution: z.enum(DISTRIBUTIONS).default('exponential').meta(meta({ description: 'Distribution of idle gaps between bursts; their mean follows from `burstMs` and the utilisation.' })),
-    gapCv: z.number().nonnegative().default(1).meta(meta({ description: 'Coefficient of variation of idle gaps (as `burstCv`).' })),
+    gapCv: z.number().nonnegative().max(MAX_CV).default(1).meta(meta({ description: 'Coefficient of variation of idle gaps (as `burstCv`).' })),
     profile: z
       .union([z.enum(Object.keys(PROFILE_PRESETS) as [string, ...string[]]), z.array(z.number().nonnegative()).length(24)])
       .optional()
@@ -257,11 +263,13 @@ export function createScenarioSchema(units?: UnitParser) {
     vmCv: z
       .number()
       .nonnegative()
+      .max(MAX_CV)
       .optional()
       .meta(meta({ defaultText: '0', description: 'Spread of mean utilisation between VMs of the group (lognormal with mean 1 and this cv, drawn once per VM and replication).' })),
     noiseCv: z
       .number()
       .nonnegative()
+      .max(MAX_CV)
       .optional()
       .meta(meta({ defaultText: '0', description: 'Interval-to-interval variation of each VM’s utilisation (lognormal, mean 1, independent per interval).' })),
   });
@@ -269,9 +277,9 @@ export function createScenarioSchema(units?: UnitParser) {
   const vmGroup = z.strictObject({
     name: z.string().min(1).meta(meta({ description: 'VM group name; VMs are named `<name>-1`, `<name>-2`, …' })),
     count: z
-      .union([z.int().min(0), z.literal('fill')])
+      .union([z.int().min(0).max(MAX_VMS), z.literal('fill')])
       .meta(meta({ description: 'Number of VMs, or `fill`: as many as the hosts accept within the allocation ratios (at most one group).' })),
-    vcpus: z.int().min(1).meta(meta({ description: 'vCPUs per VM.', unit: 'vCPUs' })),
+    vcpus: z.int().min(1).max(MAX_CORES).meta(meta({ description: 'vCPUs per VM.', unit: 'vCPUs' })),
     memoryGiB: positiveGiB.meta(meta({ description: 'Memory allocated to each VM (the flavor’s RAM).', unit: 'GiB' })),
     os: z.enum(['windows', 'linux', 'other']).default('linux').meta(meta({ description: 'Guest OS family.' })),
     image: z.string().min(1).optional().meta(meta({ description: 'Image the VMs boot from; VMs of one image share pages (used by the memory model). Defaults to the group name.' })),
@@ -306,8 +314,8 @@ export function createScenarioSchema(units?: UnitParser) {
               .nonnegative()
               .default(1)
               .meta(meta({ description: 'Working set the guest re-references per second: with a share s of it in swap the guest takes s × this in major faults, each waiting for the swap device. Assumption 1 MiB/s (range 0.25–4); docs/memory.md shows where the published 3× swap slowdown falls in that range.', unit: 'MiB/s', defaultText: '1' })),
-            vmCv: z.number().nonnegative().default(0).meta(meta({ description: 'Spread of the working set between VMs (lognormal, mean 1, per VM and replication).' })),
-            noiseCv: z.number().nonnegative().default(0).meta(meta({ description: 'Interval-to-interval variation of the working set (lognormal, mean 1).' })),
+            vmCv: z.number().nonnegative().max(MAX_CV).default(0).meta(meta({ description: 'Spread of the working set between VMs (lognormal, mean 1, per VM and replication).' })),
+            noiseCv: z.number().nonnegative().max(MAX_CV).default(0).meta(meta({ description: 'Interval-to-interval variation of the working set (lognormal, mean 1).' })),
           })
           .prefault({})
           .meta(meta({ description: 'What the guests do with their memory (the memory model).' })),
@@ -353,14 +361,14 @@ export function createScenarioSchema(units?: UnitParser) {
     oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
     boot: z
       .strictObject({
-        ios: z.number().positive().optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
+        ios: z.number().positive().max(1e8).optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
         readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 95 (420 MB read, 24 MB written), linux 90.', unit: '%' })),
-        outstanding: z.number().positive().optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 1 (a disk-level Windows 7 boot trace; docs/io.md).', unit: 'IOs' })),
+        outstanding: z.number().positive().max(1024).optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 1 (a disk-level Windows 7 boot trace; docs/io.md).', unit: 'IOs' })),
         thinkMs: z.number().nonnegative().optional().meta(meta({ description: 'Computing time between one boot IO’s completion and the next. Default 0 (the trace’s hard disk never waited for the boot).', unit: 'ms' })),
-        cpuSeconds: z.number().nonnegative().optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU; the boot is up no sooner than this over its vCPUs. Default windows 30, linux 10 (assumptions).', unit: 's' })),
+        cpuSeconds: z.number().nonnegative().max(86_400).optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU; the boot is up no sooner than this over its vCPUs. Default windows 30, linux 10 (assumptions).', unit: 's' })),
         logonIops: z.number().nonnegative().optional().meta(meta({ description: 'IOPS of the logon after the boot. Default windows 12 (Login VSI logon storm, Dell BP1018: 11–13), linux 0.', unit: 'IOPS' })),
         logonReadPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads in the logon’s IO. Default windows 3 (Dell BP1018: R/W 3/97).', unit: '%' })),
-        logonSeconds: z.number().nonnegative().optional().meta(meta({ description: 'Length of the logon after the boot (0: none). Default windows 60 (assumption, 30–120), linux 0.', unit: 's' })),
+        logonSeconds: z.number().nonnegative().max(86_400).optional().meta(meta({ description: 'Length of the logon after the boot (0: none). Default windows 60 (assumption, 30–120), linux 0.', unit: 's' })),
       })
       .prefault({})
       .meta(meta({ description: 'What a boot costs (defaults by `os`, docs/io.md).' })),
@@ -428,7 +436,7 @@ export function createScenarioSchema(units?: UnitParser) {
       replications: z.int().min(1).max(100_000).default(10).meta(meta({ description: 'Independent Monte Carlo replications; intervals come from their spread.' })),
       duration: duration(units).pipe(z.number().positive()).default(86_400).meta(meta({ description: 'Simulated time per replication.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '24h' })),
       step: duration(units)
-        .pipe(z.number().positive())
+        .pipe(z.number().min(1))
         .default(300)
         .meta(meta({ description: 'Measurement interval: CPU ready % and utilisation are reported per VM and host per step (vCenter’s past-day chart uses 5 min).', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
       startHour: z.number().min(0).lt(24).default(0).meta(meta({ description: 'Hour of day at simulated time 0 (selects the workload profile hour).', unit: 'h' })),
@@ -578,6 +586,7 @@ export function createScenarioSchema(units?: UnitParser) {
       if (scenario.step > scenario.duration) {
         ctx.addIssue({ code: 'custom', path: ['step'], message: `must not exceed duration (${scenario.duration} s), found ${scenario.step} s` });
       }
+      checkWork(scenario, ctx);
       scenario.vms.forEach((group, i) => {
         const trace = group.workload.trace;
         const at = (...path: (string | number)[]): (string | number)[] => ['vms', i, 'workload', ...path];
@@ -873,3 +882,68 @@ export function scenarioJsonSchema(): Record<string, unknown> {
 
 /** The JSON Schema is a pure function of the code; built once per process on first use. */
 let jsonSchemaCache: Record<string, unknown> | undefined;
+
+/**
+ * Physical ranges and a work estimate, so what validation accepts a run completes. The bounds are
+ * validity limits, not measurements: the largest x86 hosts schedule under 1,000 hardware threads
+ * and KVM caps a guest at 4,096 vCPUs (KVM_MAX_VCPUS); a coefficient of variation of 100 is a
+ * lognormal σ of 3.0, far beyond any measured workload; a 1 µs burst is below the scheduler's
+ * granularity. The work estimate counts VM-steps (replications × steps × VMs): the bundled
+ * default scenario is 8.4e5 and runs in 2.5 s on one thread (measured); MAX_VM_STEPS is 1,200 times that, about an hour.
+ */
+const MAX_CORES = 4096;
+const MAX_HOSTS = 100_000;
+const MAX_VMS = 1_000_000;
+const MAX_CV = 100;
+const MIN_BURST_MS = 0.001;
+const MAX_STEPS = 1_000_000;
+const MAX_VM_STEPS = 1e9;
+
+interface WorkShape {
+  replications: number;
+  duration: number;
+  step: number;
+  overcommit: { cpu: number };
+  hosts: readonly { count: number; cpu: { cores: number; reservedCores: number } }[];
+  vms: readonly { count: number | 'fill'; vcpus: number }[];
+}
+
+/** Refuses fleets and runs too large to finish, naming the field that makes them so. */
+function checkWork(scenario: WorkShape, ctx: z.RefinementCtx): void {
+  const steps = Math.ceil(scenario.duration / scenario.step);
+  if (steps > MAX_STEPS) {
+    ctx.addIssue({ code: 'custom', path: ['step'], message: `duration / step is ${steps} steps; at most ${MAX_STEPS} (use a longer step or a shorter duration)` });
+    return;
+  }
+  let hosts = 0;
+  let vcpuSlots = 0;
+  for (const h of scenario.hosts) {
+    hosts += h.count;
+    vcpuSlots += h.count * (h.cpu.cores - h.cpu.reservedCores) * scenario.overcommit.cpu;
+  }
+  if (hosts > MAX_HOSTS) {
+    ctx.addIssue({ code: 'custom', path: ['hosts'], message: `${hosts} hosts in all; at most ${MAX_HOSTS}` });
+    return;
+  }
+  let vms = 0;
+  let largest = 0;
+  let largestCount = -1;
+  scenario.vms.forEach((g, i) => {
+    // A fill group takes at most what the allocation ratio leaves.
+    const n = g.count === 'fill' ? Math.floor(vcpuSlots / g.vcpus) : g.count;
+    vms += n;
+    if (n > largestCount) [largest, largestCount] = [i, n];
+  });
+  if (vms > MAX_VMS) {
+    ctx.addIssue({ code: 'custom', path: ['vms', largest, 'count'], message: `${vms} VMs in all; at most ${MAX_VMS}` });
+    return;
+  }
+  const work = scenario.replications * steps * vms;
+  if (work > MAX_VM_STEPS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['replications'],
+      message: `${scenario.replications} replications × ${steps} steps × ${vms} VMs = ${work.toExponential(1)} VM-steps; at most ${MAX_VM_STEPS.toExponential(0)} (fewer replications, a longer step or a shorter duration)`,
+    });
+  }
+}

@@ -123,6 +123,8 @@ interface CheckedPartials {
   first: PartialFile;
   /** Results by task index. */
   byTask: Map<number, Encoded>;
+  /** The file each task's result came from, to name it when the result cannot be decoded. */
+  fromFile: Map<number, string>;
 }
 
 function checkPartials(partials: readonly NamedPartial[]): CheckedPartials {
@@ -133,6 +135,7 @@ function checkPartials(partials: readonly NamedPartial[]): CheckedPartials {
       throw new StudyInputError(`${name}: not an overcast partial result (write one with --shard i/N)`);
     }
     if (p.overcastPartial !== PARTIAL_FORMAT) throw new StudyInputError(`${name}: partial format ${String(p.overcastPartial)}, this overcast reads format ${PARTIAL_FORMAT}`);
+    checkShape(name, p);
     return [name, p as PartialFile];
   });
   const [firstName, first] = files[0]!;
@@ -150,30 +153,83 @@ function checkPartials(partials: readonly NamedPartial[]): CheckedPartials {
     if (twice !== undefined) throw new StudyInputError(`shard ${p.shard.index}/${p.shard.count} given twice (${twice} and ${name})`);
     seen.set(p.shard.index, name);
   }
+  // Every shard must be given, so a count above the files given is missing shards (checked before listing them).
+  const absent = first.shard.count - seen.size;
   const missing: string[] = [];
-  for (let i = 0; i < first.shard.count; i++) if (!seen.has(i)) missing.push(`${i}/${first.shard.count}`);
-  if (missing.length > 0) throw new StudyInputError(`missing shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: merge needs the partial of every shard`);
+  for (let i = 0; i < first.shard.count && missing.length < 10; i++) if (!seen.has(i)) missing.push(`${i}/${first.shard.count}`);
+  if (absent > 0) {
+    throw new StudyInputError(`missing shard${absent === 1 ? '' : 's'} ${missing.join(', ')}${absent > missing.length ? ` and ${absent - missing.length} more` : ''}: merge needs the partial of every shard`);
+  }
 
   const byTask = new Map<number, Encoded>();
+  const fromFile = new Map<number, string>();
   for (const [name, p] of files) {
     const expected = new Set(shardTasks(p.tasks, p.shard));
     for (const entry of p.results) {
       const task = entry.point === undefined ? entry.replication : entry.point * p.replications + entry.replication;
       if (!expected.has(task) || byTask.has(task)) throw new StudyInputError(`${name}: unexpected result for task ${task} (a damaged or edited partial)`);
       byTask.set(task, entry.result);
+      fromFile.set(task, name);
     }
     if (p.results.length !== expected.size) {
       throw new StudyInputError(`${name}: holds ${p.results.length} of its shard's ${expected.size} results (an interrupted shard? run it again)`);
     }
   }
-  return { first, byTask };
+  return { first, byTask, fromFile };
 }
 
-function combine(scenario: ModelScenario, replications: number, offset: number, byTask: Map<number, Encoded>): StudyResult {
+/** Most shards a study is split into (a shard per replication of the largest allowed run is far more than anyone runs). */
+const MAX_SHARDS = 100_000;
+
+const isCount = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * The fields merge relies on, typed and in range, and the fingerprint recomputed from the content,
+ * so a damaged or edited partial is a located error instead of a crash or a runaway loop.
+ */
+function checkShape(name: string, p: Partial<PartialFile>): void {
+  const bad = (what: string): StudyInputError => new StudyInputError(`${name}: ${what} (a damaged or edited partial; write it again with --shard i/N)`);
+  if (p.kind !== 'run' && p.kind !== 'sweep') throw bad(`kind must be 'run' or 'sweep', found ${JSON.stringify(p.kind)?.slice(0, 40)}`);
+  if (typeof p.overcastVersion !== 'string' || typeof p.fingerprint !== 'string') throw bad('no overcastVersion or fingerprint');
+  const shard = p.shard as Partial<ShardSpec> | null;
+  if (shard === null || typeof shard !== 'object' || !isCount(shard.count, 1, MAX_SHARDS) || !isCount(shard.index, 0, shard.count - 1)) {
+    throw bad(`shard must be i/N with N from 1 to ${MAX_SHARDS} and i from 0 to N-1, found ${JSON.stringify(p.shard)?.slice(0, 60)}`);
+  }
+  if (!isCount(p.replications, 1, 100_000)) throw bad('replications must be a whole number from 1 to 100000');
+  const points = p.kind === 'sweep' ? p.points : undefined;
+  if (p.kind === 'sweep' && (!Array.isArray(points) || points.length === 0 || !Array.isArray(p.vary))) throw bad('a sweep partial without its points');
+  if (p.kind === 'run' && (p.scenario === null || typeof p.scenario !== 'object')) throw bad('a run partial without its scenario');
+  const tasks = (points?.length ?? 1) * p.replications;
+  if (p.tasks !== tasks) throw bad(`tasks must be ${tasks}, found ${JSON.stringify(p.tasks)?.slice(0, 40)}`);
+  for (const entry of p.results ?? []) {
+    const e = entry as Partial<PartialResultEntry> | null;
+    if (e === null || typeof e !== 'object' || !isCount(e.replication, 0, p.replications - 1) || (e.point !== undefined && !isCount(e.point, 0, (points?.length ?? 0) - 1)) || e.result === undefined) {
+      throw bad('a result entry without a valid replication, point or result');
+    }
+  }
+  const expected =
+    p.kind === 'run'
+      ? fingerprint({ kind: 'run', version: p.overcastVersion, replications: p.replications, scenario: p.scenario })
+      : fingerprint({ kind: 'sweep', version: p.overcastVersion, replications: p.replications, vary: p.vary, points: p.points });
+  if (expected !== p.fingerprint) throw bad('its fingerprint does not match its content');
+}
+
+function combine(scenario: ModelScenario, replications: number, offset: number, checked: CheckedPartials): StudyResult {
   const results = [];
-  for (let r = 0; r < replications; r++) results.push(decodeReplication(byTask.get(offset + r)!));
+  for (let r = 0; r < replications; r++) {
+    try {
+      results.push(decodeReplication(checked.byTask.get(offset + r)!));
+    } catch (error) {
+      throw new StudyInputError(`${checked.fromFile.get(offset + r) ?? 'merge'}: the result of task ${offset + r} cannot be read (${error instanceof Error ? error.message.slice(0, 80) : 'damaged'}); a damaged partial`);
+    }
+  }
   const sized: ModelScenario = { ...scenario, replications };
-  return combineReplications(sized, place(sized), results);
+  try {
+    return combineReplications(sized, place(sized), results);
+  } catch (error) {
+    if (error instanceof StudyInputError) throw error;
+    throw new StudyInputError(`merge: the partials' results do not fit their scenario (${error instanceof Error ? error.message.slice(0, 80) : 'damaged'}); a damaged or edited partial`);
+  }
 }
 
 export function partialKind(partials: readonly NamedPartial[]): 'run' | 'sweep' {
@@ -182,9 +238,10 @@ export function partialKind(partials: readonly NamedPartial[]): 'run' | 'sweep' 
 
 /** Merges the partials of a sharded run into the study a single run gives. */
 export function mergeRunPartials(partials: readonly NamedPartial[]): StudyResult {
-  const { first, byTask } = checkPartials(partials);
+  const checked = checkPartials(partials);
+  const { first } = checked;
   if (first.kind !== 'run' || !first.scenario) throw new StudyInputError('merge: these are sweep partials, not run partials');
-  return combine(first.scenario, first.replications, 0, byTask);
+  return combine(first.scenario, first.replications, 0, checked);
 }
 
 export interface MergedSweep {
@@ -194,11 +251,12 @@ export interface MergedSweep {
 
 /** Merges the partials of a sharded sweep into the sweep a single run gives. */
 export function mergeSweepPartials(partials: readonly NamedPartial[]): MergedSweep {
-  const { first, byTask } = checkPartials(partials);
+  const checked = checkPartials(partials);
+  const { first } = checked;
   if (first.kind !== 'sweep' || !first.points || !first.vary) throw new StudyInputError('merge: these are run partials, not sweep partials');
   return {
     vary: first.vary,
-    points: first.points.map((p, i) => ({ at: p.at, study: combine(p.scenario, first.replications, i * first.replications, byTask) })),
+    points: first.points.map((p, i) => ({ at: p.at, study: combine(p.scenario, first.replications, i * first.replications, checked) })),
   };
 }
 

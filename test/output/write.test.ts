@@ -231,3 +231,26 @@ describe('several outputs as one decision', () => {
     expect((await readdir(dir)).sort()).toEqual(['sweep.csv', 'sweep.json']);
   });
 });
+
+describe('interrupted writes', () => {
+  // The issue's case: `import -o` killed or Ctrl-C'd half-way left a hidden .tmp file every time.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`removes the temporary file when ${signal} ends the process, and ends as the signal would`, async () => {
+      const dir = await scratch();
+      const out = join(dir, 'out.ndjson');
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'test/output/fixtures/slow-write.ts'), out], { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+      await new Promise<void>((resolveStarted, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('writing')) resolveStarted();
+        });
+        child.on('exit', (code) => reject(new Error(`child ended early (${code})`)));
+      });
+      expect((await readdir(dir)).some((n) => n.endsWith('.tmp'))).toBe(true);
+      const ended = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, sig) => r(sig)));
+      child.kill(signal);
+      expect(await ended).toBe(signal);
+      expect(await readdir(dir)).toEqual([]);
+    }, 20_000);
+  }
+});

@@ -51,6 +51,25 @@ describe('sharded runs', () => {
     expect(reportJson(buildReport(mergeRunPartials([asFile('b', p1), asFile('a', p0)])))).toBe(reportJson(buildReport(runStudy(s))));
   });
 
+  it('refuses damaged or edited partials with a located error, never a crash or a runaway loop', async () => {
+    const s = await scenario(NOISY_YAML, ['replications=2']);
+    const p0 = partialJson(await runShard(s, { index: 0, count: 2 }, inProcessRunner(), 'v'));
+    const p1 = partialJson(await runShard(s, { index: 1, count: 2 }, inProcessRunner(), 'v'));
+    const edited = (text: string, edit: (p: Record<string, unknown>) => void): NamedPartial => {
+      const p = JSON.parse(text) as Record<string, unknown>;
+      edit(p);
+      return ['b.json', p];
+    };
+    // The cases: shard.count -5 and 1e9 (1e9 used to loop over a billion missing shards).
+    expect(() => mergeRunPartials([asFile('a', p0), edited(p1, (p) => (p.shard = { index: 1, count: -5 }))])).toThrow('b.json: shard must be i/N');
+    expect(() => mergeRunPartials([edited(p0, (p) => (p.shard = { index: 0, count: 1e9 }))])).toThrow('b.json: shard must be i/N with N from 1 to 100000');
+    expect(() => mergeRunPartials([edited(p0, (p) => (p.shard = { index: 0, count: 99_999 }))])).toThrow(/missing shards 1\/99999, .* and 99988 more/);
+    // An edit to the scenario that keeps the old fingerprint.
+    expect(() => mergeRunPartials([asFile('a', p0), edited(p1, (p) => ((p.scenario as { seed: number }).seed = 99))])).toThrow('b.json: its fingerprint does not match its content');
+    expect(() => mergeRunPartials([asFile('a', p0), edited(p1, (p) => (p.results = [{ replication: 'x', result: 1 }]))])).toThrow('b.json: a result entry without a valid replication');
+    expect(() => mergeRunPartials([asFile('a', p0), edited(p1, (p) => ((p.results as { result: unknown }[])[0]!.result = 42))])).toThrow(/b\.json: the result of task 1 cannot be read|do not fit their scenario/);
+  });
+
   it('parses i/N with 0-based indices', () => {
     expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
     expect(() => parseShard('4/4')).toThrow('the index must be 0…3');

@@ -12,6 +12,7 @@ import { TRACE_FORMATS, type TraceFormatName } from '../../scenarios/traces/form
 import { MapSpecError, splitMapText } from '../../scenarios/traces/generic.js';
 import { importTraces, type ImportOptions, type ImportResult } from '../../scenarios/traces/import.js';
 import { GAP_FILLS, type GapFill } from '../../scenarios/traces/series.js';
+import { DEFAULT_MAX_STEPS } from '../../scenarios/traces/session.js';
 import { epochSeconds, formatTraceTime, parseDateTime, parseTimeZone } from '../../scenarios/traces/time.js';
 import { parseNumber, TraceInputError, type ReasonCount } from '../../scenarios/traces/validation.js';
 import { endLine, headerLine, traceLine } from '../../scenarios/traces/workload-file.js';
@@ -31,6 +32,7 @@ export interface ImportCliOptions {
   step?: string;
   gapFill?: string;
   maxGap?: string;
+  maxSteps?: string;
   strict?: boolean;
   output?: string;
   json?: boolean;
@@ -54,6 +56,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .option('--step <duration>', 'resample to this step, the simulation step of the scenarios that use it', '5 min')
     .addOption(new Option('--gap-fill <policy>', 'fill steps without a measurement').choices([...GAP_FILLS]).default('linear'))
     .option('--max-gap <duration>', 'longest a sample holds before the time after it is a gap (default: 3 steps or 3 sample intervals)')
+    .option('--max-steps <n>', `most steps one trace may span; a row further from the VM's first row is refused (default ${DEFAULT_MAX_STEPS})`)
     .option('--strict', 'fail on the first malformed row (default: skip and count)')
     .option('-o, --output <file>', 'write the workload file (atomically)')
     .option('--json', 'print the summary as one JSON document')
@@ -128,6 +131,7 @@ async function importOptions(cli: ImportCliOptions): Promise<ImportOptions> {
     stepSeconds: seconds('--step', cli.step ?? '5 min'),
     gapFill: (cli.gapFill ?? 'linear') as GapFill,
     maxGapSeconds: cli.maxGap !== undefined ? seconds('--max-gap', cli.maxGap) : undefined,
+    maxSteps: maxStepsOption(cli.maxSteps),
     strict: cli.strict === true,
     map,
     separator: cli.separator,
@@ -135,6 +139,13 @@ async function importOptions(cli: ImportCliOptions): Promise<ImportOptions> {
     timeZone: zone,
     startSeconds,
   };
+}
+
+function maxStepsOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1e9) throw new UsageError(`--max-steps: expected a whole number from 1 to 1e9, found '${text}'`);
+  return n;
 }
 
 function nothingImported(result: ImportResult): UsageError {

@@ -7,8 +7,15 @@
  * fields, stray quotes are kept as text, empty lines and a UTF-8 byte-order mark are skipped,
  * `\n` and `\r\n` line ends are both recognised. A record csv-parse cannot read is counted as
  * rejected (or fails a strict import); an unreadable file fails with a TraceInputError.
+ *
+ * Before csv-parse, each line passes a line filter (./csv-stream.ts `lineFilter`): `\r\n` becomes
+ * `\n` (csv-parse counted both characters as line ends, doubling line numbers), and a line with
+ * an odd number of quotes is rejected on its own and passed on empty, keeping the numbering: a
+ * stray `"` at the start of a line used to open a quoted field that swallowed every later row.
+ * Trace formats have no fields spanning lines, so nothing legitimate is lost.
  */
 import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse, type Options } from 'csv-parse';
@@ -45,6 +52,10 @@ export async function readCsv(file: string, options: CsvOptions, log: ImportLog,
   };
   const parser = parse(parserOptions);
   let failure: unknown;
+  const lines = lineFilter(options.quote !== null, (line) => {
+    log.rowsRead++;
+    log.reject(file, line, 'unbalanced quote on this line (left out, rather than reading the lines after it as one quoted field)');
+  });
   parser.on('skip', (error: Error & { lines?: number; code?: string }) => {
     if (failure !== undefined) return;
     try {
@@ -64,8 +75,8 @@ export async function readCsv(file: string, options: CsvOptions, log: ImportLog,
     }
   });
   try {
-    if (/\.gz$/i.test(file)) await pipeline(source, createGunzip(), parser);
-    else await pipeline(source, parser);
+    if (/\.gz$/i.test(file)) await pipeline(source, createGunzip(), lines, parser);
+    else await pipeline(source, lines, parser);
   } catch (error) {
     if (failure !== undefined) throw failure;
     throw asInputError(file, error);
@@ -92,3 +103,60 @@ export function asInputError(file: string, error: unknown): TraceInputError {
               : `cannot read it (${e.code ?? e.message})`;
   return new TraceInputError(file, typeof e.lines === 'number' ? e.lines : undefined, reason);
 }
+
+/** Longest line the filter holds while looking for its end. */
+const MAX_LINE_BYTES = 1 << 20;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/**
+ * Normalises line ends to `\n` and, with `checkQuotes`, empties a line holding an odd number of
+ * quotes after calling `onUnbalanced(lineNumber)` (which may throw: a strict import).
+ */
+export function lineFilter(checkQuotes: boolean, onUnbalanced: (line: number) => void): Transform {
+  let carry: Buffer = Buffer.alloc(0);
+  let lineNo = 0;
+  const emit = (out: Buffer[], line: Buffer): void => {
+    lineNo++;
+    let end = line.length;
+    if (end > 0 && line[end - 1] === CR) end--;
+    let quotes = 0;
+    if (checkQuotes) for (let i = line.indexOf(QUOTE); i >= 0 && i < end; i = line.indexOf(QUOTE, i + 1)) quotes++;
+    if ((quotes & 1) === 1) {
+      onUnbalanced(lineNo);
+      out.push(NEWLINE);
+      return;
+    }
+    out.push(line.subarray(0, end), NEWLINE);
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      try {
+        const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        const out: Buffer[] = [];
+        let start = 0;
+        for (let nl = data.indexOf(LF); nl >= 0; nl = data.indexOf(LF, start)) {
+          emit(out, data.subarray(start, nl));
+          start = nl + 1;
+        }
+        carry = Buffer.from(data.subarray(start));
+        if (carry.length > MAX_LINE_BYTES) throw new Error(`a line longer than ${MAX_LINE_BYTES} bytes (line ${lineNo + 1}); not a trace file`);
+        done(null, Buffer.concat(out));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+    flush(done: TransformCallback) {
+      try {
+        const out: Buffer[] = [];
+        if (carry.length > 0) emit(out, carry);
+        done(null, Buffer.concat(out));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
+}
+
+const NEWLINE = Buffer.from('\n');

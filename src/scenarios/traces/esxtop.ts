@@ -126,7 +126,10 @@ export function esxtopReader(options: ReaderOptions): TraceReader {
       // Rows whose timestamp lacks seconds wait until the minute is complete.
       let group: { text: string; rows: { f: string[]; line: number }[] } | undefined;
 
+      // A row holds every host and VM: it counts once, as accepted when any of them took a sample.
       const emit = (f: string[], line: number, t: number): void => {
+        let added = 0;
+        let duplicates = 0;
         for (const e of list!) {
           values.fill(Number.NaN);
           let cpu = 0;
@@ -162,12 +165,15 @@ export function esxtopReader(options: ReaderOptions): TraceReader {
           let any = false;
           for (let j = 0; j < values.length; j++) if (!Number.isNaN(values[j]!)) any = true;
           if (!any) {
-            log.reject(file, line, `${e.id}: no counter value in the row`);
+            log.note(file, line, 'a host or VM without a counter value in the row');
             continue;
           }
-          session.sample(e.id, t, values, file, line, false);
+          if (session.sample(e.id, t, values, file, line, false)) added++;
+          else if (session.builder(e.id).lastTime === t) duplicates++;
         }
-        log.rowsAccepted++;
+        if (added > 0) log.rowsAccepted++;
+        else if (duplicates > 0) log.skip(file, line, 'duplicate timestamp (the first row is kept)');
+        else log.reject(file, line, 'no host or VM of the row could be used (no counter values, or the timestamp is out of order, duplicated or out of range; see the notes)');
       };
       const flush = (): void => {
         if (!group) return;

@@ -23,12 +23,13 @@
  * followed by TAB as in Bitbrains) unless given.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { TraceMetric } from '../../model/workload/trace-demand.js';
 import { asInputError, readCsv } from './csv-stream.js';
 import { fileId, headerIndex, type ReaderOptions, type TraceReader } from './format.js';
 import type { ImportSession } from './session.js';
 import { epochSeconds, parseDateTime } from './time.js';
-import { parseNumber, shown, TraceInputError } from './validation.js';
+import { parseNumber, shown, shownList, TraceInputError } from './validation.js';
 
 export const GENERIC_TARGETS = ['time', 'vm', 'cpu', 'vcpus', 'cpuCapacityMHz', 'memory', 'memoryProvisioned', 'diskRead', 'diskWrite', 'netRx', 'netTx'] as const;
 export type GenericTarget = (typeof GENERIC_TARGETS)[number];
@@ -177,21 +178,31 @@ export function guessMap(header: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** The separator of a delimited file, from its first line. */
-export function detectSeparator(file: string): { delimiter: string; trim: boolean } {
-  let firstLine = '';
+/**
+ * The first 64 KiB of a file as text, decompressed when it is `.gz` (the header and separator were
+ * guessed from the compressed bytes): the first 4 KiB of compressed data, inflated as far as they go.
+ */
+function readHead(file: string): string {
   try {
     const fd = openSync(file, 'r');
     try {
-      const buf = Buffer.alloc(65_536);
+      const gz = /\.gz$/i.test(file);
+      const buf = Buffer.alloc(gz ? 4096 : 65_536);
       const n = readSync(fd, buf, 0, buf.length, 0);
-      firstLine = buf.subarray(0, n).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+      if (!gz) return buf.subarray(0, n).toString('utf8');
+      const text = gunzipSync(buf.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 });
+      return text.subarray(0, 65_536).toString('utf8');
     } finally {
       closeSync(fd);
     }
   } catch (error) {
     throw asInputError(file, error);
   }
+}
+
+/** The separator of a delimited file, from its first line. */
+export function detectSeparator(file: string): { delimiter: string; trim: boolean } {
+  const firstLine = readHead(file).split(/\r?\n/, 1)[0] ?? '';
   if (firstLine.includes(';\t')) return { delimiter: ';', trim: true };
   let best = ',';
   let bestCount = 0;
@@ -246,7 +257,7 @@ function resolve(map: GenericMap, header: readonly string[] | undefined, file: s
       throw new TraceInputError(
         file,
         header ? 1 : undefined,
-        header ? `map: ${target}: no column '${entry.column}' in the header (columns: ${header.map((h) => `'${h}'`).join(', ')})` : `map: ${target}: '${entry.column}' needs a header line; use #n for column n`,
+        header ? `map: ${target}: no column '${entry.column}' in the header (columns: ${shownList(header)})` : `map: ${target}: '${entry.column}' needs a header line; use #n for column n`,
       );
     }
     return i;
@@ -300,19 +311,7 @@ function resolve(map: GenericMap, header: readonly string[] | undefined, file: s
 /** Reads the first record of a file (the header) with the given separator. */
 async function firstRecord(file: string, delimiter: string, trim: boolean): Promise<string[] | undefined> {
   const { parse } = await import('csv-parse/sync');
-  let text: string;
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(65_536);
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      text = buf.subarray(0, n).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    throw asInputError(file, error);
-  }
+  const text = readHead(file);
   const line = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   try {
     const records = parse(line, { delimiter, trim, relax_quotes: true, relax_column_count: true }) as string[][];
@@ -339,7 +338,7 @@ export async function genericReader(options: ReaderOptions, firstFile: string | 
     guessed = true;
     if (!spec.time || (!spec.cpu && !spec.memory)) {
       throw new MapSpecError(
-        `cannot guess the column mapping from the header of ${firstFile} (${names.map((n) => `'${n}'`).join(', ')}); give it with --map time=<column>,cpu=<column>:%…`,
+        `cannot guess the column mapping from the header of ${firstFile} (${shownList(names)}); give it with --map time=<column>,cpu=<column>:%…`,
       );
     }
   }

@@ -31,6 +31,8 @@ export interface ImportOptions extends ReaderOptions {
   stepSeconds: number;
   gapFill: GapFill;
   maxGapSeconds?: number | undefined;
+  /** Most steps one trace may span (default DEFAULT_MAX_STEPS in session.ts). */
+  maxSteps?: number | undefined;
   strict: boolean;
 }
 
@@ -114,7 +116,7 @@ export async function importTraces(paths: readonly string[], options: ImportOpti
   const log = new ImportLog(options.strict);
   const summaries: TraceSummary[] = [];
   const present = new Set<TraceMetric>();
-  const session = new ImportSession(log, { stepSeconds: options.stepSeconds, gapFill: options.gapFill, maxGapSeconds: options.maxGapSeconds }, async (trace) => {
+  const session = new ImportSession(log, { stepSeconds: options.stepSeconds, gapFill: options.gapFill, maxGapSeconds: options.maxGapSeconds, maxSteps: options.maxSteps }, async (trace) => {
     summaries.push({
       id: trace.id,
       samples: trace.samples,

@@ -48,7 +48,9 @@ export function planetlabReader(options: ReaderOptions): TraceReader {
         log.note(file, undefined, 'no date in the path and no --start: times are relative to line 1');
         start = 0;
       }
+      let rows = 0;
       const { bytes } = await readCsv(file, { delimiter: ',', trim: true, quote: null }, log, (fields, line) => {
+        rows++;
         log.rowsRead++;
         if (fields.length !== 1) {
           log.reject(file, line, 'expected one value per line', `found ${fields.length} fields`);
@@ -67,6 +69,8 @@ export function planetlabReader(options: ReaderOptions): TraceReader {
         values[0] = v;
         session.sample(id, start + (line - 1) * PLANETLAB_INTERVAL_SECONDS, values, file, line);
       });
+      // Said, not silently dropped: an empty file is a VM without samples.
+      if (rows === 0) log.note(file, undefined, 'empty file: no samples, so no trace for this VM');
       return bytes;
     },
   };

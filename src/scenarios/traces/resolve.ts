@@ -22,7 +22,7 @@ import type { TraceFormatName } from './format.js';
 import { importTraces } from './import.js';
 import { parseTimeZone, UTC } from './time.js';
 import { readWorkloadFile } from './workload-file.js';
-import { TraceInputError } from './validation.js';
+import { shownList, TraceInputError } from './validation.js';
 
 /** The trace settings of a group, as the schema outputs them. */
 export interface TraceSpec {
@@ -88,8 +88,7 @@ export async function loadTraces(spec: TraceSpec, baseDir: string, stepSeconds: 
     const byId = new Map(traces.map((t) => [t.id, t]));
     const missing = spec.ids.filter((id) => !byId.has(id));
     if (missing.length > 0) {
-      const known = traces.slice(0, 12).map((t) => `'${t.id}'`).join(', ');
-      throw new TraceSpecError('ids', `no trace with id ${missing.map((m) => `'${m}'`).join(', ')} (ids: ${known}${traces.length > 12 ? ', …' : ''})`);
+      throw new TraceSpecError('ids', `no trace with id ${shownList(missing)} (ids: ${shownList(traces.map((t) => t.id), 12)})`);
     }
     traces = spec.ids.map((id) => byId.get(id)!);
   }

@@ -125,6 +125,11 @@ export class SeriesBuilder {
     this.rawMax = new Float64Array(m).fill(-Infinity);
   }
 
+  /** Start of step 0 on the trace clock, NaN before the first row. */
+  get originSeconds(): number {
+    return this.origin;
+  }
+
   /** Time of the last row accepted, NaN before the first. */
   get lastTime(): number {
     return this.prevT;

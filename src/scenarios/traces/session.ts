@@ -12,7 +12,18 @@ export interface SessionOptions {
   gapFill: GapFill;
   /** Longest a sample holds; default three steps or three nominal sample intervals, whichever is longer. */
   maxGapSeconds?: number | undefined;
+  /** Most steps one trace may span (the output is 4 bytes per metric and step); default DEFAULT_MAX_STEPS. */
+  maxSteps?: number | undefined;
 }
+
+/**
+ * Most steps one trace may span unless raised with --max-steps: a year at 30 s, 11.6 days at 1 s.
+ * The series of one VM then takes at most ~40 MB (10 metrics x 4 bytes x 1e6 steps); a bad
+ * timestamp far from the others (year 5138) is refused instead of filling centuries of gap.
+ */
+export const DEFAULT_MAX_STEPS = 1_000_000;
+/** Timestamps beyond ±1e10 s (year 2286 on the Unix clock) are no measurement. */
+export const MAX_ABS_TIME_SECONDS = 1e10;
 
 export type TraceSink = (trace: BuiltTrace) => void | Promise<void>;
 
@@ -26,12 +37,14 @@ export class ImportSession {
   private readonly builders = new Map<string, SeriesBuilder>();
   private readonly sink: TraceSink;
   private finishedIds = new Set<string>();
+  readonly maxSteps: number;
 
   constructor(log: ImportLog, options: SessionOptions, sink: TraceSink) {
     this.log = log;
     this.stepSeconds = options.stepSeconds;
     this.gapFill = options.gapFill;
     this.maxGapOption = options.maxGapSeconds;
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     this.sink = sink;
   }
 
@@ -66,16 +79,40 @@ export class ImportSession {
     return this.builders.has(id);
   }
 
-  /** Adds a row of `id` at time t; counts it as accepted (or why not) unless `countRow` is false. */
+  /**
+   * Adds a row of `id` at time t; counts it as accepted (or why not) unless `countRow` is false:
+   * then the row holds several entities (esxtop) and the caller counts the row once, so what
+   * happened to this entity's sample is only noted.
+   */
   sample(id: string, t: number, values: Float64Array, file: string, line: number, countRow = true): boolean {
-    const result = this.builder(id).add(t, values);
+    const reject = countRow ? this.log.reject.bind(this.log) : this.log.note.bind(this.log);
+    const skip = countRow ? this.log.skip.bind(this.log) : this.log.note.bind(this.log);
+    if (!(Math.abs(t) <= MAX_ABS_TIME_SECONDS)) {
+      reject(file, line, `timestamp beyond ±${MAX_ABS_TIME_SECONDS} s (year 2286) on the trace clock`, `${t} s`);
+      return false;
+    }
+    const b = this.builder(id);
+    const origin = b.originSeconds;
+    if (origin === origin) {
+      const steps = (t - origin) / this.stepSeconds;
+      if (steps >= this.maxSteps) {
+        reject(
+          file,
+          line,
+          `timestamp too far from the first row of this VM: the trace would span more than ${this.maxSteps} steps (raise with --max-steps)`,
+          `${Math.round(t - origin)} s after it`,
+        );
+        return false;
+      }
+    }
+    const result = b.add(t, values);
     if (result === ADDED) {
       if (countRow) this.log.rowsAccepted++;
       return true;
     }
-    if (result === BACKWARDS) this.log.reject(file, line, 'timestamp earlier than the previous row of this VM (rows must be in time order per VM)');
-    else if (result === DUPLICATE) this.log.skip(file, line, 'duplicate timestamp (the first row is kept)');
-    else if (result === DUPLICATE_REPLACED) this.log.skip(file, line, 'duplicate timestamp (an all-zero row gave way to the real one)');
+    if (result === BACKWARDS) reject(file, line, 'timestamp earlier than the previous row of this VM (rows must be in time order per VM)');
+    else if (result === DUPLICATE) skip(file, line, 'duplicate timestamp (the first row is kept)');
+    else if (result === DUPLICATE_REPLACED) skip(file, line, 'duplicate timestamp (an all-zero row gave way to the real one)');
     return false;
   }
 

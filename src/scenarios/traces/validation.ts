@@ -116,3 +116,9 @@ export function shown(text: string | undefined): string {
   const t = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   return `'${t.replace(/[\r\n\t]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'))}'`;
 }
+
+/** Shows found names (header columns, ids) in a message: the first few, each shortened, so a message never echoes a whole file. */
+export function shownList(names: readonly string[], max = 8): string {
+  const head = names.slice(0, max).map(shown).join(', ');
+  return names.length > max ? `${head}, … (${names.length} in all)` : head;
+}
