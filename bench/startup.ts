@@ -9,6 +9,8 @@
  *   little, so the figure errs high. Also the whole run's wall time and its peak resident memory
  *   (`process.resourceUsage().maxRSS` at exit, from a preloaded module), which includes the
  *   simulated hour and the report, so it too errs high of the memory before the first step.
+ * - `overcast validate default`: peak resident memory of a process that loads and places the same
+ *   scenario but simulates nothing — the memory a run holds when its first step begins.
  * - `overcast --help`: wall time of the whole process.
  *
  * Each figure is the median of `runs` processes, to damp the noise of a shared machine.
@@ -23,6 +25,7 @@ export interface StartupFigures {
   firstStepMs: number;
   runWallMs: number;
   runPeakRssMiB: number;
+  loadPeakRssMiB: number;
   helpMs: number;
   /** Each row as the bench prints it: figure, target, met or not. */
   lines: string[];
@@ -37,8 +40,12 @@ interface CpuProfile {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Milliseconds from the profile's start to its first sample with `functionName` of a file ending `urlEnd` on the stack. */
-export function firstSampleIn(profile: CpuProfile, functionName: string, urlEnd: string): number | undefined {
+/**
+ * Milliseconds from the profile's start to its first sample with a function called `functionName`
+ * on the stack, in a file whose URL contains `urlPart` (the bundle names its chunks by hash, so the
+ * name is matched, not the file: there is one `simulateReplication` in src/).
+ */
+export function firstSampleIn(profile: CpuProfile, functionName: string, urlPart: string): number | undefined {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -47,7 +54,7 @@ export function firstSampleIn(profile: CpuProfile, functionName: string, urlEnd:
     const known = inside.get(id);
     if (known !== undefined) return known;
     const node = byId.get(id)!;
-    const hit = (node.callFrame.functionName === functionName && node.callFrame.url.endsWith(urlEnd)) || (parent.has(id) && isInside(parent.get(id)!));
+    const hit = (node.callFrame.functionName === functionName && node.callFrame.url.includes(urlPart)) || (parent.has(id) && isInside(parent.get(id)!));
     inside.set(id, hit);
     return hit;
   };
@@ -59,7 +66,7 @@ export function firstSampleIn(profile: CpuProfile, functionName: string, urlEnd:
   return undefined;
 }
 
-/** Peak RSS of the child, written to stderr at exit by a preloaded module. */
+/** Peak RSS (KiB) of the child, written to stderr at exit by a preloaded module. */
 const RSS_PROBE = `data:text/javascript,process.on('exit',()=>process._rawDebug('overcast-bench-maxrss '+process.resourceUsage().maxRSS))`;
 
 export function measureStartup(root: string, runs: number): StartupFigures {
@@ -68,6 +75,7 @@ export function measureStartup(root: string, runs: number): StartupFigures {
   const walls: number[] = [];
   const rss: number[] = [];
   const helps: number[] = [];
+  const loads: number[] = [];
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'overcast-startup-'));
     try {
@@ -80,12 +88,16 @@ export function measureStartup(root: string, runs: number): StartupFigures {
       if (kib) rss.push(Number(kib[1]) / 1024);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       const profile = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as CpuProfile;
-      const first = firstSampleIn(profile, 'simulateReplication', '/model/replication.js');
+      const first = firstSampleIn(profile, 'simulateReplication', '/dist/');
       if (first === undefined) throw new Error('the CPU profile of the run has no sample in simulateReplication');
       firstSteps.push(first);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    const validate = spawnSync(process.execPath, ['--import', RSS_PROBE, bin, 'validate', 'default'], { encoding: 'utf8' });
+    if (validate.status !== 0) throw new Error(`overcast validate failed (${validate.status}): ${validate.stderr}`);
+    const loadKib = /overcast-bench-maxrss (\d+)/.exec(validate.stderr);
+    if (loadKib) loads.push(Number(loadKib[1]) / 1024);
     const started = performance.now();
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     helps.push(performance.now() - started);
@@ -95,16 +107,18 @@ export function measureStartup(root: string, runs: number): StartupFigures {
   const runWallMs = median(walls);
   const runPeakRssMiB = median(rss);
   const helpMs = median(helps);
+  const loadPeakRssMiB = median(loads);
   const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   return {
     firstStepMs,
     runWallMs,
     runPeakRssMiB,
+    loadPeakRssMiB,
     helpMs,
     lines: [
       `process start to first simulated step ${firstStepMs.toFixed(0)} ms (median of ${runs}; whole 1 h run ${runWallMs.toFixed(0)} ms): target < 300 ms (issue 14): ${met(firstStepMs < 300)}`,
-      `peak RSS of the whole run ${runPeakRssMiB.toFixed(0)} MiB: target < 80 MB before the first step (issue 14): ${met(runPeakRssMiB * 1.048576 < 80)}`,
-      `overcast --help ${helpMs.toFixed(0)} ms: target < 150 ms (issue 14): ${met(helpMs < 150)}`,
+      `peak RSS loaded and placed, before the first step (validate) ${loadPeakRssMiB.toFixed(0)} MiB: target < 80 MB (issue 14): ${met(loadPeakRssMiB * 1.048576 < 80)}; whole 1 h run under the profiler ${runPeakRssMiB.toFixed(0)} MiB`,
+      `overcast --help ${helpMs.toFixed(0)} ms wall: target < 150 ms (issue 14): ${met(helpMs < 150)}`,
     ],
   };
 }
