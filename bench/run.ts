@@ -32,6 +32,10 @@
  * 10. workers: `run default --replications 40` on one and two threads, the speedup and the JSON
  *    check (`--only workers`).
  *
+ * 11. startup: a fresh `overcast` process — start to the first simulated step of `run default
+ *    --replications 1 --set duration=1h`, its peak RSS, and `overcast --help` (bench/startup.ts;
+ *    `--only startup`; needs the built dist/ and bin/overcast.js).
+ *
  * Rows with a target from issue 14 say whether it is met.
  * Run with `--quick` for a 10× smaller version of every case (a smoke test of this script).
  */
@@ -60,6 +64,10 @@ import { importTraces } from '../src/scenarios/traces/import.js';
 import { UTC } from '../src/scenarios/traces/time.js';
 import { traceLine } from '../src/scenarios/traces/workload-file.js';
 import type { TraceFormatName } from '../src/scenarios/traces/format.js';
+import { measureStartup } from './startup.js';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
 const scale = quick ? 0.1 : 1;
@@ -461,6 +469,15 @@ async function benchUiKnob(): Promise<void> {
   });
 }
 if (!only || only === 'ui') await benchUiKnob();
+// 11. startup: fresh processes of bin/overcast.js (bench/startup.ts), issue 14's start-up row.
+if (!only || only === 'startup') {
+  let root = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(root, 'bin', 'overcast.js')) && dirname(root) !== root) root = dirname(root);
+  await measure('startup: fresh process, run default 1 h to the first step; --help', () => {
+    const startup = measureStartup(root, quick ? 3 : 9);
+    return { throughput: `${startup.firstStepMs.toFixed(0)} ms to first step`, extra: startup.lines.join('; ') };
+  });
+}
 
 const rows = [['case', 'wall s', 'throughput', 'detail', 'heap Δ MiB', 'RSS MiB'], ...figures.map((f) => [f.case, f.seconds.toFixed(2), f.throughput, f.extra, String(f.heapMiB), String(f.rssMiB)])];
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

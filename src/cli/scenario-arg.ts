@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelScenario } from '../model/scenario.js';
 import { formatIssue, type Loaded } from '../scenarios/issues.js';
-import { loadScenarioFile, parseScenarioText, type LoadedScenario } from '../scenarios/load.js';
+import type { LoadedScenario } from '../scenarios/load.js';
 import type { Override } from '../scenarios/overrides.js';
 import { UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -74,6 +74,9 @@ export async function loadScenarioArg(arg: string, where: CliIo | string, option
   const fromStdin = arg === STDIN_ARG;
   const file = fromStdin ? stdinPath(io.cwd) : resolveScenarioPath(arg, io.cwd);
   const overrides = { overrides: overridesFrom(options) };
+  // Loaded here, not at the top: the loader brings zod and the schema (about 100 ms), which
+  // `overcast --help` and the commands that read no scenario never need.
+  const { loadScenarioFile, parseScenarioText } = await import('../scenarios/load.js');
   let loaded: Loaded<LoadedScenario>;
   if (fromStdin) {
     const parsed = await parseScenarioText(await readStdinScenario(io), file, overrides);

@@ -11,7 +11,8 @@
  * trace-driven scenario's megabytes of measurements are not copied into a worker with every task.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina as PiscinaClass } from 'piscina';
 import type { ReplicationRunner, ReplicationTask } from '../model/runner.js';
 import type { Encoded } from '../model/transfer.js';
 import { wireTask } from './shared-traces.js';
@@ -30,6 +31,9 @@ export function createWorkerPool(options: PoolOptions): ReplicationRunner {
   const workers = Math.max(1, Math.floor(options.workers));
   const asTypeScript = import.meta.url.endsWith('.ts');
   const filename = new URL(asTypeScript ? './worker.ts' : './worker.js', import.meta.url).href;
+  // Required here, not imported at the top: a run on one thread (and `overcast --help`) never
+  // needs the pool library, whose load is about 30 ms of start-up (docs/scale.md).
+  const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
   const pool = new Piscina<ReplicationTask, Encoded>({
     filename,
     minThreads: workers,

@@ -7,7 +7,6 @@
  */
 import type { ModelScenario } from '../model/scenario.js';
 import { formatIssue } from '../scenarios/issues.js';
-import { parseScenarioText } from '../scenarios/load.js';
 import type { Override } from '../scenarios/overrides.js';
 import { StudyInputError } from './errors.js';
 
@@ -23,6 +22,8 @@ export interface ScenarioSource {
 
 /** Resolves the scenario with `extra` overrides on top; `context` names the point in messages. */
 export async function resolveScenario(source: ScenarioSource, extra: readonly Override[] = [], context?: string): Promise<ModelScenario> {
+  // Imported on first use: the loader (zod, the schema) costs about 100 ms to load (docs/scale.md).
+  const { parseScenarioText } = await import('../scenarios/load.js');
   const loaded = await parseScenarioText(source.text, source.file, { overrides: [...source.overrides, ...extra] });
   if (loaded.ok) return loaded.value;
   const shown = loaded.issues.map((issue) => formatIssue(issue.file === source.file ? { ...issue, file: source.label } : issue));

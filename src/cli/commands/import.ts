@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { TRACE_METRIC_INFO, type TraceMetric } from '../../model/workload/trace-demand.js';
 import { TRACE_FORMATS, type TraceFormatName } from '../../scenarios/traces/format.js';
 import { MapSpecError, splitMapText } from '../../scenarios/traces/generic.js';
-import { importTraces, type ImportOptions, type ImportResult } from '../../scenarios/traces/import.js';
+import type { ImportOptions, ImportResult } from '../../scenarios/traces/import.js';
 import { GAP_FILLS, type GapFill } from '../../scenarios/traces/series.js';
 import { DEFAULT_MAX_STEPS } from '../../scenarios/traces/session.js';
 import { epochSeconds, formatTraceTime, parseDateTime, parseTimeZone } from '../../scenarios/traces/time.js';
@@ -87,6 +87,7 @@ export async function importCommand(paths: string[], cli: ImportCliOptions, io: 
       await writeOutput(resolve(io.cwd, cli.output), workloadLines(inputs, paths, options, (r) => (finished = r)), { label: cli.output });
       result = finished!;
     } else {
+      const { importTraces } = await import('../../scenarios/traces/import.js');
       result = await importTraces(inputs, options, () => {});
       if (result.traces.length === 0) throw nothingImported(result);
     }
@@ -165,6 +166,8 @@ async function* workloadLines(inputs: string[], shown: string[], options: Import
   let finished = false;
   let failure: unknown;
   let result: ImportResult | undefined;
+  // The importers (and csv-parse) load with the first import, not with every command's start-up.
+  const { importTraces } = await import('../../scenarios/traces/import.js');
   const running = importTraces(inputs, options, async (trace) => {
     queue.push(traceLine(trace));
     wake?.();

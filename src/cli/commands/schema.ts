@@ -1,10 +1,11 @@
 /** `overcast schema`: the JSON Schema of scenario files, for editor completion and validation. */
-import { scenarioJsonSchema } from '../../scenarios/schema.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
-export function schemaCommand(io: CliIo): number {
+export async function schemaCommand(io: CliIo): Promise<number> {
+  // Imported when asked for: the schema brings zod, which `overcast --help` should not load.
+  const { scenarioJsonSchema } = await import('../../scenarios/schema.js');
   io.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
   return EXIT_OK;
 }
@@ -13,5 +14,5 @@ export const register: RegisterCommand = (program, { io, exit }) => {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
-    .action(() => exit(schemaCommand(io)));
+    .action(async () => exit(await schemaCommand(io)));
 };
