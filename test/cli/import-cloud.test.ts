@@ -1,0 +1,114 @@
+/**
+ * `overcast import --format openstack`: the fixture cloud (test/fixtures/cloud/openstack, built from
+ * the documented `openstack … -f json` outputs, see its README) becomes a scenario that loads, keeps
+ * every VM on its host, and runs; generated inventories of any shape do the same; bad input is a
+ * located exit-2 error.
+ */
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { place } from '../../src/model/placement.js';
+import { readCloudDocument } from '../../src/scenarios/cloud/documents.js';
+import { importOpenStack } from '../../src/scenarios/cloud/openstack.js';
+import { parseScenarioText } from '../../src/scenarios/load.js';
+import { stringify } from 'yaml';
+import { QUICK, runCli } from '../helpers/cli.js';
+
+const FIXTURE = 'test/fixtures/cloud/openstack';
+
+describe('overcast import --format openstack', () => {
+  it('writes a scenario of the fixture cloud that keeps each VM on its host, and runs it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-cloud-'));
+    const out = join(dir, 'my-cloud.yaml');
+    const imported = await runCli(['import', '--format', 'openstack', FIXTURE, '-o', out]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    // servers.json (47 rows, counted from the fixture): cmp-001 6+4+2, cmp-002 10+3, cmp-003 12+8 =
+    // 45 ACTIVE in 3+2+2 flavor×host groups, 1 SHUTOFF, 1 ERROR without a host.
+    expect(imported.stdout).toContain('45 running VMs in 7 groups');
+    expect(imported.stdout).toContain('skipped 1 server: status SHUTOFF');
+    expect(imported.stdout).toContain('servers.json: 47 rows, read as openstack server list');
+    const text = await readFile(out, 'utf8');
+    const loaded = await parseScenarioText(text, out);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const s = loaded.value;
+    expect(s.placement).toBe('as-is');
+    // Two 32-vCPU/256 GiB hosts and one 64/512: two groups; reserved from the inventories (2 vCPUs, 4096 MiB).
+    expect(s.hosts.map((h) => [h.name, h.count, h.cpu.cores, h.cpu.reservedCores, h.memory.totalGiB, h.memory.reservedGiB])).toEqual([
+      ['compute-32c-256g', 2, 32, 2, 256, 4],
+      ['compute-64c-512g', 1, 64, 2, 512, 4],
+    ]);
+    expect(s.overcommit).toEqual({ cpu: 4, memory: 1 });
+    // As-is: cmp-003 (compute-64c-512g-1) holds 12 × c4.large (8 vCPUs, 16 GiB) and 8 × m1.small (1, 2 GiB).
+    const placement = place(s);
+    expect(placement.unplaced).toEqual([]);
+    const big = placement.hosts.find((h) => h.name === 'compute-64c-512g-1')!;
+    expect(big.vcpusAllocated).toBe(12 * 8 + 8 * 1);
+    expect(big.memoryAllocatedGiB).toBe(12 * 16 + 8 * 2);
+    expect(text).toContain('compute-64c-512g-1 = cmp-003.example.net');
+    const run = await runCli(['run', out, ...QUICK, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  }, 60_000);
+
+  it('names the file, row and column of bad input and exits 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-cloud-'));
+    await cp(FIXTURE, dir, { recursive: true });
+    const flavors = JSON.parse(await readFile(join(dir, 'flavors.json'), 'utf8')) as Record<string, unknown>[];
+    flavors[1]!.VCPUs = 'two';
+    await writeFile(join(dir, 'flavors.json'), JSON.stringify(flavors));
+    const bad = await runCli(['import', '--format', 'openstack', dir, '-o', join(dir, 'out.yaml')], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('flavors.json[1].VCPUs: expected a number >= 0, found "two"');
+    await writeFile(join(dir, 'flavors.json'), '[{"Name": "x",');
+    const broken = await runCli(['import', '--format', 'openstack', dir], { cwd: dir });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('flavors.json: not JSON');
+    expect(broken.stderr).not.toContain('    at ');
+  });
+
+  it('imports any generated inventory into a scenario that validates and keeps every VM where it is', async () => {
+    const host = fc.record({ cores: fc.integer({ min: 1, max: 128 }), reserved: fc.integer({ min: 0, max: 4 }), memoryMiB: fc.integer({ min: 2048, max: 1_048_576 }), ratio: fc.constantFrom(1, 2, 4, 16) });
+    const flavor = fc.record({ vcpus: fc.integer({ min: 1, max: 16 }), ramMiB: fc.integer({ min: 256, max: 65_536 }) });
+    const cloud = fc.record({
+      hosts: fc.array(host, { minLength: 1, maxLength: 12 }),
+      flavors: fc.array(flavor, { minLength: 1, maxLength: 5 }),
+      servers: fc.array(fc.record({ host: fc.nat(), flavor: fc.nat() }), { minLength: 1, maxLength: 60 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(cloud, async (c) => {
+        const uuid = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        const docs = [
+          readCloudDocument('providers.json', JSON.stringify(c.hosts.map((_, i) => ({ uuid: uuid(i), name: `node-${i}`, generation: 1 })))),
+          ...c.hosts.map((h, i) =>
+            readCloudDocument(
+              `inventory-${uuid(i)}.json`,
+              JSON.stringify([
+                { resource_class: 'VCPU', total: h.cores, reserved: Math.min(h.reserved, h.cores - 1), allocation_ratio: h.ratio, min_unit: 1, max_unit: h.cores, step_size: 1 },
+                { resource_class: 'MEMORY_MB', total: h.memoryMiB, reserved: 512, allocation_ratio: 1, min_unit: 1, max_unit: h.memoryMiB, step_size: 1 },
+              ]),
+            ),
+          ),
+          readCloudDocument('flavors.json', JSON.stringify(c.flavors.map((f, i) => ({ ID: `f${i}`, Name: `flavor.${i}`, RAM: f.ramMiB, VCPUs: f.vcpus, Disk: 10 })))),
+          readCloudDocument(
+            'servers.json',
+            JSON.stringify(c.servers.map((s, i) => ({ ID: `s${i}`, Name: `vm${i}`, Status: 'ACTIVE', 'Flavor Name': `flavor.${s.flavor % c.flavors.length}`, Host: `node-${s.host % c.hosts.length}` }))),
+          ),
+        ];
+        const result = importOpenStack(docs);
+        const loaded = await parseScenarioText(stringify(result.scenario), 'generated.yaml');
+        if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+        const placement = place(loaded.value);
+        // Every server is placed, on the host it came from, whatever the ratios say.
+        expect(placement.vms.length).toBe(c.servers.length);
+        const real = new Map(result.hostNames.map(([r, n]) => [n, r]));
+        const perHost = new Map<string, number>();
+        for (const s of c.servers) perHost.set(`node-${s.host % c.hosts.length}`, (perHost.get(`node-${s.host % c.hosts.length}`) ?? 0) + 1);
+        for (const h of placement.hosts) expect(h.vms.length).toBe(perHost.get(real.get(h.name)!) ?? 0);
+      }),
+      { numRuns: 60, seed: 20 },
+    );
+  });
+});
