@@ -27,8 +27,8 @@ describe('overcast import --format openstack', () => {
     expect(imported.code).toBe(0);
     // servers.json (47 rows, counted from the fixture): cmp-001 6+4+2, cmp-002 10+3, cmp-003 12+8 =
     // 45 ACTIVE in 3+2+2 flavor×host groups, 1 SHUTOFF, 1 ERROR without a host.
-    expect(imported.stdout).toContain('45 running VMs in 7 groups');
-    expect(imported.stdout).toContain('skipped 1 server: status SHUTOFF');
+    expect(imported.stdout).toContain('45 running VMs in 7 groups (size × host)');
+    expect(imported.stdout).toContain('skipped 1 VM: status SHUTOFF');
     expect(imported.stdout).toContain('servers.json: 47 rows, read as openstack server list');
     const text = await readFile(out, 'utf8');
     const loaded = await parseScenarioText(text, out);
@@ -52,6 +52,37 @@ describe('overcast import --format openstack', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   }, 60_000);
+
+  it('writes a CloudStack scenario with the overprovisioning factors and every running VM on its host', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-cloud-'));
+    const out = join(dir, 'cs.yaml');
+    const imported = await runCli(['import', '--format', 'cloudstack', 'test/fixtures/cloud/cloudstack', '-o', out]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    // virtualmachines.json (built by the fixture README's counts): 92 Running + 1 Stopped.
+    expect(imported.stdout).toContain('92 running VMs in 6 groups');
+    expect(imported.stdout).toContain('skipped 1 VM: state Stopped');
+    const loaded = await parseScenarioText(await readFile(out, 'utf8'), out);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    // configurations.json: cpu.overprovisioning.factor 3.0, mem.overprovisioning.factor 1.5.
+    expect(loaded.value.overcommit).toEqual({ cpu: 3, memory: 1.5 });
+    // hosts.json: three 48-core 384 GiB hosts and one 96-core 768 GiB (the SecondaryStorageVM row is not a host).
+    expect(loaded.value.hosts.map((h) => [h.name, h.count])).toEqual([
+      ['compute-48c-384g', 3],
+      ['compute-96c-768g', 1],
+    ]);
+    const placement = place(loaded.value);
+    // kvm-04 = compute-96c-768g-1: 16 × small (2 vCPU, 4 GiB) + 12 × large (8, 32 GiB).
+    const big = placement.hosts.find((h) => h.name === 'compute-96c-768g-1')!;
+    expect([big.vcpusAllocated, big.memoryAllocatedGiB]).toEqual([16 * 2 + 12 * 8, 16 * 4 + 12 * 32]);
+    expect(placement.vms.length).toBe(92);
+  });
+
+  it('rejects a file of the other cloud, naming it', async () => {
+    const mixed = await runCli(['import', '--format', 'openstack', 'test/fixtures/cloud/cloudstack/hosts.json']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('hosts.json: read as cmk list hosts type=Routing (key "host"), not a openstack export');
+  });
 
   it('names the file, row and column of bad input and exits 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'overcast-cloud-'));

@@ -1,6 +1,6 @@
 /**
- * `overcast import --format openstack <folder or files> -o my-cloud.yaml`: reads what the OpenStack
- * CLI prints (docs/import.md), tells each file's kind from its content, builds a scenario of the
+ * `overcast import --format openstack|cloudstack <folder or files> -o my-cloud.yaml`: reads what the
+ * OpenStack client or CloudStack's cmk prints (docs/import.md), tells each file's kind from its content, builds a scenario of the
  * cloud as it runs (placement: as-is), validates it like any scenario file and writes it
  * atomically. Bad input is a UsageError naming the file, row and column.
  */
@@ -9,12 +9,13 @@ import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { CloudInputError, readCloudDocument, type CloudDocument } from '../../scenarios/cloud/documents.js';
 import { importOpenStack } from '../../scenarios/cloud/openstack.js';
+import { importCloudStack } from '../../scenarios/cloud/cloudstack.js';
 import { parseScenarioText } from '../../scenarios/load.js';
 import { writeOutput } from '../../output/write.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import { checkOutputOption, type CliIo } from '../io.js';
 
-export async function cloudImportCommand(paths: string[], output: string | undefined, io: CliIo): Promise<number> {
+export async function cloudImportCommand(format: 'openstack' | 'cloudstack', paths: string[], output: string | undefined, io: CliIo): Promise<number> {
   await checkOutputOption(output, io);
   const files: string[] = [];
   for (const p of paths) {
@@ -33,9 +34,11 @@ export async function cloudImportCommand(paths: string[], output: string | undef
   try {
     const docs: CloudDocument[] = [];
     for (const f of files) docs.push(readCloudDocument(shown(f), await readFile(f, 'utf8')));
-    const result = importOpenStack(docs);
+    const foreign = docs.find((d) => !d.kind.startsWith(format));
+    if (foreign) throw new CloudInputError(foreign.file, `read as ${foreign.because}, not a ${format} export (is --format right?)`);
+    const result = format === 'openstack' ? importOpenStack(docs) : importCloudStack(docs);
     const mapping = result.hostNames.map(([real, name]) => `#   ${name} = ${real}`).join('\n');
-    text = `# overcast scenario imported from OpenStack (overcast import --format openstack)\n# host names: scenario = cloud\n${mapping}\n${stringify(result.scenario, { lineWidth: 0 })}`;
+    text = `# overcast scenario imported by overcast import --format ${format}\n# host names: scenario = cloud\n${mapping}\n${stringify(result.scenario, { lineWidth: 0 })}`;
     summary = [...docs.map((d) => `${d.file}: ${d.rows.length} rows, read as ${d.because}`), ...result.notes];
   } catch (error) {
     if (error instanceof CloudInputError) throw new UsageError(error.message);

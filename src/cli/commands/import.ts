@@ -46,7 +46,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .command('import')
     .description('import measured workload traces (CSV and monitoring exports): print a summary and write a workload file')
     .argument('<paths...>', 'trace files or folders (a folder means the trace files in it)')
-    .addOption(new Option('--format <format>', 'trace format (docs/traces.md), or openstack: a cloud inventory (docs/import.md)').choices([...TRACE_FORMATS, 'openstack']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'trace format (docs/traces.md), or openstack, cloudstack: a cloud inventory (docs/import.md)').choices([...TRACE_FORMATS, 'openstack', 'cloudstack']).makeOptionMandatory())
     .option('--map <mapping>', "generic CSV: column mapping target=column[:unit],… e.g. 'time=ts:s,vm=host,cpu=cpu_util:%' (guessed from the header if left out)")
     .option('--separator <text>', 'generic CSV: field separator (default: detected)')
     .option('--no-header', 'generic CSV: the first line is data; name columns #1, #2, …')
@@ -65,7 +65,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
 };
 
 export async function importCommand(paths: string[], cli: ImportCliOptions, io: CliIo): Promise<number> {
-  if (cli.format === 'openstack') return cloudImportCommand(paths, cli.output, io);
+  if (cli.format === 'openstack' || cli.format === 'cloudstack') return cloudImportCommand(cli.format, paths, cli.output, io);
   const options = await importOptions(cli);
   // A workload file that cannot be written is found before the import reads anything.
   await checkOutputOption(cli.output, io);

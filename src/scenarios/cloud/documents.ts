@@ -5,7 +5,24 @@
  */
 import { basename } from 'node:path';
 
-export type CloudDocumentKind = 'openstack-providers' | 'openstack-inventory' | 'openstack-hypervisors' | 'openstack-flavors' | 'openstack-servers';
+export type CloudDocumentKind =
+  | 'openstack-providers'
+  | 'openstack-inventory'
+  | 'openstack-hypervisors'
+  | 'openstack-flavors'
+  | 'openstack-servers'
+  | 'cloudstack-hosts'
+  | 'cloudstack-vms'
+  | 'cloudstack-offerings'
+  | 'cloudstack-configurations';
+
+/** CloudStack list responses (`cmk list …` prints the inner object; the raw API wraps it in `list…response`): the key holding the rows. */
+const CLOUDSTACK_LISTS: readonly { key: string; kind: CloudDocumentKind; source: string }[] = [
+  { key: 'host', kind: 'cloudstack-hosts', source: 'cmk list hosts type=Routing' },
+  { key: 'virtualmachine', kind: 'cloudstack-vms', source: 'cmk list virtualmachines listall=true' },
+  { key: 'serviceoffering', kind: 'cloudstack-offerings', source: 'cmk list serviceofferings' },
+  { key: 'configuration', kind: 'cloudstack-configurations', source: 'cmk list configurations' },
+];
 
 export interface CloudDocument {
   file: string;
@@ -45,6 +62,7 @@ export function readCloudDocument(file: string, text: string): CloudDocument {
   } catch (error) {
     throw new CloudInputError(file, `not JSON (${(error as Error).message}); expected the output of an \`openstack … -f json\` command`);
   }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return cloudStackDocument(file, parsed as Record<string, unknown>);
   if (!Array.isArray(parsed)) throw new CloudInputError(file, 'expected a JSON array of rows (`openstack … -f json` output), found ' + (parsed === null ? 'null' : typeof parsed));
   const rows = parsed as unknown[];
   rows.forEach((row, i) => {
@@ -62,12 +80,27 @@ export function readCloudDocument(file: string, text: string): CloudDocument {
   throw new CloudInputError(file, `unknown content: row 1 has columns ${Object.keys(first).slice(0, 8).join(', ')}; expected one of: ${SIGNATURES.map((s) => `${s.source} (${s.columns.join(', ')})`).join('; ')}`);
 }
 
+function cloudStackDocument(file: string, parsed: Record<string, unknown>): CloudDocument {
+  const keys = Object.keys(parsed);
+  const inner = keys.length === 1 && keys[0]!.endsWith('response') && typeof parsed[keys[0]!] === 'object' ? (parsed[keys[0]!] as Record<string, unknown>) : parsed;
+  for (const list of CLOUDSTACK_LISTS) {
+    const rows = inner[list.key];
+    if (rows === undefined) continue;
+    if (!Array.isArray(rows)) throw new CloudInputError(`${file}.${list.key}`, 'expected a list of rows');
+    rows.forEach((row, i) => {
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new CloudInputError(`${file}.${list.key}[${i}]`, 'expected an object (one row)');
+    });
+    return { file, kind: list.kind, rows: rows as Record<string, unknown>[], because: `${list.source} (key "${list.key}")` };
+  }
+  throw new CloudInputError(file, `unknown content: an object with keys ${keys.slice(0, 8).join(', ')}; expected a CloudStack list response with one of ${CLOUDSTACK_LISTS.map((l) => `"${l.key}"`).join(', ')}, or an \`openstack … -f json\` array`);
+}
+
 /** A row's column as a number or string, or a located error. Numbers written as text are accepted. */
 export function field(doc: CloudDocument, i: number, row: Record<string, unknown>, column: string, type: 'number'): number;
 export function field(doc: CloudDocument, i: number, row: Record<string, unknown>, column: string, type: 'string'): string;
 export function field(doc: CloudDocument, i: number, row: Record<string, unknown>, column: string, type: 'number' | 'string'): number | string {
   const value = row[column];
-  const where = `${doc.file}[${i}].${column}`;
+  const where = doc.kind.startsWith('cloudstack') ? `${doc.file}.${CLOUDSTACK_LISTS.find((l) => l.kind === doc.kind)!.key}[${i}].${column}` : `${doc.file}[${i}].${column}`;
   if (type === 'string') {
     if (typeof value === 'string' && value !== '') return value;
     throw new CloudInputError(where, `expected a non-empty text, found ${JSON.stringify(value) ?? 'nothing'}`);

@@ -23,7 +23,7 @@ export interface CloudImport {
   hostNames: [string, string][];
 }
 
-interface HostSpec {
+export interface HostSpec {
   name: string;
   cores: number;
   reservedCores: number;
@@ -67,6 +67,34 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
     });
   }
 
+  const servers: RunningVm[] = [];
+  const skipped = new Map<string, number>();
+  const skip = (why: string): void => void skipped.set(why, (skipped.get(why) ?? 0) + 1);
+  for (const doc of of('openstack-servers')) {
+    doc.rows.forEach((row, i) => {
+      const status = field(doc, i, row, 'Status', 'string');
+      if (!RUNNING.has(status)) return skip(`status ${status}`);
+      const flavorName = typeof row['Flavor Name'] === 'string' ? row['Flavor Name'] : field(doc, i, row, 'Flavor', 'string');
+      const flavor = flavors.get(flavorName) ?? (typeof row['Flavor ID'] === 'string' ? flavors.get(row['Flavor ID']) : undefined);
+      if (!flavor) throw new CloudInputError(`${doc.file}[${i}].Flavor Name`, `flavor '${flavorName}' is not in the flavor list (expected \`openstack flavor list --long --all -f json\` output among the inputs)`);
+      servers.push({ host: typeof row.Host === 'string' ? row.Host : '', size: flavorName, vcpus: flavor.vcpus, ramMiB: flavor.ramMiB });
+    });
+  }
+  return buildCloudScenario('openstack', hosts, servers, skipped, notes);
+}
+
+/** A running VM: the host it is on (as the cloud names it) and its size. */
+export interface RunningVm {
+  host: string;
+  /** Flavor or service offering name: VMs of one size on one host form a group. */
+  size: string;
+  vcpus: number;
+  ramMiB: number;
+}
+
+/** Groups identical hosts and (size, host) VMs into a scenario with placement as-is. */
+export function buildCloudScenario(source: string, hosts: readonly HostSpec[], servers: readonly RunningVm[], skipped: Map<string, number>, notes: string[]): CloudImport {
+  const skip = (why: string): void => void skipped.set(why, (skipped.get(why) ?? 0) + 1);
   // Allocation ratios: the scenario has one pair; take the most common and say so when hosts differ.
   const cpuRatio = commonest(hosts.map((h) => h.cpuRatio), 'cpu', notes);
   const memoryRatio = commonest(hosts.map((h) => h.memoryRatio), 'memory', notes);
@@ -92,36 +120,29 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
   });
   notes.push(`${hostGroups.length} host group${hostGroups.length === 1 ? '' : 's'} of identical hosts`);
 
-  // Servers: one VM group per (flavor, host), pinned to the host.
+  // VMs: one group per (size, host), pinned to the host.
   const vmGroups = new Map<string, { name: string; count: number; vcpus: number; memoryGiB: number; host: string }>();
-  const skipped = new Map<string, number>();
-  const skip = (why: string): void => void skipped.set(why, (skipped.get(why) ?? 0) + 1);
-  for (const doc of of('openstack-servers')) {
-    doc.rows.forEach((row, i) => {
-      const status = field(doc, i, row, 'Status', 'string');
-      if (!RUNNING.has(status)) return skip(`status ${status}`);
-      const flavorName = typeof row['Flavor Name'] === 'string' ? row['Flavor Name'] : field(doc, i, row, 'Flavor', 'string');
-      const flavor = flavors.get(flavorName) ?? (typeof row['Flavor ID'] === 'string' ? flavors.get(row['Flavor ID']) : undefined);
-      if (!flavor) throw new CloudInputError(`${doc.file}[${i}].Flavor Name`, `flavor '${flavorName}' is not in the flavor list (expected \`openstack flavor list --long --all -f json\` output among the inputs)`);
-      const rawHost = typeof row.Host === 'string' ? row.Host : '';
-      const host = matchHost(rawHost, scenarioHost);
-      if (host === undefined) return skip(rawHost === '' ? 'no Host (not an admin listing, or not scheduled)' : `host '${rawHost}' has no inventory`);
-      const key = `${flavorName}\u0000${host}`;
-      const entry = vmGroups.get(key) ?? { name: `${slug(flavorName)}-on-${host}`, count: 0, vcpus: flavor.vcpus, memoryGiB: round(flavor.ramMiB / 1024), host };
-      entry.count++;
-      vmGroups.set(key, entry);
-    });
+  for (const vm of servers) {
+    const host = matchHost(vm.host, scenarioHost);
+    if (host === undefined) {
+      skip(vm.host === '' ? 'no host (not an admin listing, or not scheduled)' : `host '${vm.host}' is not among the hosts`);
+      continue;
+    }
+    const key = `${vm.size}\u0000${host}`;
+    const entry = vmGroups.get(key) ?? { name: `${slug(vm.size)}-on-${host}`, count: 0, vcpus: vm.vcpus, memoryGiB: round(vm.ramMiB / 1024), host };
+    entry.count++;
+    vmGroups.set(key, entry);
   }
-  if (vmGroups.size === 0) throw new CloudInputError('(inputs)', 'no running servers on known hosts: expected `openstack server list --all-projects --long -f json` output with Status ACTIVE and a Host column');
+  if (vmGroups.size === 0) throw new CloudInputError('(inputs)', 'no running VMs on known hosts: expected the server or virtual machine list among the inputs (docs/import.md)');
   const running = [...vmGroups.values()].reduce((n, g) => n + g.count, 0);
-  notes.push(`${running} running VMs in ${vmGroups.size} groups (flavor × host), kept on their hosts (placement: as-is)`);
-  for (const [why, n] of skipped) notes.push(`skipped ${n} server${n === 1 ? '' : 's'}: ${why}`);
+  notes.push(`${running} running VMs in ${vmGroups.size} groups (size × host), kept on their hosts (placement: as-is)`);
+  for (const [why, n] of skipped) notes.push(`skipped ${n} VM${n === 1 ? '' : 's'}: ${why}`);
   notes.push(`workload: no measurement imported; each vCPU assumed ${ASSUMED_UTIL_PCT} % busy (assumption, range 5–40 %): replace with a trace`);
 
   return {
     scenario: {
-      name: 'openstack-import',
-      description: `Imported from OpenStack: ${notes.join('; ')}.`,
+      name: `${source}-import`,
+      description: `Imported from ${source}: ${notes.join('; ')}.`,
       overcommit: { cpu: cpuRatio ?? 4, memory: memoryRatio ?? 1 },
       placement: 'as-is',
       hosts: hostGroups,
@@ -131,6 +152,7 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
     hostNames: [...scenarioHost],
   };
 }
+
 
 function inventoryHost(doc: CloudDocument, providerNames: ReadonlyMap<string, string>): HostSpec {
   const uuid = doc.provider ?? '';
