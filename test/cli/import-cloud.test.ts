@@ -78,6 +78,24 @@ describe('overcast import --format openstack', () => {
     expect(placement.vms.length).toBe(92);
   });
 
+  it('placement as-is: a host that does not exist is a validation error; spread re-places the same VMs', async () => {
+    const base = `name: t\nplacement: as-is\nhosts: [{ name: h, count: 2, cpu: { cores: 4 }, memory: { totalGiB: 16 } }]\n`;
+    const typo = await parseScenarioText(`${base}vms: [{ name: v, count: 3, vcpus: 2, memoryGiB: 2, host: h-3, workload: { cpu: { utilPct: 10 } } }]\n`, 't.yaml');
+    expect(typo.ok).toBe(false);
+    if (!typo.ok) expect(typo.issues[0]!.message).toContain("no host 'h-3'");
+    // 3 VMs of 2 vCPUs pinned to h-2: 6 vCPUs on 4 cores, beyond ratio 1 — kept there as-is.
+    const pinned = `${base}overcommit: { cpu: 1 }\nvms: [{ name: v, count: 3, vcpus: 2, memoryGiB: 2, host: h-2, workload: { cpu: { utilPct: 10 } } }]\n`;
+    const asIs = await parseScenarioText(pinned, 't.yaml');
+    if (!asIs.ok) throw new Error(JSON.stringify(asIs.issues));
+    expect(place(asIs.value).hosts.map((h) => h.vcpusAllocated)).toEqual([0, 6]);
+    // spread ignores `host`: each host offers 4 vCPUs at ratio 1; VM 1 → h-1 (tie, lower index), VM 2 → h-2 (more free RAM), VM 3 → h-1 (tie).
+    const spread = await parseScenarioText(pinned.replace('placement: as-is', 'placement: spread'), 't.yaml');
+    if (!spread.ok) throw new Error(JSON.stringify(spread.issues));
+    const p = place(spread.value);
+    expect(p.hosts.map((h) => h.vcpusAllocated)).toEqual([4, 2]);
+    expect(p.unplaced).toEqual([]);
+  });
+
   it('rejects a file of the other cloud, naming it', async () => {
     const mixed = await runCli(['import', '--format', 'openstack', 'test/fixtures/cloud/cloudstack/hosts.json']);
     expect(mixed.code).toBe(2);
