@@ -118,7 +118,7 @@ describe('overcast import --format openstack', () => {
     expect(broken.stderr).not.toContain('    at ');
   });
 
-  it('imports any generated inventory into a scenario that validates and keeps every VM where it is', async () => {
+  it('imports any generated inventory into a scenario that validates, keeps every VM where it is, and runs', async () => {
     const host = fc.record({ cores: fc.integer({ min: 1, max: 128 }), reserved: fc.integer({ min: 0, max: 4 }), memoryMiB: fc.integer({ min: 2048, max: 1_048_576 }), ratio: fc.constantFrom(1, 2, 4, 16) });
     const flavor = fc.record({ vcpus: fc.integer({ min: 1, max: 16 }), ramMiB: fc.integer({ min: 256, max: 65_536 }) });
     const cloud = fc.record({
@@ -126,6 +126,7 @@ describe('overcast import --format openstack', () => {
       flavors: fc.array(flavor, { minLength: 1, maxLength: 5 }),
       servers: fc.array(fc.record({ host: fc.nat(), flavor: fc.nat() }), { minLength: 1, maxLength: 60 }),
     });
+    let runs = 0;
     await fc.assert(
       fc.asyncProperty(cloud, async (c) => {
         const uuid = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -156,8 +157,17 @@ describe('overcast import --format openstack', () => {
         const perHost = new Map<string, number>();
         for (const s of c.servers) perHost.set(`node-${s.host % c.hosts.length}`, (perHost.get(`node-${s.host % c.hosts.length}`) ?? 0) + 1);
         for (const h of placement.hosts) expect(h.vms.length).toBe(perHost.get(real.get(h.name)!) ?? 0);
+        // The first two also run end to end (short runs: 2 h, 2 replications).
+        if (runs < 2) {
+          runs++;
+          const file = join(await mkdtemp(join(tmpdir(), 'overcast-gen-')), 'gen.yaml');
+          await writeFile(file, stringify(result.scenario));
+          const run = await runCli(['run', file, ...QUICK, '--json']);
+          expect(run.stderr).toBe('');
+          expect(run.code).toBe(0);
+        }
       }),
       { numRuns: 60, seed: 20 },
     );
-  });
+  }, 120_000);
 });
