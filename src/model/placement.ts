@@ -11,6 +11,10 @@
  *
  * VMs that do not fit are reported per group with the resource that ran out, never dropped.
  *
+ * `as-is` keeps each VM of a group that names a `host` on that host without the fit tests: an
+ * imported cloud runs today as its operators placed it, even beyond today's ratios, so the first
+ * run reproduces it. Groups without a `host` (and hosts not found) are placed as `spread` would.
+ *
  * Cost: O(VMs · log hosts). Hosts of one group are alike and contiguous, so each host group keeps a
  * segment tree of its hosts' free vCPU and memory capacity; a VM descends the tree of every group
  * it fits physically, pruning subtrees that cannot hold it or cannot beat the best host found, and
@@ -96,11 +100,14 @@ export function place(scenario: ModelScenario): Placement {
     else unplaced.set(key, { group, count, reason });
   };
 
+  const byName = new Map(hosts.map((h, i) => [h.name, i]));
+  const policy = scenario.placement === 'as-is' ? 'spread' : scenario.placement;
   scenario.vms.forEach((group, g) => {
+    const pinned = scenario.placement === 'as-is' && group.host !== undefined ? byName.get(group.host) : undefined;
     const fill = group.count === 'fill';
     const wanted = fill ? FILL_LIMIT : (group.count as number);
     for (let i = 0; i < wanted; i++) {
-      const choice = chooseHost(hosts, trees, group, scenario.placement);
+      const choice = pinned ?? chooseHost(hosts, trees, group, policy);
       if (typeof choice === 'string') {
         // `fill` stops at the first VM that no longer fits; that one is not a missing VM. Otherwise
         // the rest of the group fits no better (no capacity was freed): all are counted here.

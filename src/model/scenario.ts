@@ -11,7 +11,8 @@ import type { ArraySpec } from './io/storage.js';
 import type { BootProfile } from './io/boot.js';
 import type { HeartbeatSpec, HostThreadsSpec, NetworkSpec } from './latency/spec.js';
 
-export type PlacementPolicy = 'pack' | 'spread';
+/** `as-is`: groups that name a `host` stay on it (an imported cloud as it runs today); the rest spread. */
+export type PlacementPolicy = 'pack' | 'spread' | 'as-is';
 export type GuestOs = 'windows' | 'linux' | 'other';
 export type CpuResolution = 'auto' | 'micro' | 'fleet';
 
@@ -76,6 +77,8 @@ export interface CpuWorkload {
 
 export interface VmGroup {
   name: string;
+  /** The host (`<host group>-<n>`) the group's VMs run on today; only `placement: as-is` uses it. */
+  host?: string | undefined;
   /** A number of VMs, or 'fill': as many as the hosts accept within the allocation ratios. */
   count: number | 'fill';
   vcpus: number;

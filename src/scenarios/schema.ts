@@ -282,6 +282,7 @@ export function createScenarioSchema(units?: UnitParser) {
     vcpus: z.int().min(1).max(MAX_CORES).meta(meta({ description: 'vCPUs per VM.', unit: 'vCPUs' })),
     memoryGiB: positiveGiB.meta(meta({ description: 'Memory allocated to each VM (the flavor’s RAM).', unit: 'GiB' })),
     os: z.enum(['windows', 'linux', 'other']).default('linux').meta(meta({ description: 'Guest OS family.' })),
+    host: z.string().min(1).optional().meta(meta({ description: 'With `placement: as-is`: the host (`<host group>-<n>`) the VMs run on today, kept there without the fit tests (`overcast import` writes it).' })),
     image: z.string().min(1).optional().meta(meta({ description: 'Image the VMs boot from; VMs of one image share pages (used by the memory model). Defaults to the group name.' })),
     workload: z
       .strictObject({
@@ -448,9 +449,9 @@ export function createScenarioSchema(units?: UnitParser) {
         .prefault({})
         .meta(meta({ description: 'Allocation ratios with OpenStack Placement semantics: a host offers (total − reserved) × ratio.' })),
       placement: z
-        .enum(['spread', 'pack'])
+        .enum(['spread', 'pack', 'as-is'])
         .default('spread')
-        .meta(meta({ description: '`spread`: the host with most free RAM (nova’s default weigher); `pack`: the least (stacking).' })),
+        .meta(meta({ description: '`spread`: the host with most free RAM (nova’s default weigher); `pack`: the least (stacking); `as-is`: groups with a `host` stay on it (an imported cloud as it runs), the rest spread.' })),
       hosts: z.array(hostGroup).min(1).meta(meta({ description: 'Host groups.' })),
       vms: z.array(vmGroup).min(1).meta(meta({ description: 'VM groups, placed in file order.' })),
       scheduler: schedulerSpec,
@@ -607,6 +608,14 @@ export function createScenarioSchema(units?: UnitParser) {
       });
       checkBootsAndStorage(scenario, ctx);
       checkHeartbeats(scenario, ctx);
+      if (scenario.placement === 'as-is') {
+        // A pinned group must name a host that exists: a typo would silently spread its VMs.
+        const hostNames = new Set(scenario.hosts.flatMap((h) => Array.from({ length: h.count }, (_, k) => `${h.name}-${k + 1}`)));
+        scenario.vms.forEach((g, i) => {
+          if (g.host !== undefined && !hostNames.has(g.host)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'host'], message: `no host '${g.host}' (hosts are named <host group>-<n>, e.g. ${[...hostNames].slice(0, 2).join(', ')})` });
+          if (g.host !== undefined && g.count === 'fill') ctx.addIssue({ code: 'custom', path: ['vms', i, 'count'], message: 'a group pinned to a host needs a number of VMs, not fill' });
+        });
+      }
     }, { when: (payload) => payload.issues.length === 0 }) // cross-field checks only on fields that are valid themselves
     .transform((s): ModelScenario => ({
       name: s.name,
@@ -627,6 +636,7 @@ export function createScenarioSchema(units?: UnitParser) {
       })),
       vms: s.vms.map((g) => ({
         name: g.name,
+        host: g.host,
         count: g.count,
         vcpus: g.vcpus,
         memoryGiB: g.memoryGiB,

@@ -274,7 +274,7 @@ function placeReference(scenario: ModelScenario): Placement {
     const fill = group.count === 'fill';
     const wanted = fill ? FILL_LIMIT : (group.count as number);
     for (let i = 0; i < wanted; i++) {
-      const choice = chooseHostReference(hosts, group, scenario.placement);
+      const choice = chooseHostReference(hosts, group, scenario.placement === 'as-is' ? 'spread' : scenario.placement);
       if (typeof choice === 'string') {
         // `fill` stops at the first VM that no longer fits; that one is not a missing VM.
         if (fill) break;

@@ -6,7 +6,9 @@
  * is never half-written and the import's memory stays bounded.
  */
 import { Option } from 'commander';
-import { resolve } from 'node:path';
+import { readdir, stat, open } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { detectFormat } from '../../scenarios/traces/detect.js';
 import { TRACE_METRIC_INFO, type TraceMetric } from '../../model/workload/trace-demand.js';
 import { TRACE_FORMATS, type TraceFormatName } from '../../scenarios/traces/format.js';
 import { MapSpecError, splitMapText } from '../../scenarios/traces/generic.js';
@@ -18,12 +20,13 @@ import { parseNumber, TraceInputError, type ReasonCount } from '../../scenarios/
 import { endLine, headerLine, traceLine } from '../../scenarios/traces/workload-file.js';
 import { loadUnitParser, needsExpressions, TIME_SECONDS } from '../../scenarios/units.js';
 import type { RegisterCommand } from '../command.js';
+import { cloudImportCommand } from './import-cloud.js';
 import { writeOutput } from '../../output/write.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import { checkOutputOption, type CliIo } from '../io.js';
 
 export interface ImportCliOptions {
-  format: string;
+  format?: string;
   map?: string;
   separator?: string;
   header?: boolean;
@@ -47,7 +50,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .command('import')
     .description('import measured workload traces (CSV and monitoring exports): print a summary and write a workload file')
     .argument('<paths...>', 'trace files or folders (a folder means the trace files in it)')
-    .addOption(new Option('--format <format>', 'trace format (docs/traces.md)').choices([...TRACE_FORMATS]).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'trace format (docs/traces.md), or openstack, cloudstack: a cloud inventory (docs/import.md)').choices([...TRACE_FORMATS, 'openstack', 'cloudstack']))
     .option('--map <mapping>', "generic CSV: column mapping target=column[:unit],… e.g. 'time=ts:s,vm=host,cpu=cpu_util:%' (guessed from the header if left out)")
     .option('--separator <text>', 'generic CSV: field separator (default: detected)')
     .option('--no-header', 'generic CSV: the first line is data; name columns #1, #2, …')
@@ -66,7 +69,9 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     });
 };
 
-export async function importCommand(paths: string[], cli: ImportCliOptions, io: CliIo): Promise<number> {
+export async function importCommand(paths: string[], given: ImportCliOptions, io: CliIo): Promise<number> {
+  const cli = { ...given, format: given.format ?? (await detectInputFormat(paths, io)) };
+  if (cli.format === 'openstack' || cli.format === 'cloudstack') return cloudImportCommand(cli.format, paths, cli.output, io);
   const options = await importOptions(cli);
   // A workload file that cannot be written is found before the import reads anything.
   await checkOutputOption(cli.output, io);
@@ -102,7 +107,35 @@ export async function importCommand(paths: string[], cli: ImportCliOptions, io: 
   return EXIT_OK;
 }
 
-async function importOptions(cli: ImportCliOptions): Promise<ImportOptions> {
+/** --format left out: told from the first input's content; the reason goes to stderr. */
+async function detectInputFormat(paths: string[], io: CliIo): Promise<string> {
+  const first = resolve(io.cwd, paths[0]!);
+  const info = await stat(first).catch(() => undefined);
+  if (!info) throw new UsageError(`${paths[0]}: no such file or folder`);
+  let file = first;
+  if (info.isDirectory()) {
+    const names = (await readdir(first)).filter((n) => !n.startsWith('.') && !/^readme/i.test(n)).sort();
+    const json = names.find((n) => n.toLowerCase().endsWith('.json'));
+    const pick = json ?? names[0];
+    if (pick === undefined) throw new UsageError(`${paths[0]}: empty folder`);
+    file = join(first, pick);
+  }
+  const whole = file.toLowerCase().endsWith('.json');
+  const handle = await open(file, 'r');
+  let text: string;
+  try {
+    text = whole ? await handle.readFile('utf8') : (await handle.read(Buffer.alloc(8192), 0, 8192, 0)).buffer.toString('utf8').replace(/\0+$/, '');
+  } finally {
+    await handle.close();
+  }
+  const shown = file.startsWith(`${io.cwd}/`) ? file.slice(io.cwd.length + 1) : file;
+  const found = detectFormat(shown, text);
+  if (!found) throw new UsageError(`--format not given and ${shown} matches no known format's signature (docs/traces.md, docs/import.md): give --format`);
+  io.stderr.write(`--format not given: using ${found.format}, because ${found.because}\n`);
+  return found.format;
+}
+
+async function importOptions(cli: ImportCliOptions & { format: string }): Promise<ImportOptions> {
   const zone = parseTimeZone(cli.timeZone ?? 'UTC');
   if (!zone) throw new UsageError(`--time-zone: unknown zone '${cli.timeZone}' (expected UTC, an offset such as +02:00, or an IANA name such as Europe/Amsterdam)`);
   const units = await loadUnitParser({ expressions: [cli.step, cli.maxGap].some((t) => typeof t === 'string' && needsExpressions(t)) });

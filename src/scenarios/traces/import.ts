@@ -10,6 +10,7 @@
  * time; formats whose rows interleave VMs (Azure, Alibaba, sadf, esxtop, generic long format)
  * hold every VM's series until the input ends: 4 bytes per metric and step per VM.
  */
+import { prometheusReader } from './prometheus.js';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRACE_METRICS, type TraceMetric } from '../../model/workload/trace-demand.js';
@@ -66,6 +67,8 @@ export interface ImportResult {
 
 /** Names in a folder that are documentation or overcast's own files, not traces. */
 function isTraceFileName(name: string): boolean {
+  // Prometheus range-query results are JSON named after their metric (prometheus.ts).
+  if ((TRACE_METRICS as readonly string[]).includes(name.replace(/\.json$/i, '')) && /\.json$/i.test(name)) return true;
   return !name.startsWith('.') && !/^readme/i.test(name) && !/\.(md|json|ndjson|ya?ml|html?|pdf|png|license)$/i.test(name) && !/^license/i.test(name);
 }
 
@@ -105,6 +108,8 @@ export async function createReader(options: ImportOptions, firstFile: string | u
       return esxtopReader(options);
     case 'generic':
       return genericReader(options, firstFile);
+    case 'prometheus':
+      return prometheusReader(firstFile);
   }
 }
 
