@@ -20,9 +20,9 @@
  * micro windows per replication at stratified random intervals on both hosts, each interval using
  * the nearest window; micro resolution: every interval). Each advertisement's one-way delay is an
  * independent draw of the sender vCPU's wake-up delay + the sender path thread's + the receiver path
- * thread's + the receiver vCPU's, plus the ring's queueing delay when a path is saturated; it is lost
- * with the probability that the sender's or receiver's path drops a packet (1 − achieved / demanded
- * packet rate). Arrivals are FIFO (./vrrp.ts). A role whose thread woke fewer than 8 times in a
+ * thread's + the receiver vCPU's, plus the wait behind each side's ring backlog (./backlog.ts: a
+ * fluid queue of `ringPackets` carried across the run, filling at demanded − served packets/s and
+ * draining after); it is lost only when it meets a full ring (tail drop). Arrivals are FIFO (./vrrp.ts). A role whose thread woke fewer than 8 times in a
  * window draws from all wake-ups on its host in that window instead.
  *
  * Main-loop stalls (./stalls.ts): a heartbeat VM with disk IO and no iothread blocks its QEMU main
@@ -43,6 +43,7 @@ import { LATENCY_DEFAULTS, type HeartbeatSpec, type NetworkSpec } from './spec.j
 import { BOTTLENECKS, NONE, shareNic, vmPacketRate } from './network.js';
 import { HeartbeatTracker, masterDownSeconds } from './vrrp.js';
 import { MainLoopStalls, mainLoopOnPath, stallHold } from './stalls.js';
+import { PathBacklog, admitted } from './backlog.js';
 import { deviceState, solveDevice, thinkForRate, type DeviceLoad } from '../io/device.js';
 import { backendOpsPerIo, type ArraySpec } from '../io/storage.js';
 
@@ -132,10 +133,11 @@ interface HeartbeatState {
   /** Per interval: master / backup running, and each side's loss probability and ring delay. */
   masterUp: Uint8Array;
   backupUp: Uint8Array;
-  lossSend: Float64Array;
-  lossRecv: Float64Array;
-  queueSend: Float64Array;
-  queueRecv: Float64Array;
+  /** Per interval and side: packets/s arriving at the path's ring (λ) and served from it (μ), ./backlog.ts. */
+  lambdaSend: Float64Array;
+  lambdaRecv: Float64Array;
+  muSend: Float64Array;
+  muRecv: Float64Array;
 }
 
 /** The network of a group in a heartbeat that declares none: no traffic, the default NIC. */
@@ -324,10 +326,10 @@ export class LatencyPaths {
         roles: Array.from({ length: ROLES }, () => new Reservoirs(J)),
         masterUp: new Uint8Array(steps),
         backupUp: new Uint8Array(steps),
-        lossSend: new Float64Array(steps),
-        lossRecv: new Float64Array(steps),
-        queueSend: new Float64Array(steps),
-        queueRecv: new Float64Array(steps),
+        lambdaSend: new Float64Array(steps),
+        lambdaRecv: new Float64Array(steps),
+        muSend: new Float64Array(steps),
+        muRecv: new Float64Array(steps),
       };
     });
     this.stallInputs = this.stallInputsOf(latency.hostThreads.costs.mainLoopBlockingShare);
@@ -543,15 +545,17 @@ export class LatencyPaths {
         const w0 = ready[pathSlot]!;
         const f = r0 + w0 > 0 ? r0 / (r0 + w0) : 1;
         const perPacket = net.vhostNet ? costs.vhost : costs.qemu;
-        const queue = loss > 0 ? (costs.ring * perPacket) / Math.max(f, 1e-3) : 0;
+        // Service rate of the ring: the binding capacity when the path is saturated, else what its
+        // thread could serve at the share it gets (so a backlog drains once the overload ends).
+        const mu = loss > 0 ? this.gotPps[v]! : Math.max(want, f / perPacket);
         if (side === 0) {
           hb.masterUp[k] = up;
-          hb.lossSend[k] = loss;
-          hb.queueSend[k] = queue;
+          hb.lambdaSend[k] = up ? want : 0;
+          hb.muSend[k] = mu;
         } else {
           hb.backupUp[k] = up;
-          hb.lossRecv[k] = loss;
-          hb.queueRecv[k] = queue;
+          hb.lambdaRecv[k] = up ? want : 0;
+          hb.muRecv[k] = mu;
         }
       }
     }
@@ -595,6 +599,8 @@ export class LatencyPaths {
       const senderLoop = hb.master >= 0 ? mainLoopOnPath(this.net[hb.master]!.vhostNet, masterLoop) : null;
       const receiverLoop = hb.backup >= 0 ? mainLoopOnPath(this.net[hb.backup]!.vhostNet, backupLoop) : null;
       const hold = this.holdScratch;
+      const sendQ = new PathBacklog(this.costs.ring);
+      const recvQ = new PathBacklog(this.costs.ring);
       const draw = (role: number, j: number): number => {
         if (j < 0) return 0;
         const own = hb.roles[role]!;
@@ -606,27 +612,47 @@ export class LatencyPaths {
         if (!hb.masterUp[k] || !hb.backupUp[k]) {
           if (!hb.masterUp[k]) tracker.masterOff();
           else tracker.restart();
+          // A VM that is off holds no packets.
+          if (!hb.masterUp[k]) sendQ.reset(end);
+          if (!hb.backupUp[k]) recvQ.reset(end);
           while (t < end) t += A;
           continue;
         }
         const j = this.stepToSample[k]!;
-        const keep = (1 - hb.lossSend[k]!) * (1 - hb.lossRecv[k]!);
+        const lS = hb.lambdaSend[k]!;
+        const mS = hb.muSend[k]!;
+        const lR = hb.lambdaRecv[k]!;
+        const mR = hb.muRecv[k]!;
         for (; t < end; t += A) {
           out.sent++;
-          if (keep < 1 && rng() >= keep) {
-            out.lost++;
-            continue;
-          }
           const d0 = draw(0, j);
           const d1 = draw(1, j);
           const d2 = draw(2, j);
           const d3 = draw(3, j);
-          let delay = d0 + d1 + hb.queueSend[k]! + d2 + hb.queueRecv[k]! + d3;
+          // The advert joins the sender's ring behind its backlog, then the receiver's.
+          const atSend = t + d0;
+          sendQ.advance(atSend, lS, mS);
+          if (!admitted(sendQ.full(), lS, mS, rng())) {
+            out.lost++;
+            continue;
+          }
+          const waitSend = sendQ.waitSeconds(mS);
+          const atRecv = atSend + waitSend + d1 + d2;
+          recvQ.advance(atRecv, lR, mR);
+          if (!admitted(recvQ.full(), lR, mR, rng())) {
+            out.lost++;
+            continue;
+          }
+          const waitRecv = recvQ.waitSeconds(mR);
+          let delay = d0 + d1 + waitSend + d2 + waitRecv + d3;
           if (senderLoop || receiverLoop) {
-            const held = stallHold(t, d0, d1 + hb.queueSend[k]! + d2, senderLoop, receiverLoop, hold);
+            const held = stallHold(t, d0, d1 + waitSend + d2, senderLoop, receiverLoop, hold);
             if (held > 0) {
               out.stalledAdverts++;
               delay += held;
+              // The stalled loop served nothing meanwhile: the VM's packets piled up in its ring.
+              sendQ.hold(hold[0]!, lS);
+              recvQ.hold(hold[1]!, lR);
             }
           }
           out.delayMs.add(delay * 1000);
