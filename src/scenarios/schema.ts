@@ -903,7 +903,7 @@ let jsonSchemaCache: Record<string, unknown> | undefined;
  */
 const MAX_CORES = 4096;
 const MAX_HOSTS = 100_000;
-const MAX_VMS = 1_000_000;
+const MAX_VMS = 10_000_000;
 const MAX_CV = 100;
 const MIN_BURST_MS = 0.001;
 const MAX_STEPS = 1_000_000;
@@ -913,9 +913,9 @@ interface WorkShape {
   replications: number;
   duration: number;
   step: number;
-  overcommit: { cpu: number };
-  hosts: readonly { count: number; cpu: { cores: number; reservedCores: number } }[];
-  vms: readonly { count: number | 'fill'; vcpus: number }[];
+  overcommit: { cpu: number; memory: number };
+  hosts: readonly { count: number; cpu: { cores: number; reservedCores: number }; memory: { totalGiB: number; reservedGiB: number } }[];
+  vms: readonly { count: number | 'fill'; vcpus: number; memoryGiB: number }[];
 }
 
 /** Refuses fleets and runs too large to finish, naming the field that makes them so. */
@@ -927,9 +927,11 @@ function checkWork(scenario: WorkShape, ctx: z.RefinementCtx): void {
   }
   let hosts = 0;
   let vcpuSlots = 0;
+  let memorySlotsGiB = 0;
   for (const h of scenario.hosts) {
     hosts += h.count;
     vcpuSlots += h.count * (h.cpu.cores - h.cpu.reservedCores) * scenario.overcommit.cpu;
+    memorySlotsGiB += h.count * Math.max(0, h.memory.totalGiB - h.memory.reservedGiB) * scenario.overcommit.memory;
   }
   if (hosts > MAX_HOSTS) {
     ctx.addIssue({ code: 'custom', path: ['hosts'], message: `${hosts} hosts in all; at most ${MAX_HOSTS}` });
@@ -939,8 +941,8 @@ function checkWork(scenario: WorkShape, ctx: z.RefinementCtx): void {
   let largest = 0;
   let largestCount = -1;
   scenario.vms.forEach((g, i) => {
-    // A fill group takes at most what the allocation ratio leaves.
-    const n = g.count === 'fill' ? Math.floor(vcpuSlots / g.vcpus) : g.count;
+    // A fill group takes at most what the allocation ratios leave (the tighter of CPU and RAM).
+    const n = g.count === 'fill' ? Math.floor(Math.min(vcpuSlots / g.vcpus, g.memoryGiB > 0 ? memorySlotsGiB / g.memoryGiB : Number.POSITIVE_INFINITY)) : g.count;
     vms += n;
     if (n > largestCount) [largest, largestCount] = [i, n];
   });

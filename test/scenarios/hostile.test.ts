@@ -66,7 +66,7 @@ describe('values that validated but broke the run', () => {
     ['step=1 ms', "step: expected a number >= 1, found '1 ms'"],
     ['step=1e-9 s', "step: expected a number >= 1, found '1e-9 s'"],
     ['vms.desktop.workload.cpu.burstMs=1e-300', 'vms[0].workload.cpu.burstMs: expected a number >= 0.001, found 1e-300'],
-    ['vms.desktop.count=1e15', 'vms[0].count: expected a number <= 1000000, found 1000000000000000'],
+    ['vms.desktop.count=1e15', 'vms[0].count: expected a number <= 10000000, found 1000000000000000'],
     ['hosts.compute.count=1e8', 'hosts[0].count: expected an integer <= 100000, found 100000000'],
   ];
   for (const [set, message] of cases) {
