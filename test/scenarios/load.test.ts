@@ -94,7 +94,7 @@ vms:
         "bad.yaml:6:19: hosts[0].cpu.cores: expected an integer >= 1, found -2",
         "bad.yaml:7:25: hosts[0].memory.totalGiB: expected a memory size such as '256 GiB' or '4096 MiB', found '24 h' (a time)",
         "bad.yaml:9:5: vms[0].memoryGiB: missing required field (expected a number in GiB or a quantity such as '4 GiB')",
-        "bad.yaml:10:12: vms[0].count: expected an integer >= 0 and <= 1000000 or 'fill', found 'lots'",
+        "bad.yaml:10:12: vms[0].count: expected an integer >= 0 and <= 10000000 or 'fill', found 'lots'",
         "bad.yaml:12:9: vms[0].os: expected one of 'windows', 'linux', 'other', found 'win'",
         "bad.yaml:14:23: vms[0].workload.cpu.utilPct: expected a number <= 100, found 150",
       ]
