@@ -6,6 +6,7 @@
  */
 import { SLO_STATUS_TEXT } from '../model/slo.js';
 import { chartBlock, line, tableBlock, warn, type Block, type ReportDocument, type Section } from './document.js';
+import { RISK_METHOD_WORDS } from '../model/memory/summary.js';
 import { fmt, fmtDuration, fmtGiven } from './format.js';
 import type { Report, ReportDistribution } from './report.js';
 import { bootCharts, cpuCharts, memoryCharts, storageCharts } from './run-charts.js';
@@ -278,7 +279,7 @@ export function runDocument(report: Report): ReportDocument {
 /** How the OOM risk per host-month was decided (../study/risk.ts), in words; null for plain Monte Carlo. */
 function riskMethodLine(risk: Report['memory']['oomRiskPerHostMonth']): string | null {
   const check = risk.crossCheck
-    ? `; cross-check by ${RISK_METHOD_NAMES[risk.crossCheck.method]}: ${pct(risk.crossCheck.estimate)} (95 % CI ${pct(risk.crossCheck.lower95)}–${pct(risk.crossCheck.upper95)})`
+    ? `; cross-check by ${RISK_METHOD_WORDS[risk.crossCheck.method]}: ${pct(risk.crossCheck.estimate)} (95 % CI ${pct(risk.crossCheck.lower95)}–${pct(risk.crossCheck.upper95)})`
     : '';
   switch (risk.method) {
     case 'bound':
@@ -294,10 +295,3 @@ function riskMethodLine(risk: Report['memory']['oomRiskPerHostMonth']): string |
   }
 }
 
-const RISK_METHOD_NAMES: Record<Report['memory']['oomRiskPerHostMonth']['method'], string> = {
-  mc: 'plain Monte Carlo',
-  importance: 'importance sampling',
-  tail: 'a fitted tail',
-  bound: 'a bound',
-  mechanism: 'the mechanism check',
-};

@@ -38,7 +38,7 @@ import type { Override } from '../scenarios/overrides.js';
 import { StudyInputError } from './errors.js';
 import { Evaluator } from './evaluator.js';
 import { decideOomRisk, withOomRisk, type RiskMethodOption } from './risk.js';
-import type { RiskEstimate } from '../model/memory/summary.js';
+import { RISK_METHOD_WORDS, type RiskEstimate } from '../model/memory/summary.js';
 import { HOURS_PER_MONTH, hostMonths, hostMonthsToDemonstrate, zeroEventUpperBound } from './exposure.js';
 import { growMix, hasFillGroup, LIFTED_RATIO, oneHostDown, placementLimits, type PlacementLimits } from './fleet.js';
 import { gridIndexBelow, gridSize, gridValue, KNOBS, knobValue, type KnobId, type KnobSpec } from './knobs.js';
@@ -673,10 +673,3 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
 /** Replications of a candidate's first look: half the scenario's, at least 4 (all of them below 8). */
 export const FIRST_LOOK = (replications: number): number => (replications < 8 ? replications : Math.max(4, Math.ceil(replications / 2)));
 
-const RISK_METHOD_WORDS: Record<RiskEstimate['method'], string> = {
-  mc: 'plain Monte Carlo',
-  importance: 'importance sampling',
-  tail: 'a peaks-over-threshold tail',
-  bound: 'a bound (no kill possible)',
-  mechanism: 'the mechanism check (a margin no random input reaches)',
-};

@@ -20,6 +20,15 @@ import type { MemoryReplication } from './recorder.js';
 /** How a risk was estimated (docs/risk.md). */
 export type RiskMethod = 'mc' | 'importance' | 'tail' | 'bound' | 'mechanism';
 
+/** Each method in words, for reports: "decided by …" (docs/risk.md). */
+export const RISK_METHOD_WORDS: Record<RiskMethod, string> = {
+  mc: 'plain Monte Carlo',
+  importance: 'importance sampling',
+  tail: 'a peaks-over-threshold tail',
+  bound: 'a bound (no kill possible)',
+  mechanism: 'the mechanism check (a margin no random input reaches)',
+};
+
 export interface RiskEstimate {
   estimate: number;
   lower95: number;
