@@ -6,7 +6,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ModelScenario } from '../model/scenario.js';
 import { formatIssue, type Loaded } from '../scenarios/issues.js';
 import type { LoadedScenario } from '../scenarios/load.js';
 import type { Override } from '../scenarios/overrides.js';
@@ -69,18 +68,18 @@ export function stdinPath(cwd: string): string {
 }
 
 /** Loads the scenario argument; `where` is the CLI's io, or just a working directory (no stdin). */
-export async function loadScenarioArg(arg: string, where: CliIo | string, options: ScenarioOptions): Promise<{ scenario: ModelScenario; file: string }> {
+export async function loadScenarioArg(arg: string, where: CliIo | string, options: ScenarioOptions): Promise<LoadedScenario> {
   const io: CliIo = typeof where === 'string' ? { stdout: { write: () => {}, isTTY: false }, stderr: { write: () => {}, isTTY: false }, stdinIsTTY: true, env: {}, cwd: where } : where;
   const fromStdin = arg === STDIN_ARG;
   const file = fromStdin ? stdinPath(io.cwd) : resolveScenarioPath(arg, io.cwd);
   const overrides = { overrides: overridesFrom(options) };
   // Loaded here, not at the top: the loader brings zod and the schema (about 100 ms), which
   // `overcast --help` and the commands that read no scenario never need.
-  const { loadScenarioFile, parseScenarioText } = await import('../scenarios/load.js');
+  const { loadScenarioFile, parseScenario } = await import('../scenarios/load.js');
   let loaded: Loaded<LoadedScenario>;
   if (fromStdin) {
-    const parsed = await parseScenarioText(await readStdinScenario(io), file, overrides);
-    loaded = parsed.ok ? { ok: true, value: { scenario: parsed.value, file } } : parsed;
+    const parsed = await parseScenario(await readStdinScenario(io), file, overrides);
+    loaded = parsed.ok ? { ok: true, value: { ...parsed.value, file } } : parsed;
   } else loaded = await loadScenarioFile(file, overrides);
   const label = fromStdin ? STDIN_LABEL : arg;
   if (!loaded.ok) {

@@ -19,6 +19,7 @@ import { applyOverrides, type AppliedOverride, type Override } from './overrides
 import { loadUnitParser, needsExpressions, type UnitParser } from './units.js';
 import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
 import { firstSyntaxError } from './yaml-errors.js';
+import { extractRanges, valueText, withValuesAt, type FileRange } from './ranges.js';
 import { checkDocumentLimits, checkTextNesting, MAX_DEPTH, MAX_SCENARIO_BYTES } from './yaml-limits.js';
 
 export interface LoadOptions {
@@ -28,10 +29,18 @@ export interface LoadOptions {
   baseDir?: string;
 }
 
-export interface LoadedScenario {
-  scenario: ModelScenario;
+export interface LoadedScenario extends ParsedScenario {
   /** The file it came from, as given. */
   file: string;
+}
+
+/** A validated scenario with what the file said about it beside the model's input. */
+export interface ParsedScenario {
+  scenario: ModelScenario;
+  /** Fields written as ranges (./ranges.ts); the scenario holds their nominal values. */
+  ranges: FileRange[];
+  /** The document as read, overrides applied and ranges replaced by their nominal values. */
+  document: unknown;
 }
 
 /** Reads, overrides and validates a scenario file. */
@@ -48,12 +57,18 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : `cannot read it (${code ?? String(error)})`;
     return { ok: false, issues: [{ file, path: '', message: reason }] };
   }
-  const parsed = await parseScenarioText(text, file, options);
-  return parsed.ok ? { ok: true, value: { scenario: parsed.value, file } } : parsed;
+  const parsed = await parseScenario(text, file, options);
+  return parsed.ok ? { ok: true, value: { ...parsed.value, file } } : parsed;
 }
 
 /** Validates scenario text; `file` names it in messages. */
 export async function parseScenarioText(text: string, file: string, options: LoadOptions = {}): Promise<Loaded<ModelScenario>> {
+  const parsed = await parseScenario(text, file, options);
+  return parsed.ok ? { ok: true, value: parsed.value.scenario } : parsed;
+}
+
+/** Validates scenario text and keeps its ranges; `file` names it in messages. */
+export async function parseScenario(text: string, file: string, options: LoadOptions = {}): Promise<Loaded<ParsedScenario>> {
   const lineCounter = new LineCounter();
   if (text.length > MAX_SCENARIO_BYTES) {
     return { ok: false, issues: [{ file, path: '', message: `${text.length} characters; a scenario is at most ${MAX_SCENARIO_BYTES} (traces go in their own files)` }] };
@@ -96,21 +111,37 @@ export async function parseScenarioText(text: string, file: string, options: Loa
 
   const converted = toJS();
   if (!converted.ok) return converted;
-  const raw = converted.value;
+  const locate = locator(doc, lineCounter, file, overridden.value);
+  // Ranges (`{ between: [1, 4] }`) are read here and replaced by their nominal values (./ranges.ts).
+  const extracted = extractRanges(converted.value, (path) => schemaTypesAt(path).includes('integer'));
+  if (extracted.problems.length > 0) {
+    return { ok: false, issues: sortIssues(extracted.problems.slice(0, MAX_ISSUES).map((p) => ({ ...locate(p.path), path: formatPath(p.path), message: p.message }))) };
+  }
+  const raw = extracted.raw;
+  const ranges = extracted.ranges;
   // Plain quantities ('24h', '256 GiB') are read without mathjs; a file with an expression
   // ('2 * 128 GiB') loads it first (./units.ts).
   const units: UnitParser = await loadUnitParser({ expressions: containsExpression(raw) });
-  const result = createScenarioSchema(units).safeParse(raw, { reportInput: true });
-  const locate = locator(doc, lineCounter, file, overridden.value);
+  const schema = createScenarioSchema(units);
+  const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) {
+    const endIssues = ranges.length > 0 ? checkRangeEnds(schema, raw, ranges) : [];
+    if (endIssues.length > 0) return { ok: false, issues: sortIssues(endIssues.map((found) => ({ ...locate(found.path), path: formatPath(found.path), message: found.message }))) };
     const traceIssues = await loadScenarioTraces(result.data, raw, units, options.baseDir ?? dirname(file));
-    if (traceIssues.length === 0) return { ok: true, value: result.data };
+    if (traceIssues.length === 0) return { ok: true, value: { scenario: result.data, ranges, document: raw } };
     return { ok: false, issues: traceIssues.map((found) => ({ ...locate(found.path), path: formatPath(found.path), message: found.message })) };
   }
 
   // Explaining is linear per issue but locating is not: a flood of issues is cut (the first ones are the ones to fix).
   const zodIssues = result.error.issues.slice(0, MAX_ISSUES);
-  const issues = zodIssues.flatMap((issue) => explain(issue, raw).map((found) => ({ ...locate(found.path, found.key), path: formatPath(found.path.concat(found.key !== undefined ? [found.key] : [])), message: found.message })));
+  const fromRange = (path: readonly PropertyKey[]): boolean => ranges.some((r) => r.path.length === path.length && r.path.every((s, i) => s === path[i]));
+  const issues = zodIssues.flatMap((issue) =>
+    explain(issue, raw).map((found) => ({
+      ...locate(found.path, found.key),
+      path: formatPath(found.path.concat(found.key !== undefined ? [found.key] : [])),
+      message: fromRange(found.path) ? `${found.message} (the range's nominal value)` : found.message,
+    })),
+  );
   const shownIssues = sortIssues(dedupe(issues.slice(0, MAX_ISSUES)));
   const total = result.error.issues.reduce((n, issue) => n + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0);
   const more = total - Math.min(issues.length, MAX_ISSUES);
@@ -120,6 +151,24 @@ export async function parseScenarioText(text: string, file: string, options: Loa
 
 /** Problems listed for one file; more are counted, not shown. */
 const MAX_ISSUES = 50;
+
+/**
+ * Every range must be a valid value at both ends: the scenario is validated again with all
+ * ranges at their low ends, then at their high ends. A problem names the end that breaks.
+ */
+function checkRangeEnds(schema: ReturnType<typeof createScenarioSchema>, raw: unknown, ranges: readonly FileRange[]): Explained[] {
+  const found: Explained[] = [];
+  for (const end of ['low', 'high'] as const) {
+    const atEnd = withValuesAt(raw, ranges.map((r) => ({ path: r.path, value: valueText(r.distribution[end], r.distribution) })));
+    const result = schema.safeParse(atEnd, { reportInput: true });
+    if (result.success) continue;
+    for (const issue of result.error.issues.slice(0, MAX_ISSUES)) {
+      for (const e of explain(issue, atEnd)) found.push({ path: e.path, message: `with every range at its ${end} end: ${e.message}` });
+    }
+    break; // the low end's problems first; the high end's once those are fixed
+  }
+  return found;
+}
 
 /**
  * Reads the traces of every trace-driven group into the scenario (the schema left them empty) and
@@ -261,6 +310,12 @@ function schemaAt(path: readonly PropertyKey[]): SchemaNode | undefined {
     node = typeof segment === 'number' ? (node.items as SchemaNode | undefined) : (node.properties as Record<string, SchemaNode> | undefined)?.[String(segment)];
   }
   return node;
+}
+
+/** The JSON types a field path allows ('integer', 'number', …). */
+function schemaTypesAt(path: readonly PropertyKey[]): string[] {
+  const node = schemaAt(path);
+  return node ? schemaTypes(node) : [];
 }
 
 /** Keys the JSON Schema allows at a path, for "did you mean" hints. */

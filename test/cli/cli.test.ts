@@ -131,7 +131,21 @@ describe('overcast validate and schema', () => {
     expect(code).toBe(0);
     // 10 hosts of 56 threads and 128 GiB (8 reserved) at RAM ratio 1.2: 120 × 1.2 / 4 = 36 desktops
     // each; 360 × 2 vCPUs on 560 pCPUs.
-    expect(stdout).toBe('vdi-callcenter: ok — vdi-callcenter: 10 hosts, 360 VMs placed, 0 unplaced, vCPU:pCPU 1.29\n');
+    expect(stdout).toBe(
+      'vdi-callcenter: ok — vdi-callcenter: 10 hosts, 360 VMs placed, 0 unplaced, vCPU:pCPU 1.29\n' +
+        '  11 uncertain inputs (3 ranges in the file, 8 assumed defaults): --ranges lists them; `overcast sensitivity` shows what they move\n',
+    );
+  });
+
+  it('validate --ranges lists the file’s ranges, then the assumed defaults the model uses there', async () => {
+    const { code, stdout } = await runCli(['validate', 'vdi-callcenter', '--ranges']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[1]).toBe('uncertain inputs (3 ranges in the file, 8 assumed defaults; runs use the nominal values):');
+    expect(lines[2]).toBe('  hosts.compute.memory.swapGiB: between 4–16 GiB (nominal 8) (range in the file: the report gives no hardware)');
+    // KSM is on and desktops boot in a storm: KSM sharing and the boot costs are assumed defaults.
+    expect(stdout).toMatch(/vms\.desktop\.workload\.memory\.sharedPct: triangular 10–25–37 % \(assumed default: Waldspurger/);
+    expect(stdout).toMatch(/vms\.desktop\.boot\.outstanding: triangular 1–1–4 IOs/);
   });
 
   it('validate --resolved prints the model scenario with units converted', async () => {

@@ -8,6 +8,7 @@
 import { place } from '../../model/placement.js';
 import { sloLimit } from '../../model/slo.js';
 import { explainUnplaced } from '../../report/unplaced.js';
+import { describeInput, uncertainInputs } from '../../scenarios/assumptions.js';
 import { scenarioOptions, type RegisterCommand } from '../command.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -15,6 +16,7 @@ import { loadScenarioArg, STDIN_ARG, STDIN_LABEL, type ScenarioOptions } from '.
 
 export interface ValidateOptions extends ScenarioOptions {
   resolved?: boolean;
+  ranges?: boolean;
 }
 
 export const register: RegisterCommand = (program, { io, exit }) => {
@@ -25,6 +27,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
       .argument('<scenario>', "scenario file, bundled scenario name, or '-' for standard input"),
   )
     .option('--resolved', 'print the scenario as the model sees it (defaults filled in, units converted), as JSON')
+    .option('--ranges', 'list every uncertain input: the ranges the file writes and the assumed defaults it relies on')
     .action(async (scenario: string, options: ValidateOptions) => {
       exit(await validateCommand(scenario, options, io));
     });
@@ -33,7 +36,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function validateCommand(scenarioArg: string, options: ValidateOptions, io: CliIo): Promise<number> {
-  const { scenario } = await loadScenarioArg(scenarioArg, io, options);
+  const { scenario, ranges, document } = await loadScenarioArg(scenarioArg, io, options);
   const label = scenarioArg === STDIN_ARG ? STDIN_LABEL : scenarioArg;
   if (options.resolved) {
     io.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
@@ -56,5 +59,13 @@ export async function validateCommand(scenarioArg: string, options: ValidateOpti
   io.stdout.write(`${label}: ok — ${summary}\n`);
   for (const r of reasons) io.stdout.write(r);
   if (unplaced > 0) io.stdout.write(`  (within slo.unplacedVms ${allowed})\n`);
+  const inputs = uncertainInputs(scenario, document, ranges);
+  const fromFile = inputs.filter((i) => i.origin === 'file').length;
+  if (options.ranges) {
+    io.stdout.write(`uncertain inputs (${fromFile} range${fromFile === 1 ? '' : 's'} in the file, ${inputs.length - fromFile} assumed default${inputs.length - fromFile === 1 ? '' : 's'}; runs use the nominal values):\n`);
+    for (const input of inputs) io.stdout.write(`  ${describeInput(input)}\n`);
+  } else if (inputs.length > 0) {
+    io.stdout.write(`  ${plural(inputs.length, 'uncertain input')} (${fromFile} range${fromFile === 1 ? '' : 's'} in the file, ${inputs.length - fromFile} assumed default${inputs.length - fromFile === 1 ? '' : 's'}): --ranges lists them; \`overcast sensitivity\` shows what they move\n`);
+  }
   return EXIT_OK;
 }
