@@ -12,6 +12,10 @@ import { renderDocumentText } from '../../report/render-text.js';
 import { KNOBS, type KnobId } from '../../study/knobs.js';
 import { DEFAULT_MOVERS, MOVERS } from '../../study/movers.js';
 import { recommend } from '../../study/recommend.js';
+import { recommendRobust, type RobustResult } from '../../study/robust.js';
+import { buildRobustReport, robustSection } from '../../report/robust.js';
+import { uncertainInputs, type UncertainInput } from '../../scenarios/assumptions.js';
+import { formatIssue } from '../../scenarios/issues.js';
 import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../command.js';
 import { sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
 import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
@@ -33,6 +37,7 @@ export interface RecommendCliOptions extends ScenarioOptions, ParallelOptions, S
   format?: string;
   output?: string;
   quiet?: boolean;
+  robust?: string;
 }
 
 /** Short names accepted by --knob. */
@@ -59,6 +64,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .option('--max-replications <n>', 'most replications per candidate near a limit (default 4 × the scenario’s)')
     .option('--what-if <list>', `"what would move it" searches: ${MOVERS.map((m) => m.id).join(', ')} or none (default ${DEFAULT_MOVERS.join(',')})`)
     .option('--no-risk-curve', 'skip the risk curve around each recommendation')
+    .option('--robust <ends>', "judge across the uncertain inputs (ranges and assumed defaults): 'worst' at the ranges' ends, or a percentile such as q90")
     .option('--json', 'print the recommendation as one JSON document (see docs/recommend.md)')
     .addOption(new Option('--format <format>', 'output format (html: one self-contained file with the risk curves)').choices([...RECOMMEND_FORMATS]))
     .option('-o, --output <file>', 'write the output to a file (atomically) instead of stdout');
@@ -87,18 +93,28 @@ function parseCount(text: string | undefined, option: string): number | undefine
   return Number(text);
 }
 
-/** The recommendation in a format; text is laid out to `width` columns. */
-export function renderRecommendation(report: RecommendReport, format: (typeof RECOMMEND_FORMATS)[number], width: number): string {
+/** The recommendation in a format; text is laid out to `width` columns. A robust one comes first. */
+export function renderRecommendation(report: RecommendReport, format: (typeof RECOMMEND_FORMATS)[number], width: number, robust?: RobustResult): string {
+  if (format === 'json') return robust ? `${JSON.stringify({ ...report, robust: buildRobustReport(robust) }, null, 2)}\n` : recommendJson(report);
+  const doc = recommendDocument(report);
+  if (robust) doc.sections.unshift(robustSection(robust));
   switch (format) {
-    case 'json':
-      return recommendJson(report);
     case 'markdown':
-      return renderDocumentMarkdown(recommendDocument(report));
+      return renderDocumentMarkdown(doc);
     case 'html':
-      return renderDocumentHtml(recommendDocument(report));
+      return renderDocumentHtml(doc);
     default:
-      return renderDocumentText(recommendDocument(report), width);
+      return renderDocumentText(doc, width);
   }
+}
+
+/** `worst` → the ranges' ends; `q90` → the 10th and 90th percentiles. */
+function parseRobust(text: string): [number, number] {
+  if (text === 'worst') return [0, 1];
+  const m = /^q(\d{2})$/.exec(text.trim());
+  const q = m ? Number(m[1]) / 100 : Number.NaN;
+  if (!(q > 0.5 && q < 1)) throw new UsageError(`--robust ${text}: expected 'worst' or a percentile q51–q99 such as q90`);
+  return [Number((1 - q).toFixed(2)), q];
 }
 
 export async function recommendCommand(scenarioArg: string, options: RecommendCliOptions, io: CliIo): Promise<number> {
@@ -107,27 +123,39 @@ export async function recommendCommand(scenarioArg: string, options: RecommendCl
   const knobs = parseKnobs(options.knob ?? []);
   const maxReplications = parseCount(options.maxReplications, '--max-replications');
   const whatIf = options.whatIf === undefined ? undefined : options.whatIf.trim() === 'none' ? [] : options.whatIf.split(',').map((s) => s.trim());
+  const robustEnds = options.robust === undefined ? undefined : parseRobust(options.robust);
   await checkOutputOption(options.output, io);
   const source = await loadScenarioSource(scenarioArg, io, options);
+  let inputs: UncertainInput[] = [];
+  if (robustEnds) {
+    const { parseScenario } = await import('../../scenarios/load.js');
+    const parsed = await parseScenario(source.text, source.file, { overrides: source.overrides });
+    if (!parsed.ok) throw new UsageError(parsed.issues.map(formatIssue).join('\n'));
+    inputs = uncertainInputs(parsed.value.scenario, parsed.value.document, parsed.value.ranges);
+    if (inputs.length === 0) throw new UsageError(`--robust: ${source.label} has no uncertain inputs (no ranges, no assumed defaults the model uses); the point recommendation is the robust one`);
+  }
   const workers = resolveWorkers(options.workers, io.env);
   // Candidates come one after another, each with the scenario's replications (or more near a limit).
   const runner = createRunner(workers, Number.POSITIVE_INFINITY);
   const status = createStatusLine(io.stderr, 'recommend:', !options.quiet);
   const started = Date.now();
   let result;
+  let robust: RobustResult | undefined;
+  const recommendOptions = {
+    ...(knobs ? { knobs } : {}),
+    nPlus1: options.nPlus1 === true,
+    fleet: options.asIs ? ('as-is' as const) : ('auto' as const),
+    ...(maxReplications !== undefined ? { maxReplications } : {}),
+    ...(whatIf ? { whatIf } : {}),
+    riskCurve: options.riskCurve !== false,
+    riskMethod: options.riskMethod ?? 'auto',
+    onStatus: (text: string) => status.set(text),
+  };
   try {
-    result = await studyInputAsync(() =>
-      recommend(source, runner, {
-        ...(knobs ? { knobs } : {}),
-        nPlus1: options.nPlus1 === true,
-        fleet: options.asIs ? 'as-is' : 'auto',
-        ...(maxReplications !== undefined ? { maxReplications } : {}),
-        ...(whatIf ? { whatIf } : {}),
-        riskCurve: options.riskCurve !== false,
-        riskMethod: options.riskMethod ?? 'auto',
-        onStatus: (text) => status.set(text),
-      }),
-    );
+    if (robustEnds) {
+      robust = await studyInputAsync(() => recommendRobust(source, runner, recommendOptions, { inputs, ends: robustEnds, probeReplications: 3 }));
+      result = robust.point;
+    } else result = await studyInputAsync(() => recommend(source, runner, recommendOptions));
   } finally {
     await runner.close();
   }
@@ -137,7 +165,7 @@ export async function recommendCommand(scenarioArg: string, options: RecommendCl
       : `recommend: ${result.stats.evaluations} candidates, ${result.stats.replications} replications on ${runner.workers} worker${runner.workers === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   const report = buildRecommendReport(result);
-  await emit(renderRecommendation(report, format, textWidth(io, options.output !== undefined)), options.output, io);
+  await emit(renderRecommendation(report, format, textWidth(io, options.output !== undefined), robust), options.output, io);
   // CI gate: today's settings, judged as the fleet grows into them (--fail-on-slo: a FAIL;
   // --strict-slo: also NOT DEMONSTRATED).
   return sloExitCode(result.current.evaluation.verdict, options);
