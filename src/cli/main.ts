@@ -14,6 +14,7 @@ import { register as registerSweep } from './commands/sweep.js';
 import { register as registerRecommend } from './commands/recommend.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerSensitivity } from './commands/sensitivity.js';
+import { register as registerCalibrate } from './commands/calibrate.js';
 import { register as registerImport } from './commands/import.js';
 import { register as registerInit } from './commands/init.js';
 import { OutputError } from '../output/write.js';
@@ -26,7 +27,7 @@ import { suggest } from '../scenarios/issues.js';
 const DEFAULT_SCENARIO = 'default';
 
 /** Every subcommand, in the order `overcast --help` lists them. */
-const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerInit, registerSchema, registerImport, registerSweep, registerRecommend, registerSensitivity, registerMerge, registerUi];
+const COMMAND_MODULES: RegisterCommand[] = [registerRun, registerValidate, registerInit, registerSchema, registerImport, registerSweep, registerRecommend, registerSensitivity, registerCalibrate, registerMerge, registerUi];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

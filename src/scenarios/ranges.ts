@@ -197,3 +197,48 @@ export function describeRange(distribution: RangeDistribution, unit?: string): s
   const nominal = Math.abs(distribution.nominal - midpoint) > 1e-9 * Math.max(1, Math.abs(midpoint)) ? ` (nominal ${n(distribution.nominal)})` : '';
   return `${distribution.kind} ${n(distribution.low)}–${n(distribution.high)}${suffix}${nominal}`;
 }
+
+/** The JSON Schema of a range, for editors (`$defs.range` of docs/scenario.schema.json). */
+const RANGE_JSON_SCHEMA = {
+  type: 'object',
+  description: "What is known about an unmeasured number: { between: [low, high] }, { triangular: [low, most likely, high] } or { loguniform: [low, high] }, optionally with nominal (the value a run uses) and reason. Ends may be quantities in one unit ('4 GiB').",
+  properties: {
+    between: { type: 'array', items: { type: ['number', 'string'] }, minItems: 2, maxItems: 2 },
+    triangular: { type: 'array', items: { type: ['number', 'string'] }, minItems: 3, maxItems: 3 },
+    loguniform: { type: 'array', items: { type: ['number', 'string'] }, minItems: 2, maxItems: 2 },
+    nominal: { type: ['number', 'string'] },
+    reason: { type: 'string' },
+  },
+  additionalProperties: false,
+  oneOf: [{ required: ['between'] }, { required: ['triangular'] }, { required: ['loguniform'] }],
+};
+
+/** Keys that describe a field rather than constrain its value: they stay on the outer node. */
+const DESCRIPTIVE = new Set(['description', 'unit', 'defaultText', 'default', 'accepts', 'title']);
+
+/**
+ * The scenario's JSON Schema as editors should see it: every numeric field also accepts a range.
+ * The loader keeps using the schema without ranges (it reads and replaces them first).
+ */
+export function withRangesAllowed(schema: Record<string, unknown>): Record<string, unknown> {
+  const numeric = (node: Record<string, unknown>): boolean => {
+    const types = Array.isArray(node.type) ? (node.type as unknown[]) : [node.type];
+    return types.includes('number') || types.includes('integer');
+  };
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node === null || typeof node !== 'object') return node;
+    const record = node as Record<string, unknown>;
+    if (numeric(record) && record.type !== 'array' && record.type !== 'object') {
+      const outer: Record<string, unknown> = {};
+      const inner: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(record)) (DESCRIPTIVE.has(k) ? outer : inner)[k] = v;
+      return { ...outer, anyOf: [inner, { $ref: '#/$defs/range' }] };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, n]) => [p, visit(n)])) : visit(v);
+    return out;
+  };
+  const visited = visit(schema) as Record<string, unknown>;
+  return { ...visited, $defs: { ...(visited.$defs as Record<string, unknown> | undefined), range: RANGE_JSON_SCHEMA } };
+}

@@ -6,7 +6,8 @@ import type { CliIo } from '../io.js';
 export async function schemaCommand(io: CliIo): Promise<number> {
   // Imported when asked for: the schema brings zod, which `overcast --help` should not load.
   const { scenarioJsonSchema } = await import('../../scenarios/schema.js');
-  io.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+  const { withRangesAllowed } = await import('../../scenarios/ranges.js');
+  io.stdout.write(`${JSON.stringify(withRangesAllowed(scenarioJsonSchema()), null, 2)}\n`);
   return EXIT_OK;
 }
 
