@@ -91,7 +91,7 @@ export function sensitivityDocument(result: SensitivityResult, elapsedSeconds?: 
     title: 'Screening',
     detail: `Morris elementary effects, ${result.screening.trajectories} trajectories × ${result.inputs.length + 1} points × ${result.screening.replications} replication${result.screening.replications === 1 ? '' : 's'}`,
     blocks: [
-      line('Each cell is μ*, the mean absolute change of the metric over the input’s whole range, signed by the direction of the mean change (+: the metric rises with the input); σ large against μ* means the effect depends on the other inputs or is not linear; · is under 2 % of the metric’s largest effect. Inputs are ranked by their largest μ* as a share of the SLO’s limit.'),
+      line('Each cell is μ*, the mean absolute change of the metric over the input’s whole range, signed by the direction of the mean change (+: the metric rises with the input); σ large against μ* means the effect depends on the other inputs or is not linear; · is under 2 % of the metric’s largest effect. Inputs are ranked by their largest μ* on an SLO as a share of its limit (the memory need as a share of RAM where a memory SLO is judged).'),
       tableBlock(
         ['rank', 'input', ...moved.map(metricTitle)],
         ranked.map((r, n) => [String(n + 1), inputLabel(result, r.input), ...moved.map((m) => effectText(r.input, m))]),
@@ -126,7 +126,9 @@ export function sensitivityDocument(result: SensitivityResult, elapsedSeconds?: 
   sections.push({ key: 'verdict', title: 'Does the verdict hinge on an assumption?', blocks: verdictBlocks });
 
   const first = ranked.find((r) => r.score > 0);
-  if (first) {
+  if (!first) {
+    sections.push({ key: 'measureNext', title: 'Measure next', blocks: [line('No uncertain input moved an SLO over its range: this verdict does not hinge on them, and nothing needs measuring for it.')] });
+  } else {
     const input = result.inputs[first.input]!;
     sections.push({
       key: 'measureNext',

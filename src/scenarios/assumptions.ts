@@ -49,7 +49,7 @@ const latencyCosts = (s: ModelScenario): boolean => s.latency !== undefined;
 const network = (s: ModelScenario, vhost: boolean): boolean => s.latency !== undefined && s.vms.some((g) => g.network !== undefined && g.network.vhostNet === vhost);
 const mainLoopIo = (s: ModelScenario): boolean => s.latency !== undefined && s.vms.some((g) => (g.iothreads ?? 0) === 0 && g.workload.io.iops > 0);
 
-const KSM_MEASURE = 'with KSM running and n guests of the image on a host: `cat /sys/kernel/mm/ksm/pages_sharing` × 4 KiB ÷ (n × the memory each guest uses) (pages_sharing counts the pages saved)';
+const KSM_MEASURE = 'with KSM running and n guests of the image on a host, `grep . /sys/kernel/mm/ksm/* > ksm.txt`, then `overcast calibrate ksm ksm.txt --vms n --used-gib <each guest’s used memory>` (pages_sharing × 4 KiB is the memory saved)';
 const LATENCY_MEASURE = '`pidstat -t -p $(pgrep -f qemu.*<vm>) 1` (CPU of each QEMU or vhost thread) ÷ the packets or IOs it served in that second (`sar -n DEV 1` on the tap, `iostat -x 1`)';
 
 export const ASSUMPTIONS: readonly Assumption[] = [
@@ -142,7 +142,7 @@ export const ASSUMPTIONS: readonly Assumption[] = [
     field: 'boot.outstanding',
     unit: 'IOs',
     range: (s, i) => (boots(s, s.vms[i]!) ? { distribution: tri(1, 1, 4), reason: 'a disk-level Windows 7 boot trace kept one IO in flight (docs/io.md); newer guests and virtio-blk may queue more' } : undefined),
-    measure: '`iostat -x 1` on the host during one boot on idle storage: aqu-sz (avgqu-sz) of the guest’s device',
+    measure: '`iostat -x 1 > boot.txt` on the host while one guest boots on idle storage, then `overcast calibrate boot boot.txt --device <its disk>` (the mean aqu-sz)',
   },
   {
     scope: 'vms',
@@ -152,7 +152,7 @@ export const ASSUMPTIONS: readonly Assumption[] = [
       const g = s.vms[i]!;
       return boots(s, g) && g.os !== 'windows' ? { distribution: tri(2000, 4000, 8000), reason: 'no published boot trace for a Linux server image (assumption)' } : undefined;
     },
-    measure: '`iostat -x 1` on the host during one boot: r/s + w/s of the guest’s device summed over the boot',
+    measure: '`iostat -x 1 > boot.txt` on the host while one guest boots, then `overcast calibrate boot boot.txt --device <its disk>` (r/s + w/s summed over the boot)',
   },
   {
     scope: 'vms',

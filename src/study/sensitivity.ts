@@ -78,7 +78,11 @@ export interface SensitivityResult {
     points: number;
     /** effects[input][metric key]. */
     effects: Record<string, InputEffect>[];
-    /** Input indices, most influential first, and each one's score: its largest μ* as a share of the metric's limit (or of 100 % for a percentage without one). */
+    /**
+     * Input indices, most influential first, and each one's score: its largest μ* on an SLO as a
+     * share of the SLO's limit (the memory need peak counts as a share of 100 % of RAM where a
+     * memory SLO is judged). Ties, such as inputs that move no SLO, go by the memory need.
+     */
     ranking: { input: number; score: number }[];
   };
   tornado: {
@@ -95,6 +99,9 @@ export interface SensitivityResult {
 }
 
 const MONTH_SECONDS = 30 * 86_400;
+
+/** SLOs the memory need peak stands in for. */
+const MEMORY_SLOS: readonly string[] = ['oomRiskPerHostMonth', 'swapPeakGiB'];
 
 /** The companion metric for memory: it moves smoothly where kill counts stay at 0 for most points. */
 const MEMORY_NEED: SensitivityMetric = { key: 'memoryNeedPeakPct', label: 'memory need peak, worst host', unit: '% of RAM' };
@@ -185,12 +192,18 @@ export async function runSensitivity(source: ScenarioSource, nominal: ModelScena
     });
   });
   const effects = changes.map((byMetric) => Object.fromEntries(metrics.map((m) => [m.key, effectOf(byMetric[m.key]!)])) as Record<string, InputEffect>);
+  // The score counts the SLOs; the memory need counts only where a memory SLO is judged (it is
+  // the smooth stand-in for kills that few replications rarely see). Ties go to the memory need.
+  const memoryJudged = metrics.some((m) => MEMORY_SLOS.includes(m.key));
+  const scored = metrics.filter((m) => m.key !== MEMORY_NEED.key || memoryJudged);
   const ranking = effects
-    .map((byMetric, input) => ({ input, score: Math.max(0, ...metrics.map((m) => scoreOf(byMetric[m.key]!, m)).filter(Number.isFinite)) }))
-    .sort((a, b) => b.score - a.score || a.input - b.input);
+    .map((byMetric, input) => ({ input, score: Math.max(0, ...scored.map((m) => scoreOf(byMetric[m.key]!, m)).filter(Number.isFinite)), need: byMetric[MEMORY_NEED.key]!.muStar }))
+    .sort((a, b) => b.score - a.score || (Number.isFinite(b.need) ? b.need : 0) - (Number.isFinite(a.need) ? a.need : 0) || a.input - b.input)
+    .map(({ input, score }) => ({ input, score }));
 
   // Stage 2: the tornado of the top inputs, at their ends with the others nominal.
-  const top = ranking.slice(0, Math.min(options.top, k)).filter((r) => r.score > 0);
+  const moves = (input: number): boolean => metrics.some((m) => effects[input]![m.key]!.muStar > 0);
+  const top = ranking.filter((r) => moves(r.input)).slice(0, Math.min(options.top, k));
   done = 0;
   const endsTotal = top.length * 2;
   const rows = await Promise.all(

@@ -28,6 +28,7 @@ vms:
 cpuModel: { resolution: fleet, microWindows: 0 }
 slo:
   cpuReadyPctP95: 50
+  swapPeakGiB: 100
 `;
 
 async function scenarioFile(text = SCENARIO): Promise<{ dir: string; file: string }> {

@@ -3,7 +3,8 @@
  * a scenario whose outcome provably depends on one input. The memory need peak is the VMs'
  * memory over the host's RAM, so the host's RAM moves it by construction; the swap device's read
  * time is never used on a host without swap (src/model/memory), so with common random numbers
- * its elementary effects are exactly 0 and it must rank last. The VMs' utilisation moves CPU
+ * its elementary effects are exactly 0 and it must rank last. The swap SLO makes the memory
+ * need count in the ranking (it stands in for the memory SLOs). The VMs' utilisation moves CPU
  * ready (the repairman queue's load), a tenth of its limit here, so it ranks between them.
  */
 import fc from 'fast-check';
@@ -56,6 +57,7 @@ vms:
 cpuModel: { resolution: fleet, microWindows: 0 }
 slo:
   cpuReadyPctP95: 50
+  swapPeakGiB: 100
 `;
 
 describe('runSensitivity', () => {
