@@ -165,4 +165,14 @@ describe('the CLI end to end', () => {
     expect(r.stdout).toContain('VMs 2');
     expect(r.stdout).toContain(`workload file written: ${out}`);
   });
+
+  it('detects a gzipped capture from its decompressed start', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { readFileSync } = await import('node:fs');
+    const gz = tmp.file('node.prom.gz', gzipSync(readFileSync(trace('prometheus-text', 'node-two-scrapes.prom'))));
+    const r = await runCli(['import', gz, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('using prometheus-text');
+    expect((JSON.parse(r.stdout) as { traces: { id: string }[] }).traces.map((t) => t.id)).toEqual(['cmp-001']);
+  });
 });

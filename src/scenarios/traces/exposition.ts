@@ -22,15 +22,18 @@ export function emptySample(): Sample {
   return { name: '', labels: [], value: Number.NaN, timestamp: Number.NaN };
 }
 
-const NAME_START = /[A-Za-z_:]/;
-const NAME_CHAR = /[A-Za-z0-9_:]/;
-const LABEL_CHAR = /[A-Za-z0-9_]/;
+// Character classes by code, not regular expressions: this runs for every line of a capture.
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isNameChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 58;
+const isLabelChar = (c: number): boolean => isLetter(c) || isDigit(c);
 
 /** The metric name at the start of a sample line ('' when it does not start with one). */
 export function metricName(line: string): string {
-  if (line.length === 0 || !NAME_START.test(line[0]!)) return '';
+  const c0 = line.charCodeAt(0);
+  if (!(isLetter(c0) || c0 === 58)) return '';
   let i = 1;
-  while (i < line.length && NAME_CHAR.test(line[i]!)) i++;
+  while (i < line.length && isNameChar(line.charCodeAt(i))) i++;
   return line.slice(0, i);
 }
 
@@ -61,7 +64,7 @@ export function parseSampleLine(line: string, out: Sample): string | undefined {
         break;
       }
       const start = i;
-      while (i < line.length && LABEL_CHAR.test(line[i]!)) i++;
+      while (i < line.length && isLabelChar(line.charCodeAt(i))) i++;
       if (i === start) return `label ${i + 1}: expected a label name or '}'`;
       const label = line.slice(start, i);
       while (line[i] === ' ') i++;
