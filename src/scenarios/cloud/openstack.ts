@@ -10,6 +10,21 @@
  * VM group pinned to it (`host`), and `placement: as-is` keeps them there, so the first run is the
  * cloud as it runs today.
  *
+ * Column names, as the clients print them with `-f json` (checked against their sources):
+ * - `openstack server list --long`: `ID`, `Name`, `Status`, `Host`, and the flavor as `Flavor Name`
+ *   + `Flavor ID` below compute microversion 2.47, as `Flavor` (the embedded flavor's
+ *   original_name) from 2.47 on; `Host` is the server's hypervisor_hostname
+ *   (OS-EXT-SRV-ATTR:hypervisor_hostname), null when unscheduled (python-openstackclient
+ *   openstackclient/compute/v2/server.py ListServer @ 004b2ab2; before the SDK port, e.g. @
+ *   0daa0969, `--long` had no flavor column and `Host` was OS-EXT-SRV-ATTR:host);
+ * - `openstack flavor list --long`: `ID`, `Name`, `RAM` (MiB), `Disk`, `Ephemeral`, `VCPUs`,
+ *   `Is Public`, `Swap`, `RXTX Factor`, `Properties` (flavor.py ListFlavor @ 01483593);
+ * - `openstack hypervisor list --long`: `Hypervisor Hostname`, `vCPUs`, `Memory MB` (and `vCPUs
+ *   Used`, `Memory MB Used`), only below microversion 2.88 (hypervisor.py ListHypervisor);
+ * - `openstack resource provider inventory list`: `resource_class`, `allocation_ratio`,
+ *   `min_unit`, `max_unit`, `reserved`, `step_size`, `total` (openstack/osc-placement
+ *   osc_placement/resources/inventory.py ListInventory @ 644feaa5).
+ *
  * Pure: takes the parsed JSON documents and their names, returns the scenario and what was decided.
  */
 import { CloudInputError, field, type CloudDocument } from './documents.js';
@@ -74,9 +89,11 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
     doc.rows.forEach((row, i) => {
       const status = field(doc, i, row, 'Status', 'string');
       if (!RUNNING.has(status)) return skip(`status ${status}`);
-      const flavorName = typeof row['Flavor Name'] === 'string' ? row['Flavor Name'] : field(doc, i, row, 'Flavor', 'string');
+      // `Flavor Name` below compute microversion 2.47, `Flavor` (original_name) from 2.47 on.
+      const flavorColumn = typeof row['Flavor Name'] === 'string' ? 'Flavor Name' : 'Flavor';
+      const flavorName = field(doc, i, row, flavorColumn, 'string');
       const flavor = flavors.get(flavorName) ?? (typeof row['Flavor ID'] === 'string' ? flavors.get(row['Flavor ID']) : undefined);
-      if (!flavor) throw new CloudInputError(`${doc.file}[${i}].Flavor Name`, `flavor '${flavorName}' is not in the flavor list (expected \`openstack flavor list --long --all -f json\` output among the inputs)`);
+      if (!flavor) throw new CloudInputError(`${doc.file}[${i}].${flavorColumn}`, `flavor '${flavorName}' is not in the flavor list (expected \`openstack flavor list --long --all -f json\` output among the inputs)`);
       servers.push({ host: typeof row.Host === 'string' ? row.Host : '', size: flavorName, vcpus: flavor.vcpus, ramMiB: flavor.ramMiB });
     });
   }
@@ -186,7 +203,11 @@ function hypervisorHosts(doc: CloudDocument): HostSpec[] {
   }));
 }
 
-/** nova's server `Host` is the compute service's host name; providers are named by hypervisor (often the FQDN). */
+/**
+ * A server's `Host` to a scenario host. Current clients print the hypervisor_hostname, which is
+ * also the Placement provider's name; older ones printed the compute service host (OS-EXT-SRV-
+ * ATTR:host), often the short form of the same name: so an exact match first, then short names.
+ */
 function matchHost(raw: string, known: ReadonlyMap<string, string>): string | undefined {
   if (raw === '') return undefined;
   const exact = known.get(raw);
