@@ -21,6 +21,9 @@
  *   `Is Public`, `Swap`, `RXTX Factor`, `Properties` (flavor.py ListFlavor @ 01483593);
  * - `openstack hypervisor list --long`: `Hypervisor Hostname`, `vCPUs`, `Memory MB` (and `vCPUs
  *   Used`, `Memory MB Used`), only below microversion 2.88 (hypervisor.py ListHypervisor);
+ * - `openstack resource provider list`: `uuid`, `name`, `generation` (and `root_provider_uuid`,
+ *   `parent_provider_uuid` from placement 1.14, when providers nest: osc_placement/resources/
+ *   resource_provider.py); a nested provider (GPU, NIC) has no VCPU or MEMORY_MB and is no host;
  * - `openstack resource provider inventory list`: `resource_class`, `allocation_ratio`,
  *   `min_unit`, `max_unit`, `reserved`, `step_size`, `total` (openstack/osc-placement
  *   osc_placement/resources/inventory.py ListInventory @ 644feaa5).
@@ -68,7 +71,11 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
     doc.rows.forEach((row, i) => providerNames.set(field(doc, i, row, 'uuid', 'string'), field(doc, i, row, 'name', 'string')));
   }
   const hosts: HostSpec[] = [];
-  for (const doc of of('openstack-inventory')) hosts.push(inventoryHost(doc, providerNames));
+  for (const doc of of('openstack-inventory')) {
+    const host = inventoryHost(doc, providerNames);
+    if (host) hosts.push(host);
+    else notes.push(`${doc.file}: no VCPU or MEMORY_MB inventory (a nested provider, e.g. a GPU or a NIC): not a host`);
+  }
   if (hosts.length === 0) for (const doc of of('openstack-hypervisors')) hosts.push(...hypervisorHosts(doc));
   if (hosts.length === 0) throw new CloudInputError('(inputs)', 'no hosts: expected Placement inventories (inventory-<provider uuid>.json) or `openstack hypervisor list --long -f json` output');
   notes.push(`${hosts.length} hosts from ${of('openstack-inventory').length > 0 ? 'Placement inventories' : 'hypervisor list'}`);
@@ -171,11 +178,13 @@ export function buildCloudScenario(source: string, hosts: readonly HostSpec[], s
 }
 
 
-function inventoryHost(doc: CloudDocument, providerNames: ReadonlyMap<string, string>): HostSpec {
+/** A compute node's provider as a host; undefined for a provider with neither VCPU nor MEMORY_MB (nested providers since placement 1.14). */
+function inventoryHost(doc: CloudDocument, providerNames: ReadonlyMap<string, string>): HostSpec | undefined {
   const uuid = doc.provider ?? '';
   const name = providerNames.get(uuid) ?? uuid;
   const byClass = new Map<string, { row: Record<string, unknown>; i: number }>();
   doc.rows.forEach((row, i) => byClass.set(field(doc, i, row, 'resource_class', 'string'), { row, i }));
+  if (!byClass.has('VCPU') && !byClass.has('MEMORY_MB')) return undefined;
   const get = (rc: string): { total: number; reserved: number; ratio: number } => {
     const hit = byClass.get(rc);
     if (!hit) throw new CloudInputError(doc.file, `no ${rc} inventory (expected rows with resource_class VCPU and MEMORY_MB)`);
