@@ -40,9 +40,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { TraceMetric } from '../../model/workload/trace-demand.js';
-import { asInputError } from './csv-stream.js';
+import { asInputError, lineFilter } from './csv-stream.js';
 import { emptySample, label, metricName, parseSampleLine, type Sample } from './exposition.js';
 import type { ReaderOptions, TraceReader } from './format.js';
 import { PARTITION, VIRTUAL_IFACE } from './sadf.js';
@@ -322,8 +323,12 @@ export function prometheusTextReader(options: ReaderOptions): TraceReader {
       };
 
       const source = createReadStream(file, { highWaterMark: 1 << 16 });
-      const input = /\.gz$/i.test(file) ? source.pipe(createGunzip()) : source;
-      source.on('error', (error) => input.destroy(error));
+      // csv-stream's line filter bounds a line at 1 MiB (a file without line ends is no capture) and drops \r.
+      const input = lineFilter(false, () => undefined);
+      let failure: unknown;
+      const piped = (/\.gz$/i.test(file) ? pipeline(source, createGunzip(), input) : pipeline(source, input)).catch((error: unknown) => {
+        failure = error;
+      });
       const lines = createInterface({ input, crlfDelay: Infinity });
       let lineNo = 0;
       try {
@@ -389,9 +394,14 @@ export function prometheusTextReader(options: ReaderOptions): TraceReader {
           } else held.push({ name, series: seriesKey, mode, value: sample.value, t, line: lineNo });
         }
         release();
+        await piped;
+        if (failure !== undefined) throw failure;
       } catch (error) {
         if (error instanceof TraceInputError) throw error;
-        throw asInputError(file, error);
+        throw asInputError(file, failure ?? error);
+      } finally {
+        // A strict import may stop mid-file: close the file rather than leave the pipeline paused.
+        source.destroy();
       }
       if (fileTimeUsed) fileNotes.push(`${file}: no '# scrape' line or sample timestamps: scrape time ${formatTraceTime(fileTime)} from ${fileTimeFrom}`);
       return source.bytesRead;
