@@ -141,6 +141,15 @@ describe('counters between scrapes', () => {
   });
 });
 
+describe('files that are no capture', () => {
+  it('a line over 1 MiB or a broken gzip: a TraceInputError naming the file', async () => {
+    const long = tmp.file('long.prom', 'a'.repeat(2 << 20));
+    await expect(importAll([long], { format: 'prometheus-text' })).rejects.toThrow(`${long}: cannot read it (a line longer than 1048576 bytes`);
+    const gz = tmp.file('fake.prom.gz', 'not gzip\n');
+    await expect(importAll([gz], { format: 'prometheus-text' })).rejects.toThrow(`${gz}: not a valid gzip file`);
+  });
+});
+
 describe('a single scrape has no rate', () => {
   it('the real README scrape: exit 2 naming the file, no stack', async () => {
     const r = await runCli(['import', '--format', 'prometheus-text', 'test/fixtures/traces/libvirt-exporter/tinkoff-libvirt-exporter_README-example.prom']);
