@@ -330,6 +330,8 @@ export function prometheusTextReader(options: ReaderOptions): TraceReader {
         failure = error;
       });
       const lines = createInterface({ input, crlfDelay: Infinity });
+      // readline re-emits the input's errors; they are taken from the pipeline (`failure`) instead.
+      lines.on('error', () => undefined);
       let lineNo = 0;
       try {
         for await (const raw of lines) {
@@ -401,6 +403,7 @@ export function prometheusTextReader(options: ReaderOptions): TraceReader {
         throw asInputError(file, failure ?? error);
       } finally {
         // A strict import may stop mid-file: close the file rather than leave the pipeline paused.
+        lines.close();
         source.destroy();
       }
       if (fileTimeUsed) fileNotes.push(`${file}: no '# scrape' line or sample timestamps: scrape time ${formatTraceTime(fileTime)} from ${fileTimeFrom}`);
