@@ -242,7 +242,7 @@ export function prometheusTextReader(options: ReaderOptions): TraceReader {
     e.lastT = t;
   };
 
-  /** One used sample of entity `e`. Returns false when the line was refused (counted). */
+  /** One used sample of entity `e`; a sample out of time order or not finite is refused (counted). */
   const take = (e: Entity, use: Use, name: string, series: string, mode: string | undefined, value: number, t: number, file: string, line: number, session: ImportSession): void => {
     const log = session.log;
     if (t < e.lastT) {
