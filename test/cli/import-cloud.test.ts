@@ -118,6 +118,38 @@ describe('overcast import --format openstack', () => {
     expect(broken.stderr).not.toContain('    at ');
   });
 
+  it('reads servers listed at compute microversion 2.47 or later: one Flavor column, Host the hypervisor hostname', async () => {
+    // python-openstackclient server.py ListServer @ 004b2ab2: from 2.47 the flavor is the column
+    // `Flavor` (its original_name) instead of `Flavor Name` + `Flavor ID`; `Host` is hypervisor_hostname,
+    // which Placement also names its providers by (providers.json: cmp-00N.example.net).
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-cloud-'));
+    await cp(FIXTURE, dir, { recursive: true });
+    const servers = JSON.parse(await readFile(join(dir, 'servers.json'), 'utf8')) as Record<string, unknown>[];
+    const recent = servers.map(({ 'Flavor Name': flavor, 'Flavor ID': _id, Host: host, ...rest }) => ({ ...rest, Flavor: flavor, Host: typeof host === 'string' && host !== '' ? `${host}.example.net` : null }));
+    await writeFile(join(dir, 'servers.json'), JSON.stringify(recent));
+    const r = await runCli(['import', '--format', 'openstack', dir, '-o', join(dir, 'out.yaml')], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('45 running VMs in 7 groups (size × host)');
+    recent[0]!.Flavor = 'm9.missing';
+    await writeFile(join(dir, 'servers.json'), JSON.stringify(recent));
+    const bad = await runCli(['import', '--format', 'openstack', dir], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("servers.json[0].Flavor: flavor 'm9.missing' is not in the flavor list");
+  });
+
+  it('leaves out nested providers (placement 1.14+), whose inventories have no VCPU or MEMORY_MB, or none at all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-cloud-'));
+    await cp(FIXTURE, dir, { recursive: true });
+    // What the documented loop saves for a GPU child provider, and for a provider that reports nothing yet.
+    await writeFile(join(dir, 'inventory-0a1b2c3d-0000-4000-8000-0000000000f1.json'), JSON.stringify([{ resource_class: 'PGPU', allocation_ratio: 1.0, min_unit: 1, max_unit: 4, reserved: 0, step_size: 1, total: 4 }]));
+    await writeFile(join(dir, 'inventory-0a1b2c3d-0000-4000-8000-0000000000f2.json'), '[]');
+    const r = await runCli(['import', '--format', 'openstack', dir, '-o', join(dir, 'out.yaml')], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('3 hosts from Placement inventories');
+    expect(r.stdout).toContain('inventory-0a1b2c3d-0000-4000-8000-0000000000f1.json: no VCPU or MEMORY_MB inventory');
+    expect(r.stdout).toContain('45 running VMs in 7 groups (size × host)');
+  });
+
   it('imports any generated inventory into a scenario that validates, keeps every VM where it is, and runs', async () => {
     const host = fc.record({ cores: fc.integer({ min: 1, max: 128 }), reserved: fc.integer({ min: 0, max: 4 }), memoryMiB: fc.integer({ min: 2048, max: 1_048_576 }), ratio: fc.constantFrom(1, 2, 4, 16) });
     const flavor = fc.record({ vcpus: fc.integer({ min: 1, max: 16 }), ramMiB: fc.integer({ min: 256, max: 65_536 }) });

@@ -119,6 +119,7 @@ export const TRACE_SEEDS: Record<string, { text: string; name: string; flags: st
   planetlab: { text: head(fixture('planetlab-20110303/146-179_surfsnel_dsl_internl_net_colostate_557'), 40), name: 'node_a', flags: ['--start', '2011-03-03T00:00:00Z'] },
   sadf: { text: head(fixture('sysstat-sadf/expected.sadf-d'), 30), name: 'host.sadf', flags: [] },
   esxtop: { text: head(fixture('esxtop/visualesxtoponline_upload-1000_origincsvfile.csv'), 6), name: 'esxtop.csv', flags: [] },
+  'prometheus-text': { text: head(fixture('prometheus-text/libvirt-two-scrapes.prom'), 60), name: 'capture.prom', flags: [] },
   generic: { text: 'time,vm,cpu,mem\n1400000000,a,5,40\n1400000300,a,6,41\n1400000000,b,7,50\n1400000300,b,8,51\n1400000600,a,9,42\n', name: 'g.csv', flags: ['--map', 'time=time:s,vm=vm,cpu=cpu:%,memory=mem:%'] },
 };
 

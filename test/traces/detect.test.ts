@@ -19,11 +19,29 @@ const SAMPLES: [string, string][] = [
   ['prometheus', '{"status":"success","data":{"resultType":"matrix","result":[]}}'],
   ['openstack', '[{"ID":"1","Name":"m1.small","RAM":2048,"VCPUs":1}]'],
   ['cloudstack', '{"count":1,"host":[{"name":"kvm-01","cpunumber":48,"memorytotal":1}]}'],
+  // Text exposition: node_exporter's # HELP/# TYPE lines (collector/fixtures/e2e-output.txt), a capture's # scrape line.
+  ['prometheus-text', '# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.\n# TYPE node_cpu_seconds_total counter\nnode_cpu_seconds_total{cpu="0",mode="idle"} 57464.83\n'],
+  ['prometheus-text', '# scrape 2026-12-01T10:00:00Z\nlibvirt_up 1\n'],
 ];
 
 describe('import format detection', () => {
   it.each(SAMPLES)('tells %s from its content', (format, text) => {
     expect(detectFormat('f', text)?.format).toBe(format);
+  });
+
+  it('tells the real libvirt-exporter README scrapes (no # lines at all) as text exposition, saying so', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const name of ['tinkoff-libvirt-exporter_README-example.prom', 'zhangjianweibj-prometheus-libvirt-exporter_README-example.prom']) {
+      const found = detectFormat(name, readFileSync(`test/fixtures/traces/libvirt-exporter/${name}`, 'utf8'));
+      expect(found?.format).toBe('prometheus-text');
+      expect(found?.because).toContain('is Prometheus text exposition');
+    }
+    // Cut inside a line (detection reads the first 8 KiB): the partial last line is not held against it.
+    expect(detectFormat('f', 'libvirt_up 1\nlibvirt_domain_info_virtual_cpus{domain="inst')?.format).toBe('prometheus-text');
+  });
+
+  it('does not take a space-separated table for text exposition', () => {
+    expect(detectFormat('f', 'time cpu\n0 5\n')?.format).not.toBe('prometheus-text');
   });
 
   it('says nothing for content of no known format', () => {

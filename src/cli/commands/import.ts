@@ -6,7 +6,9 @@
  * is never half-written and the import's memory stays bounded.
  */
 import { Option } from 'commander';
+import { createReadStream } from 'node:fs';
 import { readdir, stat, open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { detectFormat } from '../../scenarios/traces/detect.js';
 import { TRACE_METRIC_INFO, type TraceMetric } from '../../model/workload/trace-demand.js';
@@ -121,18 +123,40 @@ async function detectInputFormat(paths: string[], io: CliIo): Promise<string> {
     file = join(first, pick);
   }
   const whole = file.toLowerCase().endsWith('.json');
-  const handle = await open(file, 'r');
   let text: string;
-  try {
-    text = whole ? await handle.readFile('utf8') : (await handle.read(Buffer.alloc(8192), 0, 8192, 0)).buffer.toString('utf8').replace(/\0+$/, '');
-  } finally {
-    await handle.close();
+  if (/\.gz$/i.test(file)) text = await gunzippedStart(file, 8192);
+  else {
+    const handle = await open(file, 'r');
+    try {
+      text = whole ? await handle.readFile('utf8') : (await handle.read(Buffer.alloc(8192), 0, 8192, 0)).buffer.toString('utf8').replace(/\0+$/, '');
+    } finally {
+      await handle.close();
+    }
   }
   const shown = file.startsWith(`${io.cwd}/`) ? file.slice(io.cwd.length + 1) : file;
   const found = detectFormat(shown, text);
   if (!found) throw new UsageError(`--format not given and ${shown} matches no known format's signature (docs/traces.md, docs/import.md): give --format`);
   io.stderr.write(`--format not given: using ${found.format}, because ${found.because}\n`);
   return found.format;
+}
+
+/** The first `bytes` of a gzip file's content (the readers decompress .gz on the fly; detection looks at the same text). */
+async function gunzippedStart(file: string, bytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = createReadStream(file).pipe(createGunzip());
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= bytes) break;
+    }
+  } catch {
+    // Not gzip after all: detection then finds no signature and asks for --format.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes).toString('utf8');
 }
 
 async function importOptions(cli: ImportCliOptions & { format: string }): Promise<ImportOptions> {

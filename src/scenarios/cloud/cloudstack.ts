@@ -6,6 +6,13 @@
  * cluster's capacity as Placement's allocation_ratio does). Service offerings, when given, only fill
  * in a VM's size where its row lacks it.
  *
+ * Field names are those of the API's response classes (apache/cloudstack
+ * api/src/main/java/org/apache/cloudstack/api/response/): HostResponse @ e0566769 `name`, `type`
+ * (`Routing` for hypervisors), `cpunumber`, `memorytotal` (deprecated there in favour of
+ * `memorywithoverprovisioning`, still returned; the class states no unit: read as bytes);
+ * UserVmResponse @ 04a2f419 `state`, `hostname`, `cpunumber`,
+ * `memory` (MiB), `serviceofferingname`; ConfigurationResponse `name`, `value`.
+ *
  * Pure: takes the parsed documents, returns the scenario (see openstack.ts for the grouping).
  */
 import { CloudInputError, field, type CloudDocument } from './documents.js';

@@ -48,6 +48,7 @@ export class CloudInputError extends Error {
 /** Each kind with the columns that identify it, checked in order (first match wins). */
 const SIGNATURES: readonly { kind: CloudDocumentKind; columns: readonly string[]; source: string }[] = [
   { kind: 'openstack-inventory', columns: ['resource_class', 'total', 'allocation_ratio'], source: 'openstack resource provider inventory list' },
+  // osc-placement osc_placement/resources/resource_provider.py (FIELDS; root_provider_uuid and parent_provider_uuid from placement 1.14).
   { kind: 'openstack-providers', columns: ['uuid', 'name', 'generation'], source: 'openstack resource provider list' },
   { kind: 'openstack-hypervisors', columns: ['Hypervisor Hostname'], source: 'openstack hypervisor list --long' },
   { kind: 'openstack-flavors', columns: ['Name', 'RAM', 'VCPUs'], source: 'openstack flavor list --long' },
@@ -68,6 +69,9 @@ export function readCloudDocument(file: string, text: string): CloudDocument {
   rows.forEach((row, i) => {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new CloudInputError(`${file}[${i}]`, 'expected an object (one row)');
   });
+  // A provider without inventory (a nested provider not yet reported) lists nothing; its file name still says what it is.
+  const emptyInventory = rows.length === 0 ? /^inventory-(.+)\.json$/i.exec(basename(file))?.[1] : undefined;
+  if (emptyInventory !== undefined) return { file, kind: 'openstack-inventory', rows: [], provider: emptyInventory, because: 'openstack resource provider inventory list (empty)' };
   if (rows.length === 0) throw new CloudInputError(file, 'empty list: nothing to import (was the command run with admin credentials and --all-projects?)');
   const first = rows[0] as Record<string, unknown>;
   for (const sig of SIGNATURES) {

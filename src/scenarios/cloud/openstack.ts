@@ -10,6 +10,24 @@
  * VM group pinned to it (`host`), and `placement: as-is` keeps them there, so the first run is the
  * cloud as it runs today.
  *
+ * Column names, as the clients print them with `-f json` (checked against their sources):
+ * - `openstack server list --long`: `ID`, `Name`, `Status`, `Host`, and the flavor as `Flavor Name`
+ *   + `Flavor ID` below compute microversion 2.47, as `Flavor` (the embedded flavor's
+ *   original_name) from 2.47 on; `Host` is the server's hypervisor_hostname
+ *   (OS-EXT-SRV-ATTR:hypervisor_hostname), null when unscheduled (python-openstackclient
+ *   openstackclient/compute/v2/server.py ListServer @ 004b2ab2; before the SDK port, e.g. @
+ *   0daa0969, `--long` had no flavor column and `Host` was OS-EXT-SRV-ATTR:host);
+ * - `openstack flavor list --long`: `ID`, `Name`, `RAM` (MiB), `Disk`, `Ephemeral`, `VCPUs`,
+ *   `Is Public`, `Swap`, `RXTX Factor`, `Properties` (flavor.py ListFlavor @ 01483593);
+ * - `openstack hypervisor list --long`: `Hypervisor Hostname`, `vCPUs`, `Memory MB` (and `vCPUs
+ *   Used`, `Memory MB Used`), only below microversion 2.88 (hypervisor.py ListHypervisor);
+ * - `openstack resource provider list`: `uuid`, `name`, `generation` (and `root_provider_uuid`,
+ *   `parent_provider_uuid` from placement 1.14, when providers nest: osc_placement/resources/
+ *   resource_provider.py); a nested provider (GPU, NIC) has no VCPU or MEMORY_MB and is no host;
+ * - `openstack resource provider inventory list`: `resource_class`, `allocation_ratio`,
+ *   `min_unit`, `max_unit`, `reserved`, `step_size`, `total` (openstack/osc-placement
+ *   osc_placement/resources/inventory.py ListInventory @ 644feaa5).
+ *
  * Pure: takes the parsed JSON documents and their names, returns the scenario and what was decided.
  */
 import { CloudInputError, field, type CloudDocument } from './documents.js';
@@ -53,7 +71,11 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
     doc.rows.forEach((row, i) => providerNames.set(field(doc, i, row, 'uuid', 'string'), field(doc, i, row, 'name', 'string')));
   }
   const hosts: HostSpec[] = [];
-  for (const doc of of('openstack-inventory')) hosts.push(inventoryHost(doc, providerNames));
+  for (const doc of of('openstack-inventory')) {
+    const host = inventoryHost(doc, providerNames);
+    if (host) hosts.push(host);
+    else notes.push(`${doc.file}: no VCPU or MEMORY_MB inventory (a nested provider, e.g. a GPU or a NIC): not a host`);
+  }
   if (hosts.length === 0) for (const doc of of('openstack-hypervisors')) hosts.push(...hypervisorHosts(doc));
   if (hosts.length === 0) throw new CloudInputError('(inputs)', 'no hosts: expected Placement inventories (inventory-<provider uuid>.json) or `openstack hypervisor list --long -f json` output');
   notes.push(`${hosts.length} hosts from ${of('openstack-inventory').length > 0 ? 'Placement inventories' : 'hypervisor list'}`);
@@ -74,9 +96,11 @@ export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
     doc.rows.forEach((row, i) => {
       const status = field(doc, i, row, 'Status', 'string');
       if (!RUNNING.has(status)) return skip(`status ${status}`);
-      const flavorName = typeof row['Flavor Name'] === 'string' ? row['Flavor Name'] : field(doc, i, row, 'Flavor', 'string');
+      // `Flavor Name` below compute microversion 2.47, `Flavor` (original_name) from 2.47 on.
+      const flavorColumn = typeof row['Flavor Name'] === 'string' ? 'Flavor Name' : 'Flavor';
+      const flavorName = field(doc, i, row, flavorColumn, 'string');
       const flavor = flavors.get(flavorName) ?? (typeof row['Flavor ID'] === 'string' ? flavors.get(row['Flavor ID']) : undefined);
-      if (!flavor) throw new CloudInputError(`${doc.file}[${i}].Flavor Name`, `flavor '${flavorName}' is not in the flavor list (expected \`openstack flavor list --long --all -f json\` output among the inputs)`);
+      if (!flavor) throw new CloudInputError(`${doc.file}[${i}].${flavorColumn}`, `flavor '${flavorName}' is not in the flavor list (expected \`openstack flavor list --long --all -f json\` output among the inputs)`);
       servers.push({ host: typeof row.Host === 'string' ? row.Host : '', size: flavorName, vcpus: flavor.vcpus, ramMiB: flavor.ramMiB });
     });
   }
@@ -154,11 +178,13 @@ export function buildCloudScenario(source: string, hosts: readonly HostSpec[], s
 }
 
 
-function inventoryHost(doc: CloudDocument, providerNames: ReadonlyMap<string, string>): HostSpec {
+/** A compute node's provider as a host; undefined for a provider with neither VCPU nor MEMORY_MB (nested providers since placement 1.14). */
+function inventoryHost(doc: CloudDocument, providerNames: ReadonlyMap<string, string>): HostSpec | undefined {
   const uuid = doc.provider ?? '';
   const name = providerNames.get(uuid) ?? uuid;
   const byClass = new Map<string, { row: Record<string, unknown>; i: number }>();
   doc.rows.forEach((row, i) => byClass.set(field(doc, i, row, 'resource_class', 'string'), { row, i }));
+  if (!byClass.has('VCPU') && !byClass.has('MEMORY_MB')) return undefined;
   const get = (rc: string): { total: number; reserved: number; ratio: number } => {
     const hit = byClass.get(rc);
     if (!hit) throw new CloudInputError(doc.file, `no ${rc} inventory (expected rows with resource_class VCPU and MEMORY_MB)`);
@@ -186,7 +212,11 @@ function hypervisorHosts(doc: CloudDocument): HostSpec[] {
   }));
 }
 
-/** nova's server `Host` is the compute service's host name; providers are named by hypervisor (often the FQDN). */
+/**
+ * A server's `Host` to a scenario host. Current clients print the hypervisor_hostname, which is
+ * also the Placement provider's name; older ones printed the compute service host (OS-EXT-SRV-
+ * ATTR:host), often the short form of the same name: so an exact match first, then short names.
+ */
 function matchHost(raw: string, known: ReadonlyMap<string, string>): string | undefined {
   if (raw === '') return undefined;
   const exact = known.get(raw);

@@ -4,10 +4,13 @@
  * (../shared/data/traces/*): esxtop's `(PDH-CSV 4.0)` first cell, sadf's `# hostname;interval;
  * timestamp` header, Bitbrains' `Timestamp [ms];` header, PlanetLab's one integer per line,
  * Alibaba 2018's `m_…`/`c_…` ids, Azure v1's 64-character VM ids; JSON is a Prometheus range query
- * (`data.resultType`), an `openstack … -f json` list or a CloudStack list response. Anything else
- * with a header line is the generic CSV, whose column mapping is then guessed as usual.
+ * (`data.resultType`), an `openstack … -f json` list or a CloudStack list response. Prometheus text
+ * exposition is lines that are all `# …` comments or samples `name{labels} value [timestamp]`
+ * (exposition.ts), at least one a sample. Anything else with a header line is the generic CSV,
+ * whose column mapping is then guessed as usual.
  */
 import { readCloudDocument, CloudInputError } from '../cloud/documents.js';
+import { emptySample, parseSampleLine } from './exposition.js';
 
 export interface Detected {
   format: string;
@@ -34,6 +37,8 @@ export function detectFormat(file: string, text: string): Detected | undefined {
   }
   const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
   const first = lines[0] ?? '';
+  const exposition = expositionSample(trimmed);
+  if (exposition !== undefined) return { format: 'prometheus-text', because: `${file} is Prometheus text exposition (metrics as scraped from /metrics, first sample ${exposition})` };
   if (/^"?\(PDH-CSV/.test(first)) return { format: 'esxtop', because: `${file} starts with esxtop's "(PDH-CSV 4.0)" header` };
   if (/^#\s*hostname;interval;timestamp/i.test(first)) return { format: 'sadf', because: `${file} starts with sadf -d's "# hostname;interval;timestamp" header` };
   if (/^Timestamp \[ms\];/i.test(first)) return { format: 'bitbrains', because: `${file} starts with Bitbrains' "Timestamp [ms];" header` };
@@ -45,4 +50,23 @@ export function detectFormat(file: string, text: string): Detected | undefined {
   const table = [',', ';', '\t'].some((sep) => lines.length >= 2 && first.split(sep).length >= 2 && first.split(sep).length === lines[1]!.split(sep).length);
   if (/[A-Za-z]/.test(first) && !first.startsWith('#') && table) return { format: 'generic', because: `${file} is a CSV with a header line and no known format's signature (generic; columns mapped from the header)` };
   return undefined;
+}
+
+/**
+ * The first sample's metric name when the start of `text` reads as text exposition: every
+ * non-blank line up to 20 is a comment or a sample, and one is a sample. The last line is left
+ * out when the text may have been cut inside it.
+ */
+function expositionSample(text: string): string | undefined {
+  let lines = text.split(/\r?\n/);
+  if (!text.endsWith('\n') && lines.length > 1) lines = lines.slice(0, -1);
+  lines = lines.filter((l) => l.trim() !== '').slice(0, 20);
+  const sample = emptySample();
+  let first: string | undefined;
+  for (const line of lines) {
+    if (line.startsWith('#')) continue;
+    if (parseSampleLine(line, sample) !== undefined) return undefined;
+    first ??= sample.name;
+  }
+  return first;
 }

@@ -7,7 +7,7 @@ import type { TraceMetric } from '../../model/workload/trace-demand.js';
 import type { ImportSession } from './session.js';
 import type { TimeZone } from './time.js';
 
-export const TRACE_FORMATS = ['generic', 'bitbrains', 'azure-v1', 'alibaba-2018', 'planetlab', 'sadf', 'esxtop', 'prometheus'] as const;
+export const TRACE_FORMATS = ['generic', 'bitbrains', 'azure-v1', 'alibaba-2018', 'planetlab', 'sadf', 'esxtop', 'prometheus', 'prometheus-text'] as const;
 export type TraceFormatName = (typeof TRACE_FORMATS)[number];
 
 export interface ReaderOptions {

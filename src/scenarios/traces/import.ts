@@ -10,7 +10,6 @@
  * time; formats whose rows interleave VMs (Azure, Alibaba, sadf, esxtop, generic long format)
  * hold every VM's series until the input ends: 4 bytes per metric and step per VM.
  */
-import { prometheusReader } from './prometheus.js';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRACE_METRICS, type TraceMetric } from '../../model/workload/trace-demand.js';
@@ -22,6 +21,8 @@ import { esxtopReader } from './esxtop.js';
 import type { ReaderOptions, TraceFormatName, TraceReader } from './format.js';
 import { genericReader } from './generic.js';
 import { planetlabReader } from './planetlab.js';
+import { prometheusReader } from './prometheus.js';
+import { prometheusTextReader } from './prometheus-text.js';
 import { sadfReader } from './sadf.js';
 import type { BuiltTrace, GapFill, MetricStats } from './series.js';
 import { ImportSession } from './session.js';
@@ -110,6 +111,8 @@ export async function createReader(options: ImportOptions, firstFile: string | u
       return genericReader(options, firstFile);
     case 'prometheus':
       return prometheusReader(firstFile);
+    case 'prometheus-text':
+      return prometheusTextReader(options);
   }
 }
 

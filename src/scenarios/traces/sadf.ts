@@ -35,10 +35,10 @@ import { epochSeconds, parseDateTime } from './time.js';
 import { parseNumber, shown } from './validation.js';
 
 /** Partitions of sd/vd/hd/xvd disks (sda1), NVMe (nvme0n1p1) and MMC (mmcblk0p1) devices. */
-const PARTITION = /^(?:(?:sd|vd|hd|xvd)[a-z]+\d+|nvme\d+n\d+p\d+|mmcblk\d+p\d+)$/;
+export const PARTITION = /^(?:(?:sd|vd|hd|xvd)[a-z]+\d+|nvme\d+n\d+p\d+|mmcblk\d+p\d+)$/;
 
 /** Bridges, taps and other virtual interfaces: their traffic is also counted on the physical NICs. */
-const VIRTUAL_IFACE = /^(?:virbr|br-|docker|veth|tap|vnet|ovs-|cni|flannel|cali|tun|vxlan)/;
+export const VIRTUAL_IFACE = /^(?:virbr|br-|docker|veth|tap|vnet|ovs-|cni|flannel|cali|tun|vxlan)/;
 
 const METRICS: readonly TraceMetric[] = ['cpuPct', 'memoryPct', 'memoryUsedGiB', 'diskReadIops', 'diskWriteIops', 'diskReadKBps', 'diskWriteKBps', 'netRxKBps', 'netTxKBps'];
 const CPU = 0;
