@@ -62,6 +62,12 @@ const RUNNING = new Set(['ACTIVE']);
 /** Assumed mean vCPU utilisation when no measurement is imported (range 5–40 %, an assumption). */
 export const ASSUMED_UTIL_PCT = 20;
 
+/**
+ * The same, written into the scenario as a range (docs/scenarios.md, "Ranges"): runs use 20 %,
+ * and `overcast sensitivity` / `recommend --robust` show what the unmeasured load decides.
+ */
+const assumedUtilRange = () => ({ between: [5, 40], nominal: ASSUMED_UTIL_PCT, reason: 'not measured: import a libvirt-exporter capture (docs/import.md)' });
+
 export function importOpenStack(docs: readonly CloudDocument[]): CloudImport {
   const notes: string[] = [];
   const of = (kind: CloudDocument['kind']): CloudDocument[] => docs.filter((d) => d.kind === kind);
@@ -170,7 +176,7 @@ export function buildCloudScenario(source: string, hosts: readonly HostSpec[], s
       overcommit: { cpu: cpuRatio ?? 4, memory: memoryRatio ?? 1 },
       placement: 'as-is',
       hosts: hostGroups,
-      vms: [...vmGroups.values()].map((g) => ({ name: g.name, count: g.count, vcpus: g.vcpus, memoryGiB: g.memoryGiB, host: g.host, workload: { cpu: { utilPct: ASSUMED_UTIL_PCT } } })),
+      vms: [...vmGroups.values()].map((g) => ({ name: g.name, count: g.count, vcpus: g.vcpus, memoryGiB: g.memoryGiB, host: g.host, workload: { cpu: { utilPct: assumedUtilRange() } } })),
     },
     notes,
     hostNames: [...scenarioHost],
