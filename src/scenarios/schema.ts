@@ -189,7 +189,7 @@ export function createScenarioSchema(units?: UnitParser) {
     type: z.enum(['hdd', 'ssd']).default('hdd').meta(meta({ description: '`hdd`: IOPS from rpm and seek time; `ssd`: `iopsPerDisk` (default 20,000, within SATA SSDs’ 3,000–40,000).' })),
     rpm: z.int().min(3600).max(20_000).default(10_000).meta(meta({ description: 'Hard disk spindle speed; rotational latency = 30,000 / rpm ms.', unit: 'rpm' })),
     seekMs: positiveMs.optional().meta(meta({ description: 'Average seek time; default by rpm: 7.2k 8.5 ms, 10k 4.5 ms, 15k 3.5 ms (giving 79, 133, 182 IOPS).', unit: 'ms' })),
-    iopsPerDisk: z.number().positive().optional().meta(meta({ description: 'Random IOPS of one disk; overrides the rpm/seek calculation.', unit: 'IOPS' })),
+    iopsPerDisk: z.number().positive().max(MAX_IOPS).optional().meta(meta({ description: 'Random IOPS of one disk; overrides the rpm/seek calculation.', unit: 'IOPS' })),
     raid: z.enum(RAID_LEVELS).default('raid1').meta(meta({ description: 'RAID level; write penalty raid0 1, raid1/raid10 2, raid5 4, raid6 6.' })),
   });
 
@@ -219,6 +219,7 @@ export function createScenarioSchema(units?: UnitParser) {
         swapReadMs: z
           .number()
           .positive()
+          .max(10_000)
           .default(8)
           .meta(meta({ description: 'Time to read one 4 KiB page back from the swap device when it is idle: a hard disk 5–13 ms, a SATA SSD about 0.1 ms (calibration: 1000 / random IOPS). Default 8 (a 7.2k–10k rpm disk).', unit: 'ms', defaultText: '8' })),
         swapMBps: quantity(units, RATE_MBPS)
@@ -313,6 +314,7 @@ export function createScenarioSchema(units?: UnitParser) {
             touchMiBps: z
               .number()
               .nonnegative()
+              .max(100_000)
               .default(1)
               .meta(meta({ description: 'Working set the guest re-references per second: with a share s of it in swap the guest takes s × this in major faults, each waiting for the swap device. Assumption 1 MiB/s (range 0.25–4); docs/memory.md shows where the published 3× swap slowdown falls in that range.', unit: 'MiB/s', defaultText: '1' })),
             vmCv: z.number().nonnegative().max(MAX_CV).default(0).meta(meta({ description: 'Spread of the working set between VMs (lognormal, mean 1, per VM and replication).' })),
@@ -322,7 +324,7 @@ export function createScenarioSchema(units?: UnitParser) {
           .meta(meta({ description: 'What the guests do with their memory (the memory model).' })),
         io: z
           .strictObject({
-            iops: z.number().nonnegative().optional().meta(meta({ description: 'Steady front-end IOPS of each running VM. Default windows 10 (VDI users average 8–10 IOPS, calibration.md §2), linux/other 0.', unit: 'IOPS' })),
+            iops: z.number().nonnegative().max(MAX_IOPS).optional().meta(meta({ description: 'Steady front-end IOPS of each running VM. Default windows 10 (VDI users average 8–10 IOPS, calibration.md §2), linux/other 0.', unit: 'IOPS' })),
             readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 30 (VDI steady state is write-heavy: 30/70 "average"), linux/other 70.', unit: '%' })),
           })
           .prefault({})
@@ -331,7 +333,7 @@ export function createScenarioSchema(units?: UnitParser) {
       .meta(meta({ description: 'What the VMs do.' })),
     network: z
       .strictObject({
-        gbps: z.number().nonnegative().meta(meta({ description: 'Mean bandwidth each VM wants, sent plus received; it follows the VM’s CPU demand (profile, spread and noise).', unit: 'Gbit/s' })),
+        gbps: z.number().nonnegative().max(MAX_GBPS).meta(meta({ description: 'Mean bandwidth each VM wants, sent plus received; it follows the VM’s CPU demand (profile, spread and noise).', unit: 'Gbit/s' })),
         packetBytes: z
           .number()
           .min(64)
@@ -365,9 +367,9 @@ export function createScenarioSchema(units?: UnitParser) {
         ios: z.number().positive().max(1e8).optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
         readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 95 (420 MB read, 24 MB written), linux 90.', unit: '%' })),
         outstanding: z.number().positive().max(1024).optional().meta(meta({ description: 'IOs a booting VM keeps in flight. Default 1 (a disk-level Windows 7 boot trace; docs/io.md).', unit: 'IOs' })),
-        thinkMs: z.number().nonnegative().optional().meta(meta({ description: 'Computing time between one boot IO’s completion and the next. Default 0 (the trace’s hard disk never waited for the boot).', unit: 'ms' })),
+        thinkMs: z.number().nonnegative().max(3_600_000).optional().meta(meta({ description: 'Computing time between one boot IO’s completion and the next. Default 0 (the trace’s hard disk never waited for the boot).', unit: 'ms' })),
         cpuSeconds: z.number().nonnegative().max(86_400).optional().meta(meta({ description: 'CPU work of a boot, in seconds of one vCPU; the boot is up no sooner than this over its vCPUs. Default windows 30, linux 10 (assumptions).', unit: 's' })),
-        logonIops: z.number().nonnegative().optional().meta(meta({ description: 'IOPS of the logon after the boot. Default windows 12 (Login VSI logon storm, Dell BP1018: 11–13), linux 0.', unit: 'IOPS' })),
+        logonIops: z.number().nonnegative().max(MAX_IOPS).optional().meta(meta({ description: 'IOPS of the logon after the boot. Default windows 12 (Login VSI logon storm, Dell BP1018: 11–13), linux 0.', unit: 'IOPS' })),
         logonReadPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads in the logon’s IO. Default windows 3 (Dell BP1018: R/W 3/97).', unit: '%' })),
         logonSeconds: z.number().nonnegative().max(86_400).optional().meta(meta({ description: 'Length of the logon after the boot (0: none). Default windows 60 (assumption, 30–120), linux 0.', unit: 's' })),
       })
@@ -397,6 +399,7 @@ export function createScenarioSchema(units?: UnitParser) {
       microBudgetBursts: z
         .number()
         .positive()
+        .max(1e12)
         .default(20_000_000)
         .meta(meta({ description: 'Largest number of bursts per replication `auto` simulates exactly (about 5 s of CPU per replication).' })),
       microWindows: z
@@ -443,8 +446,8 @@ export function createScenarioSchema(units?: UnitParser) {
       startHour: z.number().min(0).lt(24).default(0).meta(meta({ description: 'Hour of day at simulated time 0 (selects the workload profile hour).', unit: 'h' })),
       overcommit: z
         .strictObject({
-          cpu: z.number().positive().default(4).meta(meta({ description: 'vCPU allocation ratio (nova `cpu_allocation_ratio`; nova’s initial default 4.0 since 2023.1).' })),
-          memory: z.number().positive().default(1).meta(meta({ description: 'RAM allocation ratio (nova `ram_allocation_ratio`; initial default 1.0).' })),
+          cpu: z.number().positive().max(MAX_RATIO).default(4).meta(meta({ description: 'vCPU allocation ratio (nova `cpu_allocation_ratio`; nova’s initial default 4.0 since 2023.1).' })),
+          memory: z.number().positive().max(MAX_RATIO).default(1).meta(meta({ description: 'RAM allocation ratio (nova `ram_allocation_ratio`; initial default 1.0).' })),
         })
         .prefault({})
         .meta(meta({ description: 'Allocation ratios with OpenStack Placement semantics: a host offers (total − reserved) × ratio.' })),
@@ -460,9 +463,9 @@ export function createScenarioSchema(units?: UnitParser) {
         .strictObject({
           enabled: z.boolean().default(KSM_DEFAULTS.enabled).meta(meta({ description: 'Kernel samepage merging on (the kernel’s default is off: `run` 0).' })),
           pagesToScan: z.int().min(1).default(KSM_DEFAULTS.pagesToScan).meta(meta({ description: '`pages_to_scan` per wake-up (kernel default 100).', unit: 'pages' })),
-          sleepMs: z.number().positive().default(KSM_DEFAULTS.sleepMs).meta(meta({ description: '`sleep_millisecs` between wake-ups (kernel default 20): 5,000 pages/s, a pass over 64 GiB in 56 minutes.', unit: 'ms' })),
+          sleepMs: z.number().min(0.001).max(3_600_000).default(KSM_DEFAULTS.sleepMs).meta(meta({ description: '`sleep_millisecs` between wake-ups (kernel default 20): 5,000 pages/s, a pass over 64 GiB in 56 minutes.', unit: 'ms' })),
           tuned: z.boolean().default(false).meta(meta({ description: 'ksmtuned adjusts the scan rate every 60 s (up to 125,000 pages/s under pressure) and stops ksmd when memory is not committed.' })),
-          cpuMicrosPerPage: z.number().nonnegative().default(KSM_DEFAULTS.cpuMicrosPerPage).meta(meta({ description: 'ksmd CPU per scanned page (2.4 µs: about 30 % of a core at ksmtuned’s ceiling, SUSE measurement).', unit: 'µs' })),
+          cpuMicrosPerPage: z.number().nonnegative().max(MAX_MICROS).default(KSM_DEFAULTS.cpuMicrosPerPage).meta(meta({ description: 'ksmd CPU per scanned page (2.4 µs: about 30 % of a core at ksmtuned’s ceiling, SUSE measurement).', unit: 'µs' })),
         })
         .prefault({})
         .meta(meta({ description: 'KSM on every host.' })),
@@ -487,12 +490,12 @@ export function createScenarioSchema(units?: UnitParser) {
         .meta(meta({ description: 'What happens after an OOM kill.' })),
       hostThreads: z
         .strictObject({
-          nicGbps: z.number().positive().default(LATENCY_DEFAULTS.nicGbps).meta(meta({ description: 'Host NIC bandwidth shared by the host’s VMs (field report 002: a 10 GbE switch).', unit: 'Gbit/s' })),
-          qemuIoMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.qemuIoMicros).meta(meta({ description: 'QEMU main-loop CPU per disk IO it emulates (a VM without iothreads). Assumption: 50,000 IOPS per main loop (docs/latency.md).', unit: 'µs' })),
-          qemuPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.qemuPacketMicros).meta(meta({ description: 'QEMU main-loop CPU per packet with vhost_net off. Assumption: 5× the vhost cost (vhost removes up to four system calls per packet, linux-kvm.org).', unit: 'µs' })),
-          vhostPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.vhostPacketMicros).meta(meta({ description: 'vhost worker CPU per packet. Assumption: 500k packets/s per worker.', unit: 'µs' })),
-          iothreadIoMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.iothreadIoMicros).meta(meta({ description: 'iothread CPU per disk IO. Data plane reaches "several times" the IOPS of the main loop (QEMU commit e72f66a0); 4× assumed.', unit: 'µs' })),
-          guestPacketMicros: z.number().nonnegative().default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
+          nicGbps: z.number().positive().max(MAX_GBPS).default(LATENCY_DEFAULTS.nicGbps).meta(meta({ description: 'Host NIC bandwidth shared by the host’s VMs (field report 002: a 10 GbE switch).', unit: 'Gbit/s' })),
+          qemuIoMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.qemuIoMicros).meta(meta({ description: 'QEMU main-loop CPU per disk IO it emulates (a VM without iothreads). Assumption: 50,000 IOPS per main loop (docs/latency.md).', unit: 'µs' })),
+          qemuPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.qemuPacketMicros).meta(meta({ description: 'QEMU main-loop CPU per packet with vhost_net off. Assumption: 5× the vhost cost (vhost removes up to four system calls per packet, linux-kvm.org).', unit: 'µs' })),
+          vhostPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.vhostPacketMicros).meta(meta({ description: 'vhost worker CPU per packet. Assumption: 500k packets/s per worker.', unit: 'µs' })),
+          iothreadIoMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.iothreadIoMicros).meta(meta({ description: 'iothread CPU per disk IO. Data plane reaches "several times" the IOPS of the main loop (QEMU commit e72f66a0); 4× assumed.', unit: 'µs' })),
+          guestPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
           ringPackets: z.int().min(1).default(LATENCY_DEFAULTS.costs.ringPackets).meta(meta({ description: 'virtio ring size: packets queued ahead at a saturated path (QEMU’s default rx/tx_queue_size 256).', unit: 'packets' })),
           mainLoopBlockingShare: z.number().min(0).max(1).default(LATENCY_DEFAULTS.costs.mainLoopBlockingShare).meta(meta({ description: 'Share of a VM’s disk IOs that hold its QEMU main loop (and the BQL) for about one device latency when it has no iothread: guest flushes, qcow2 metadata (docs/latency.md, main-loop stalls). Assumption: 1 %.', unit: 'fraction' })),
           daemons: z
@@ -503,6 +506,7 @@ export function createScenarioSchema(units?: UnitParser) {
                 quotaPct: z
                   .number()
                   .positive()
+                  .max(100)
                   .nullable()
                   .default(null)
                   .meta(meta({ description: 'CFS quota, cpu.cfs_quota_us / cpu.cfs_period_us as % of one core (field report 003: 10000 / 100000 = 10 %); null for none.', unit: '%', defaultText: 'null' })),
@@ -905,6 +909,14 @@ const MAX_CORES = 4096;
 const MAX_HOSTS = 100_000;
 const MAX_VMS = 10_000_000;
 const MAX_CV = 100;
+/** Allocation ratios: nova's legacy CPU default is 16; 1,000 is far beyond any cloud. */
+const MAX_RATIO = 1000;
+/** IOPS of a disk or a VM: an NVMe device reaches about 1.5 million; 10 million is beyond any. */
+const MAX_IOPS = 10_000_000;
+/** A VM's or a host NIC's bandwidth: 400 GbE exists; 1,000 Gbit/s is beyond it. */
+const MAX_GBPS = 1000;
+/** A CPU cost per packet, IO or page: 1 s (1e6 µs) is beyond any measured path. */
+const MAX_MICROS = 1_000_000;
 const MIN_BURST_MS = 0.001;
 const MAX_STEPS = 1_000_000;
 const MAX_VM_STEPS = 1e9;

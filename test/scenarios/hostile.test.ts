@@ -68,6 +68,12 @@ describe('values that validated but broke the run', () => {
     ['vms.desktop.workload.cpu.burstMs=1e-300', 'vms[0].workload.cpu.burstMs: expected a number >= 0.001, found 1e-300'],
     ['vms.desktop.count=1e15', 'vms[0].count: expected a number <= 10000000, found 1000000000000000'],
     ['hosts.compute.count=1e8', 'hosts[0].count: expected an integer <= 100000, found 100000000'],
+    // Fields a run completed with even at 1e308, now bounded to what hardware can be (docs/reliability.md).
+    ['overcommit.cpu=1e300', 'overcommit.cpu: expected a number <= 1000, found 1e+300'],
+    ['vms.desktop.workload.io.iops=1e308', 'vms[0].workload.io.iops: expected a number <= 10000000, found 1e+308'],
+    ['hosts.compute.memory.swapReadMs=1e308', 'hosts[0].memory.swapReadMs: expected a number <= 10000, found 1e+308'],
+    ['hostThreads.qemuPacketMicros=1e308', 'hostThreads.qemuPacketMicros: expected a number <= 1000000, found 1e+308'],
+    ['ksm.sleepMs=1e-300', 'ksm.sleepMs: expected a number >= 0.001, found 1e-300'],
   ];
   for (const [set, message] of cases) {
     it(set, async () => {
