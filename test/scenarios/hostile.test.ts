@@ -1,9 +1,12 @@
 /**
- * Hostile and broken scenario files (issue 21): each case that crashed, hung or ran away before
+ * Hostile and broken scenario files (the hostile-input work): each case that crashed, hung or ran away before
  * is now a located exit-2 problem. The cases are the issue's own (fuzzed files and hand-written
  * values); the bounds come from src/scenarios/schema.ts (`checkWork` and the field ranges) and
  * src/scenarios/yaml-limits.ts.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../src/scenarios/issues.js';
 import { parseScenarioText } from '../../src/scenarios/load.js';
@@ -95,5 +98,19 @@ describe('values that validated but broke the run', () => {
     expect(await issuesOf(VALID, ['replications=100000', 'vms.desktop.count=1000'])).toEqual([
       '--set replications=100000: replications: 100000 replications × 288 steps × 1000 VMs = 2.9e+10 VM-steps; at most 1e+9 (fewer replications, a longer step or a shorter duration)',
     ]);
+  });
+});
+
+describe('files a scenario names are not echoed', () => {
+  // A scenario from a pull request may name /proc/self/environ; its validation message lands in a
+  // public CI log. The file is written here (NUL-separated assignments, as the kernel gives them).
+  it('an environment-like file is described, not quoted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overcast-environ-'));
+    const file = join(dir, 'environ');
+    await writeFile(file, 'SECRET_TOKEN=abcdef123456\0PATH=/usr/bin\0HOME=/root\0');
+    const text = VALID.replace('cpu: { utilPct: 15, burstMs: 20, noiseCv: 0.3 }', `trace: { csv: ${JSON.stringify(file)}, format: generic }`);
+    const issues = await issuesOf(text);
+    expect(issues.join('\n')).not.toMatch(/SECRET|abcdef|PATH|\/usr\/bin/);
+    expect(issues.join('\n')).toMatch(/characters that are not trace data \(not shown\)/);
   });
 });

@@ -110,9 +110,17 @@ export function parseNumber(text: string | undefined): number {
   return v;
 }
 
-/** Shows a found value in a message: quoted, shortened. */
+/**
+ * Text that is not data a trace holds: an environment assignment (`TOKEN=…`, as in
+ * /proc/self/environ) or control characters (NUL-separated /proc files, binary files). A message
+ * never quotes it: a scenario can name any readable file, and CI logs are public.
+ */
+const NOT_TRACE_TEXT = /(?:^|[\s\0])[A-Za-z_][A-Za-z0-9_]*=\S|[\0-\x08\x0e-\x1f]/;
+
+/** Shows a found value in a message: quoted, shortened; never what looks like a secret (above). */
 export function shown(text: string | undefined): string {
   if (text === undefined) return 'nothing';
+  if (NOT_TRACE_TEXT.test(text)) return `${text.length} characters that are not trace data (not shown)`;
   const t = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   return `'${t.replace(/[\r\n\t]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'))}'`;
 }
