@@ -24,6 +24,7 @@ import { loadUnitParser, needsExpressions, TIME_SECONDS } from '../../scenarios/
 import type { RegisterCommand } from '../command.js';
 import { cloudImportCommand } from './import-cloud.js';
 import { writeOutput } from '../../output/write.js';
+import { fmtDuration } from '../../report/format.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import { checkOutputOption, type CliIo } from '../io.js';
 
@@ -270,12 +271,6 @@ function relabel(message: string, inputs: string[], shownName: (f: string) => st
 const fmt = (v: number | undefined, digits = 2): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 
-function fmtDuration(seconds: number): string {
-  if (seconds % 86_400 === 0 && seconds >= 86_400) return `${seconds / 86_400} d`;
-  if (seconds % 3600 === 0 && seconds >= 3600) return `${seconds / 3600} h`;
-  if (seconds % 60 === 0 && seconds >= 60) return `${seconds / 60} min`;
-  return `${seconds} s`;
-}
 
 function span(result: ImportResult): { first: number; last: number } {
   let first = Infinity;
