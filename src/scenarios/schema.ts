@@ -909,8 +909,12 @@ const MAX_CORES = 4096;
 const MAX_HOSTS = 100_000;
 const MAX_VMS = 10_000_000;
 const MAX_CV = 100;
-/** Allocation ratios: nova's legacy CPU default is 16; 1,000 is far beyond any cloud. */
-const MAX_RATIO = 1000;
+/**
+ * Allocation ratios: nova's legacy CPU default is 16. The recommender lifts the ratio it is not
+ * searching to 1,000,000 (src/study/knobs.ts), so that is the bound; the work estimate and the
+ * VM cap bound what a fill group places at it.
+ */
+const MAX_RATIO = 1_000_000;
 /** IOPS of a disk or a VM: an NVMe device reaches about 1.5 million; 10 million is beyond any. */
 const MAX_IOPS = 10_000_000;
 /** A VM's or a host NIC's bandwidth: 400 GbE exists; 1,000 Gbit/s is beyond it. */

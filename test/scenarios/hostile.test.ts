@@ -72,7 +72,7 @@ describe('values that validated but broke the run', () => {
     ['vms.desktop.count=1e15', 'vms[0].count: expected a number <= 10000000, found 1000000000000000'],
     ['hosts.compute.count=1e8', 'hosts[0].count: expected an integer <= 100000, found 100000000'],
     // Fields a run completed with even at 1e308, now bounded to what hardware can be (docs/reliability.md).
-    ['overcommit.cpu=1e300', 'overcommit.cpu: expected a number <= 1000, found 1e+300'],
+    ['overcommit.cpu=1e300', 'overcommit.cpu: expected a number <= 1000000, found 1e+300'],
     ['vms.desktop.workload.io.iops=1e308', 'vms[0].workload.io.iops: expected a number <= 10000000, found 1e+308'],
     ['hosts.compute.memory.swapReadMs=1e308', 'hosts[0].memory.swapReadMs: expected a number <= 10000, found 1e+308'],
     ['hostThreads.qemuPacketMicros=1e308', 'hostThreads.qemuPacketMicros: expected a number <= 1000000, found 1e+308'],
