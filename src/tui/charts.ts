@@ -213,3 +213,25 @@ export function renderBar(value: number | null, scaleMax: number, width: number,
   }
   return cells.join('');
 }
+
+/**
+ * One tornado row as a bar of `width` cells on a `min`…`max` scale (the glyphs of `overcast
+ * sensitivity`'s text tornado): `▒` from the nominal value to the metric with the input at its low
+ * end, `█` to the metric at its high end (drawn over `▒` where they overlap), `│` the nominal value,
+ * `¦` the limit where the bar leaves that cell empty.
+ */
+export function renderTornadoBar(nominal: number, low: number, high: number, min: number, max: number, width: number, limit?: number): string {
+  if (width <= 0) return '';
+  const span = max - min || 1;
+  const pos = (v: number): number => Math.min(width - 1, Math.max(0, Math.round(((v - min) / span) * (width - 1))));
+  const cells = Array<string>(width).fill(' ');
+  const n = pos(nominal);
+  const fill = (to: number, glyph: string): void => {
+    for (let i = Math.min(n, to); i <= Math.max(n, to); i++) cells[i] = glyph;
+  };
+  if (Number.isFinite(low)) fill(pos(low), '▒');
+  if (Number.isFinite(high)) fill(pos(high), '█');
+  if (limit !== undefined && Number.isFinite(limit) && cells[pos(limit)] === ' ') cells[pos(limit)] = '¦';
+  cells[n] = '│';
+  return cells.join('');
+}

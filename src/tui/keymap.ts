@@ -28,11 +28,12 @@ export interface KeyFlags {
 }
 
 /** Commands that reach outside the state: the App carries them out. */
-export type Effect = { type: 'quit' } | { type: 'export'; target: string } | { type: 'recommend' };
+/** `sensitivity`: start the study, or cancel the one running (`y` again); `cancelOnly` (Esc) never starts one. */
+export type Effect = { type: 'quit' } | { type: 'export'; target: string } | { type: 'recommend' } | { type: 'sensitivity'; cancelOnly?: boolean };
 export type Command = Action | Effect;
 
 export function isEffect(command: Command): command is Effect {
-  return command.type === 'quit' || command.type === 'export' || command.type === 'recommend';
+  return command.type === 'quit' || command.type === 'export' || command.type === 'recommend' || command.type === 'sensitivity';
 }
 
 const hasSpecialKey = (key: KeyFlags): boolean =>
@@ -61,7 +62,7 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
     if (key.pageDown) return [{ type: 'move', delta: pageSize(state) }];
     return [];
   }
-  if (key.escape) return [{ type: 'back' }];
+  if (key.escape) return backHasNothingToClose(state) && state.sensitivity.running ? [{ type: 'sensitivity', cancelOnly: true }] : [{ type: 'back' }];
   if (key.tab) return [{ type: 'focus', delta: key.shift ? -1 : 1 }];
   if (key.return) return [{ type: 'activate' }];
   if (key.upArrow) return [{ type: 'move', delta: -1 }];
@@ -103,6 +104,8 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
       return [{ type: 'rerun' }];
     case 's':
       return [{ type: 'recommend' }];
+    case 'y':
+      return [{ type: 'sensitivity' }];
     case 'e':
       return [{ type: 'exportStart' }];
     case '/':
@@ -124,6 +127,11 @@ export function commandsForKey(state: UiState, input: string, key: KeyFlags): Co
     default:
       return [];
   }
+}
+
+/** Esc goes back from the innermost thing open (the reducer's `back`); with none, it cancels a sensitivity study. */
+function backHasNothingToClose(state: UiState): boolean {
+  return !state.help && !state.exportPrompt && !state.edit && state.detail === null && state.filter === '';
 }
 
 /** The export prompt: a path is typed as text (any printable character); Enter exports it. */
@@ -177,6 +185,7 @@ export const KEY_HELP: readonly { group: string; keys: readonly KeyHelp[] }[] = 
       { keys: 'Esc', action: 'back: close the host view, cancel typing, close help, clear the filter' },
       { keys: 'r', action: 're-run (reads the scenario file again)' },
       { keys: 's', action: 'run the recommendation and apply it' },
+      { keys: 'y', action: 'rank the uncertain inputs (sensitivity study on the knobs as they are; tab 6); y again or Esc cancels' },
       { keys: 'e', action: 'export the shown report: asks for a path (default shown); .json, .md or .html writes that format, a name without one writes all three' },
       { keys: 'c', action: 'compare: pin these results as the baseline / clear it' },
       { keys: '/', action: 'filter hosts (and a drilled-into host\'s VMs) by name or VM group as you type; Enter keeps it, Esc clears it' },
@@ -196,7 +205,7 @@ export const KEY_HELP: readonly { group: string; keys: readonly KeyHelp[] }[] = 
     group: 'Charts',
     keys: [
       { keys: '←→  h l', action: 'previous / next section tab' },
-      { keys: '↑↓  j k', action: 'next chart when they do not all fit' },
+      { keys: '↑↓  j k', action: 'next chart when they do not all fit; on Sensitivity, the metric whose tornado is drawn' },
     ],
   },
   {
@@ -219,6 +228,7 @@ export const FOOTER_KEYS: readonly KeyHelp[] = [
   { keys: 'Esc', action: 'back' },
   { keys: 'r', action: 're-run' },
   { keys: 's', action: 'recommend' },
+  { keys: 'y', action: 'sensitivity' },
   { keys: 'e', action: 'export' },
   { keys: 'c', action: 'compare' },
 ];

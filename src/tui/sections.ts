@@ -39,9 +39,19 @@ export const SECTIONS: readonly SectionInfo[] = [
   { id: 'placement', title: 'Placement', present: (r) => r.placement !== undefined, charts: 1, events: placementEvents },
 ];
 
-/** A section's tab number (1-based): fixed by its place in SECTIONS, whatever the report has. */
+/**
+ * The Sensitivity tab (`y`): not a report section but the last sensitivity study's result (or a
+ * hint to press `y`), drawn by components/SensitivitySection.tsx from the UI state. Present once
+ * a run has a report, after the report's sections.
+ */
+export const SENSITIVITY_TAB: SectionInfo = { id: 'sensitivity', title: 'Sensitivity', present: () => true, charts: 1 };
+
+/** Every tab in number order. */
+export const ALL_TABS: readonly SectionInfo[] = [...SECTIONS, SENSITIVITY_TAB];
+
+/** A section's tab number (1-based): fixed by its place in ALL_TABS, whatever the report has. */
 export function tabNumber(id: string): number {
-  return SECTIONS.findIndex((s) => s.id === id) + 1;
+  return ALL_TABS.findIndex((s) => s.id === id) + 1;
 }
 
 /** Which section shows each SLO's metric. */
@@ -75,6 +85,11 @@ export function bindingSection(report: Report): string | null {
     if (!best || rank > best.rank || (rank === best.rank && use > best.use)) best = { rank, use, section };
   }
   return best && presentSections(report).some((p) => p.id === best.section) ? best.section : null;
+}
+
+/** The tabs the Charts pane shows: the report's sections, then Sensitivity (just the first before any result). */
+export function tabsFor(report: Report | undefined): SectionInfo[] {
+  return report ? [...presentSections(report), SENSITIVITY_TAB] : presentSections(undefined);
 }
 
 /** Sections the report has, in tab order (just the first before any result). */

@@ -5,7 +5,7 @@
 import type { SloStatus } from '../model/slo.js';
 import type { Report } from '../report/report.js';
 import { formatKnobValue, knobCliArgs, knobValue, type KnobSpec, type KnobValue } from './knobs.js';
-import { presentSections, type SectionInfo } from './sections.js';
+import { tabsFor, type SectionInfo } from './sections.js';
 import type { UiState } from './state.js';
 import { footerLines } from './keymap.js';
 import type { HostVm } from './run-result.js';
@@ -167,8 +167,26 @@ function shellQuote(word: string): string {
 
 // ---- sections ----
 
+/** The Charts pane's tabs: the report's sections, then Sensitivity. */
 export function sectionsOf(state: UiState): SectionInfo[] {
-  return presentSections(state.current?.result.report);
+  return tabsFor(state.current?.result.report);
+}
+
+/**
+ * The tab strip's labels fitted to `width`: the active tab as `[6 Sensitivity]`, the others as
+ * ` 2 Memory `; when they do not all fit, the inactive ones farthest from the active tab shrink to
+ * their number (` 2 `), so a title is shown whole or not at all.
+ */
+export function tabLabels(tabs: readonly { id: string; title: string; number: number }[], activeId: string, width: number): { id: string; text: string; active: boolean }[] {
+  const full = tabs.map((t) => ({ id: t.id, active: t.id === activeId, text: t.id === activeId ? `[${t.number} ${t.title}]` : ` ${t.number} ${t.title} ` }));
+  const length = (): number => full.reduce((s, t) => s + t.text.length, 0);
+  const active = Math.max(0, tabs.findIndex((t) => t.id === activeId));
+  const order = tabs.map((_, i) => i).filter((i) => i !== active).sort((a, b) => Math.abs(b - active) - Math.abs(a - active) || b - a);
+  for (const i of order) {
+    if (length() <= width) break;
+    full[i] = { ...full[i]!, text: ` ${tabs[i]!.number} ` };
+  }
+  return full;
 }
 
 export function activeSection(state: UiState): SectionInfo {

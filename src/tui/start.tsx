@@ -9,6 +9,7 @@ import type { Override } from '../scenarios/overrides.js';
 import App from './components/App.js';
 import { knobOverrides, knobsFor, UI_REPLICATIONS } from './knobs.js';
 import { studyRecommender } from './recommend.js';
+import { studySensitivity } from './sensitivity.js';
 import { WorkerBackend } from './worker-backend.js';
 
 export interface StartOptions {
@@ -63,6 +64,7 @@ export async function startUi(options: StartOptions): Promise<number> {
         file={options.file}
         backend={backend}
         recommend={studyRecommender}
+        sensitivity={studySensitivity}
         baseOverrides={options.baseOverrides}
         {...(first.ok ? { preloaded: first.value.scenario } : {})}
         cwd={options.cwd}

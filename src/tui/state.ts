@@ -13,7 +13,10 @@ import type { Report } from '../report/report.js';
 import { formatIssue } from '../scenarios/issues.js';
 import { formatKnobValue, knobValue, parseKnobInput, stepKnob, type KnobSpec, type KnobValue } from './knobs.js';
 import type { RunResult } from './run-result.js';
-import { bindingSection, presentSections, SECTIONS } from './sections.js';
+import { ALL_TABS, bindingSection, presentSections, tabsFor } from './sections.js';
+import type { SensitivityResult } from '../study/sensitivity.js';
+import type { SensitivityStage } from './sensitivity.js';
+import { headlineMetric, sensitivityLogLine, tabMetrics } from './sensitivity-view.js';
 import { HOST_SORTS, hostRows, hostRowsVisible, layoutFor, type HostSort } from './selectors.js';
 import type { RunEvent } from './simulation.js';
 
@@ -48,6 +51,15 @@ export interface RunStatus {
   message?: string;
 }
 
+/** The sensitivity study (`y`): the one in progress, the last finished one, the metric shown. */
+export interface SensitivityState {
+  running: { stage: SensitivityStage | 'starting'; done: number; total: number; startedAt: number; elapsedMs: number; values: Record<string, KnobValue> } | null;
+  /** The last finished study, how long it took and the knob values it ran with. */
+  last: { result: SensitivityResult; elapsedMs: number; values: Record<string, KnobValue> } | null;
+  /** Index into the tab's metrics (sensitivity-view.ts `tabMetrics`), cycled with j/k. */
+  metric: number;
+}
+
 export interface UiState {
   /** How the scenario was named on the command line, and the command-line options kept with it. */
   scenarioArg: string;
@@ -74,6 +86,7 @@ export interface UiState {
   helpScroll: number;
   /** A recommendation in progress (`s`): what it is doing and how far it is, or null. */
   recommendStatus: string | null;
+  sensitivity: SensitivityState;
   /** The host drilled into, by name. */
   detail: string | null;
   detailScroll: number;
@@ -121,6 +134,7 @@ export function initialState(options: InitOptions): UiState {
     help: false,
     helpScroll: 0,
     recommendStatus: null,
+    sensitivity: { running: null, last: null, metric: 0 },
     detail: null,
     detailScroll: 0,
     selectedHost: 0,
@@ -170,6 +184,12 @@ export type Action =
   | { type: 'compare' }
   | { type: 'log'; kind: LogEntry['kind']; text: string }
   | { type: 'recommendStatus'; text: string | null }
+  /** The sensitivity study (`y`): started (the Charts pane turns to its tab), progress, a clock tick, its end. */
+  | { type: 'sensitivityStart' }
+  | { type: 'sensitivityProgress'; stage: SensitivityStage; done: number; total: number }
+  | { type: 'sensitivityTick' }
+  | { type: 'sensitivityDone'; result: SensitivityResult }
+  | { type: 'sensitivityEnd'; cancelled: boolean; message: string }
   /** Several knobs at once (a recommendation), as one change and one run. */
   | { type: 'applyValues'; values: Record<string, KnobValue>; reason: string }
   | { type: 'run'; event: RunEvent };
@@ -309,13 +329,13 @@ export function reduce(state: UiState, action: Stamped): UiState {
       if (Object.keys(state.values).length === 0) return state;
       return requestRun(log({ ...state, values: {} }, at, 'change', 'all knobs back to the scenario’s values'));
     case 'section': {
-      const sections = presentSections(state.current?.result.report);
+      const sections = tabsFor(state.current?.result.report);
       const i = Math.max(0, sections.findIndex((s) => s.id === state.section));
       let target: number;
       if (action.index !== undefined) {
-        // Numbers are fixed per section (1 CPU, 2 Memory, 3 IO, 4 Network, 5 Placement); a
-        // section this report does not have is not there to pick.
-        const id = SECTIONS[action.index]?.id;
+        // Numbers are fixed per section (1 CPU, 2 Memory, 3 IO, 4 Network, 5 Placement,
+        // 6 Sensitivity); a section this report does not have is not there to pick.
+        const id = ALL_TABS[action.index]?.id;
         target = sections.findIndex((s) => s.id === id);
         if (target < 0) return state;
       } else target = (((i + (action.delta ?? 1)) % sections.length) + sections.length) % sections.length;
@@ -352,6 +372,36 @@ export function reduce(state: UiState, action: Stamped): UiState {
     }
     case 'run':
       return onRunEvent(state, action.event, at);
+    case 'sensitivityStart':
+      if (state.sensitivity.running) return state;
+      return log(
+        { ...state, section: state.current ? 'sensitivity' : state.section, sensitivity: { ...state.sensitivity, running: { stage: 'starting', done: 0, total: 0, startedAt: at, elapsedMs: 0, values: state.values } } },
+        at,
+        'info',
+        'sensitivity study started on the knobs as they are (all cores; the screen stays live; y or Esc cancels)',
+      );
+    case 'sensitivityProgress': {
+      const running = state.sensitivity.running;
+      return running ? { ...state, sensitivity: { ...state.sensitivity, running: { ...running, stage: action.stage, done: action.done, total: action.total, elapsedMs: at - running.startedAt } } } : state;
+    }
+    case 'sensitivityTick': {
+      const running = state.sensitivity.running;
+      return running ? { ...state, sensitivity: { ...state.sensitivity, running: { ...running, elapsedMs: at - running.startedAt } } } : state;
+    }
+    case 'sensitivityDone': {
+      const running = state.sensitivity.running;
+      if (!running) return state;
+      const elapsedMs = at - running.startedAt;
+      const flips = action.result.flips.length > 0;
+      const sensitivity = { running: null, last: { result: action.result, elapsedMs, values: running.values }, metric: headlineMetric(action.result) };
+      return log({ ...state, sensitivity }, at, flips ? 'error' : 'info', sensitivityLogLine(action.result, elapsedMs));
+    }
+    case 'sensitivityEnd': {
+      const running = state.sensitivity.running;
+      if (!running) return state;
+      const text = action.cancelled ? `sensitivity study cancelled after ${Math.round((at - running.startedAt) / 1000)} s` : `sensitivity study failed: ${action.message}`;
+      return log({ ...state, sensitivity: { ...state.sensitivity, running: null } }, at, action.cancelled ? 'info' : 'error', text);
+    }
   }
 }
 
@@ -371,6 +421,12 @@ function move(state: UiState, delta: number): UiState {
     case 'events':
       return { ...state, eventScroll: clampIndex(state.eventScroll + delta, state.log.length) };
     case 'sections': {
+      if (state.section === 'sensitivity') {
+        const last = state.sensitivity.last;
+        if (!last || !Number.isFinite(delta)) return state;
+        const count = tabMetrics(last.result).length;
+        return { ...state, sensitivity: { ...state.sensitivity, metric: (((state.sensitivity.metric + Math.sign(delta)) % count) + count) % count } };
+      }
       const section = presentSections(state.current?.result.report).find((s) => s.id === state.section);
       const charts = section?.charts ?? 1;
       const step = Number.isFinite(delta) ? Math.sign(delta) : 0;
@@ -408,6 +464,7 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
       const shown: Shown = { runId: event.id, result: event.result, values: state.requestValues };
       const hosts = report.placement.byHost.length;
       const sections = presentSections(report);
+      const tabs = tabsFor(report);
       let next: UiState = {
         ...state,
         current: shown,
@@ -416,7 +473,7 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
         selectedHost: clampIndex(state.selectedHost, hosts),
         detail: state.detail !== null && report.placement.byHost.some((h) => h.name === state.detail) ? state.detail : null,
         // The first result opens on the binding SLO's tab; later ones keep the tab the user chose.
-        section: !state.current ? (bindingSection(report) ?? sections[0]?.id ?? state.section) : sections.some((s) => s.id === state.section) ? state.section : (sections[0]?.id ?? state.section),
+        section: !state.current ? (bindingSection(report) ?? sections[0]?.id ?? state.section) : tabs.some((s) => s.id === state.section) ? state.section : (sections[0]?.id ?? state.section),
       };
       const reps = report.scenario.replications;
       next = log(next, at, 'run', `run #${event.id}: ${Math.round(event.totalMs)} ms (simulation ${Math.round(event.result.simulateMs)}) · ${verdictText(previous, report)} · ${reps} replication${reps === 1 ? '' : 's'}`);

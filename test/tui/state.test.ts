@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentSections } from '../../src/tui/sections.js';
+import { presentSections, tabNumber, tabsFor } from '../../src/tui/sections.js';
 import { initialState, PANES, type UiState } from '../../src/tui/state.js';
 import { apply, fixture, resultFor, runWith, stateWithResult } from './helpers.js';
 
@@ -152,15 +152,21 @@ describe('the UI state', () => {
 
   it('cycles section tabs and charts, picks a tab by number, sorts hosts', async () => {
     let state = await stateWithResult();
-    const ids = presentSections(state.current!.result.report).map((s) => s.id);
+    // The tabs: the report's sections, then Sensitivity (always last, number 6).
+    const ids = tabsFor(state.current!.result.report).map((s) => s.id);
     expect(ids[0]).toBe('cpu');
     expect(ids).toContain('placement');
+    expect(ids.slice(0, -1)).toEqual(presentSections(state.current!.result.report).map((s) => s.id));
+    expect(ids.at(-1)).toBe('sensitivity');
     state = apply(state, { type: 'section', delta: 1 });
     expect(state.section).toBe(ids[1]);
     state = apply(state, { type: 'section', delta: -2 });
     expect(state.section).toBe(ids[ids.length - 1]);
-    state = apply(state, { type: 'section', index: ids.indexOf('placement') });
+    expect(state.section).toBe('sensitivity');
+    // Numbers are fixed: 5 is Placement, 6 Sensitivity, whatever the report has.
+    state = apply(state, { type: 'section', index: tabNumber('placement') - 1 });
     expect(state.section).toBe('placement');
+    expect(apply(state, { type: 'section', index: 5 }).section).toBe('sensitivity');
     expect(apply(state, { type: 'section', index: 8 }).section).toBe('placement');
     state = apply(state, { type: 'section', index: 0 }, { type: 'focus', delta: 1 }, { type: 'move', delta: 1 });
     expect(state.chart).toBe(1);

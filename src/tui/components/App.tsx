@@ -7,6 +7,7 @@ import { commandsForKey, isEffect, splitKeys, type Effect } from '../keymap.js';
 import { knobOverrides, type KnobSpec } from '../knobs.js';
 import { recommendationUnavailable, type Recommender } from '../recommend.js';
 import { cliEquivalent, layoutFor } from '../selectors.js';
+import { sensitivityUnavailable, type SensitivityRunner } from '../sensitivity.js';
 import type { SimulationBackend } from '../simulation.js';
 import { initialState } from '../state.js';
 import useRuns from '../hooks/use-runs.js';
@@ -43,6 +44,8 @@ export interface Props {
   /** Wall clock, ms since the epoch (event-log times, export names). */
   now?: () => number;
   recommend?: Recommender;
+  /** The sensitivity study behind `y` (a worker pool in the program, a fake in tests). */
+  sensitivity?: SensitivityRunner;
   exportReport?: (request: ExportRequest) => Promise<string[]>;
   debounceMs?: number;
 }
@@ -66,9 +69,21 @@ export default function App(props: Props) {
   );
   const { exit } = useApp();
   const recommending = useRef(false);
+  /** The sensitivity study in progress: aborting it cancels the study. */
+  const study = useRef<AbortController | null>(null);
   const { isRawModeSupported } = useStdin();
   const baseOverrides = props.baseOverrides ?? [];
   const stopRuns = useRuns(store, { backend: props.backend, baseOverrides, preloaded: props.preloaded, debounceMs: props.debounceMs });
+
+  // The elapsed time of a study in progress moves on between progress events.
+  const studying = store.state.sensitivity.running !== null;
+  useEffect(() => {
+    if (!studying) return undefined;
+    const timer = setInterval(() => store.dispatch({ type: 'sensitivityTick' }), 1000);
+    return () => clearInterval(timer);
+  }, [studying]);
+  // Quitting (or unmounting) cancels a study in progress: its worker pool goes with it.
+  useEffect(() => () => study.current?.abort(), []);
 
   useEffect(() => {
     const current = store.get().size;
@@ -79,9 +94,42 @@ export default function App(props: Props) {
     const state = store.get();
     switch (effect.type) {
       case 'quit':
+        study.current?.abort();
         exit();
         void stopRuns();
         return;
+      case 'sensitivity': {
+        // `y` again (or Esc) cancels at once: the screen says so, the pool is torn down behind it.
+        if (study.current) {
+          study.current.abort();
+          study.current = null;
+          store.dispatch({ type: 'sensitivityEnd', cancelled: true, message: 'cancelled' });
+          return;
+        }
+        if (effect.cancelOnly) return;
+        const controller = new AbortController();
+        study.current = controller;
+        const overrides = [...baseOverrides, ...knobOverrides(state.knobs, state.values)];
+        store.dispatch({ type: 'sensitivityStart' });
+        // Only the study in progress may end it: a cancelled one's late answer is dropped.
+        const end = (action: Parameters<typeof store.dispatch>[0]): void => {
+          if (study.current !== controller) return;
+          study.current = null;
+          store.dispatch(action);
+        };
+        (props.sensitivity ?? sensitivityUnavailable)({
+          file: props.file,
+          overrides,
+          signal: controller.signal,
+          onProgress: (stage, done, total) => {
+            if (study.current === controller) store.dispatch({ type: 'sensitivityProgress', stage, done, total });
+          },
+        }).then(
+          (outcome) => end(outcome.ok ? { type: 'sensitivityDone', result: outcome.result } : { type: 'sensitivityEnd', cancelled: outcome.cancelled, message: outcome.message }),
+          (error: unknown) => end({ type: 'sensitivityEnd', cancelled: false, message: error instanceof Error ? error.message : String(error) }),
+        );
+        return;
+      }
       case 'export': {
         const shown = state.current;
         if (!shown) {

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { SLO_STATUS_TEXT, type SloStatus } from '../../model/slo.js';
 import { STATUS_COLOR, STATUS_MARK } from '../verdict.js';
 import { headerSummary, replicationNote, statusText } from '../selectors.js';
+import { sensitivityStatus } from '../sensitivity-view.js';
 import type { UiState } from '../state.js';
 import { tint } from '../tint.js';
 
@@ -56,6 +57,10 @@ export default function Header({ state, width }: Props) {
   ];
   const status = statusText(state);
   const statusRoom = width - 2 - status.length - (state.baseline ? ` · compare: baseline run #${state.baseline.runId}`.length : 0);
+  const study = state.sensitivity.running;
+  const studyText = study ? ` · ${sensitivityStatus(study.stage, study.done, study.total, study.elapsedMs)}` : '';
+  // The study's status shows whole when it fits after the recommendation's (or alone).
+  const recommendRoom = statusRoom - (studyText.length <= statusRoom ? studyText.length : 0);
   return (
     <Box flexDirection="column" width={width} height={2}>
       <Text wrap="truncate-end">
@@ -75,9 +80,10 @@ export default function Header({ state, width }: Props) {
       <Text wrap="truncate-end">
         {running ? <Text color="yellow">{`⟳ ${progressBar(state.run.done, state.run.total, 10)} `}</Text> : problem ? <Text color="red">{'! '}</Text> : <Text>{'  '}</Text>}
         <Text {...tint(problem && 'red')}>{status}</Text>
+        {studyText !== '' && studyText.length <= statusRoom ? <Text color="yellow">{studyText}</Text> : null}
         {state.recommendStatus !== null ? (
-          <Text color="yellow">{` · ${state.recommendStatus}`.slice(0, Math.max(0, statusRoom))}</Text>
-        ) : note && note.length + 3 <= statusRoom ? (
+          <Text color="yellow">{` · ${state.recommendStatus}`.slice(0, Math.max(0, recommendRoom))}</Text>
+        ) : studyText === '' && note && note.length + 3 <= statusRoom ? (
           <Text dimColor>{` · ${note}`}</Text>
         ) : null}
         {state.baseline ? <Text>{` · compare: baseline run #${state.baseline.runId}`}</Text> : null}

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { KEY_HELP } from '../keymap.js';
 import Pane from './Pane.js';
+import { wrapWords } from '../wrap.js';
 
 export interface Props {
   width: number;
@@ -50,19 +51,7 @@ export interface HelpRow {
   text: string;
 }
 
-/** Words of `text` packed into lines of at most `width` characters (a longer word gets a line of its own). */
-export function wrapWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '' || out.length === 0) out.push(line);
-  return out;
-}
+export { wrapWords };
 
 /**
  * The help as screen rows for a column `width` wide: the key column as wide as the widest key
