@@ -16,6 +16,7 @@ const MARKS: readonly [string, string][] = [
   ['!', 'a host whose mean CPU ready users notice (≥ 5 %); a problem in the log'],
   ['┃', 'the SLO limit on the ready bars'],
   ['█ area  • dots', 'charts: now (area); busiest host or, comparing, the baseline (dots)'],
+  ['▒ █ │ ¦', 'Sensitivity tornado: the metric with the input at its low end (▒), at its high end (█); the nominal value (│); the SLO limit (¦)'],
 ];
 
 export interface HelpLine {
