@@ -292,10 +292,11 @@ export function sensitivityLines(result: SensitivityResult, options: ViewOptions
   ];
 }
 
-/** The status of a study in progress: stage, points done of the stage's total, elapsed time. */
-export function sensitivityStatus(stage: 'starting' | 'screening' | 'tornado', done: number, total: number, elapsedMs: number): string {
-  const count = stage === 'starting' ? 'reading the inputs' : `${stage} ${done}/${total}`;
-  return `sensitivity: ${count} · ${Math.round(elapsedMs / 1000)} s · y or Esc cancels`;
+/** The status of a study in progress: stage, points done of the stage's total, elapsed time; `short` without the keys. */
+export function sensitivityStatus(stage: 'starting' | 'screening' | 'tornado', done: number, total: number, elapsedMs: number, short = false): string {
+  // Before the first screening point the study reads its inputs and runs the nominal point.
+  const count = stage === 'starting' ? 'the nominal point' : `${stage} ${done}/${total}`;
+  return `sensitivity: ${count} · ${Math.round(elapsedMs / 1000)} s${short ? '' : ' · y or Esc cancels'}`;
 }
 
 /** The input that ranks first with any effect, or undefined. */
@@ -310,9 +311,9 @@ export function sensitivityLogLine(result: SensitivityResult, elapsedMs: number)
   const lead = `sensitivity: ${result.inputs.length} inputs, ${result.replicationsRun} replications in ${Math.round(elapsedMs / 1000)} s`;
   const first = top ? `top input ${top.path}` : 'no input moved any metric';
   const nominal = SLO_STATUS_TEXT[result.tornado.nominal.verdict];
-  const flips =
-    result.flips.length === 0
-      ? `verdict ${nominal} holds at every end`
-      : `verdict ${nominal} flips ${result.flips.length}× (${result.flips.map((f) => `${result.inputs[f.input]!.path} ${f.end} → ${SLO_STATUS_TEXT[f.verdict]}`).join(', ')})`;
+  // The first two flips by name, the rest counted: one log line stays a few rows in the pane.
+  const named = result.flips.slice(0, 2).map((f) => `${result.inputs[f.input]!.path} ${f.end} → ${SLO_STATUS_TEXT[f.verdict]}`);
+  const more = result.flips.length > 2 ? `, ${result.flips.length - 2} more` : '';
+  const flips = result.flips.length === 0 ? `verdict ${nominal} holds at every end` : `verdict ${nominal} flips at ${result.flips.length} end${result.flips.length === 1 ? '' : 's'} (${named.join(', ')}${more})`;
   return `${lead} · ${first} · ${flips}`;
 }

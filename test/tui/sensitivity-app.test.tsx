@@ -95,20 +95,20 @@ describe('y: the sensitivity study from the UI', () => {
     expect(done).not.toContain('sensitivity: tornado 4/10');
     expect(done).toContain('▸oomRiskPerHostMonth');
     expect(done).toContain('! PASS → FAIL with vms.desktop.boot.outstanding');
-    expect(sideText(done)).toContain('verdict PASS flips 3×');
+    expect(sideText(done)).toContain('verdict PASS flips at 3 ends');
   });
 
   it('y again cancels: the runner sees the abort, the log says so, the next y starts afresh', async () => {
     const studies = new FakeStudies();
     const app = await openApp(studies);
-    await app.press('y', has('sensitivity: reading the inputs'));
+    await app.press('y', has('sensitivity: the nominal point'));
     await app.press('y', (f) => sideText(f).includes('sensitivity study cancelled'));
     expect(studies.requests[0]!.signal.aborted).toBe(true);
-    expect(app.lastFrame()).not.toContain('sensitivity: reading the inputs');
+    expect(app.lastFrame()).not.toContain('sensitivity: the nominal point');
     expect(app.lastFrame()).toContain('press y to rank the uncertain inputs');
     // A late answer from the cancelled study is dropped.
     studies.finish(0);
-    await app.press('y', has('sensitivity: reading the inputs'));
+    await app.press('y', has('sensitivity: the nominal point'));
     expect(studies.requests).toHaveLength(2);
     expect(studies.requests[1]!.signal.aborted).toBe(false);
     expect(sideText(app.lastFrame())).not.toContain('top input');
@@ -117,7 +117,7 @@ describe('y: the sensitivity study from the UI', () => {
   it('Esc cancels when nothing else is open', async () => {
     const studies = new FakeStudies();
     const app = await openApp(studies);
-    await app.press('y', has('sensitivity: reading the inputs'));
+    await app.press('y', has('sensitivity: the nominal point'));
     await app.press(KEYS.escape, (f) => sideText(f).includes('sensitivity study cancelled'));
     expect(studies.requests[0]!.signal.aborted).toBe(true);
   });

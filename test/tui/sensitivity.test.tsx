@@ -129,7 +129,7 @@ describe('the Sensitivity tab, as lines', () => {
   it('says in one log line which input matters most and where the verdict flips', () => {
     const line = sensitivityLogLine(RESULT, 31_800);
     expect(line).toBe(
-      'sensitivity: 11 inputs, 78 replications in 32 s · top input vms.desktop.boot.outstanding · verdict PASS flips 3× (vms.desktop.boot.outstanding high → FAIL, hosts.compute.memory.swapGiB low → FAIL, vms.desktop.workload.memory.activeGiB high → FAIL)',
+      'sensitivity: 11 inputs, 78 replications in 32 s · top input vms.desktop.boot.outstanding · verdict PASS flips at 3 ends (vms.desktop.boot.outstanding high → FAIL, hosts.compute.memory.swapGiB low → FAIL, 1 more)',
     );
   });
 
@@ -229,6 +229,11 @@ describe('the Sensitivity tab, rendered', () => {
     expect(out).toContain('nominal PASS');
     const header = renderToString(<Header state={state} width={160} />, { columns: 160 });
     expect(header).toContain('sensitivity: tornado 3/10 · 0 s · y or Esc cancels');
+    // With a run in progress at 120 columns, the short form, whole, inside the width.
+    const busy = apply(state, { type: 'rerun' }, { type: 'run', event: { type: 'started', id: state.runRequest + 1, total: 3 } });
+    const narrow = renderToString(<Header state={busy} width={120} />, { columns: 120 }).split('\n')[1]!;
+    expect(narrow.length).toBeLessThanOrEqual(120);
+    expect(narrow).toMatch(/ · sensitivity: tornado 3\/10 · 0 s$/);
   });
 
   it('marks a study run with other knob values', async () => {

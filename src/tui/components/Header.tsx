@@ -56,9 +56,12 @@ export default function Header({ state, width }: Props) {
     `RAM ${h.ramAllocatedPct} %`,
   ];
   const status = statusText(state);
-  const statusRoom = width - 2 - status.length - (state.baseline ? ` · compare: baseline run #${state.baseline.runId}`.length : 0);
+  // Before the status: `⟳ ` and a 10-cell progress bar while running, else two spaces.
+  const statusRoom = width - (running ? 13 : 2) - status.length - (state.baseline ? ` · compare: baseline run #${state.baseline.runId}`.length : 0);
   const study = state.sensitivity.running;
-  const studyText = study ? ` · ${sensitivityStatus(study.stage, study.done, study.total, study.elapsedMs)}` : '';
+  // The study's status whole, or its short form (stage, count, time) when that is all that fits.
+  const studyFull = study ? ` · ${sensitivityStatus(study.stage, study.done, study.total, study.elapsedMs)}` : '';
+  const studyText = study && studyFull.length > statusRoom ? ` · ${sensitivityStatus(study.stage, study.done, study.total, study.elapsedMs, true)}` : studyFull;
   // The study's status shows whole when it fits after the recommendation's (or alone).
   const recommendRoom = statusRoom - (studyText.length <= statusRoom ? studyText.length : 0);
   return (
