@@ -37,7 +37,8 @@ const KNOB_OF: Record<KnobId, string> = {
   maxConcurrentBoots: 'boots.maxPerHost',
 };
 
-const isReplicationsOverride = (o: Override): boolean => /^\s*replications\s*=/.test(typeof o === 'string' ? o : o.set);
+/** A `replications=` override (the UI's reduced count): searches and studies choose their own. */
+export const isReplicationsOverride = (o: Override): boolean => /^\s*replications\s*=/.test(typeof o === 'string' ? o : o.set);
 
 /** The values to paste as knob values, and a one-line account of them. */
 export function recommendationToKnobs(result: RecommendResult): Recommendation {

@@ -15,6 +15,7 @@ import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
 import { formatIssue } from '../scenarios/issues.js';
 import type { Override } from '../scenarios/overrides.js';
 import type { SensitivityOptions, SensitivityResult } from '../study/sensitivity.js';
+import { isReplicationsOverride } from './recommend.js';
 
 export type SensitivityStage = 'screening' | 'tornado';
 
@@ -32,8 +33,6 @@ export type SensitivityRunner = (request: SensitivityRequest) => Promise<Sensiti
 
 /** The CLI's defaults (src/cli/commands/sensitivity.ts), so the UI and `overcast sensitivity` agree. */
 export const UI_SENSITIVITY_OPTIONS: Omit<SensitivityOptions, 'onProgress'> = { trajectories: 4, screenReplications: 1, tornadoReplications: 3, top: 5, ends: [0, 1] };
-
-const isReplicationsOverride = (o: Override): boolean => /^\s*replications\s*=/.test(typeof o === 'string' ? o : o.set);
 
 class Cancelled extends Error {}
 
