@@ -61,7 +61,13 @@ export const studySensitivity: SensitivityRunner = async ({ file, overrides, onP
   const onAbort = (): void => void pool.close();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const result = await runSensitivity(source, parsed.value.scenario, inputs, cancellable(pool, signal), { ...UI_SENSITIVITY_OPTIONS, ...(onProgress ? { onProgress } : {}) });
+    // Points already simulated when the abort comes still finish in this thread: they report nothing.
+    const progress =
+      onProgress &&
+      ((stage: SensitivityStage, done: number, total: number): void => {
+        if (!signal.aborted) onProgress(stage, done, total);
+      });
+    const result = await runSensitivity(source, parsed.value.scenario, inputs, cancellable(pool, signal), { ...UI_SENSITIVITY_OPTIONS, ...(progress ? { onProgress: progress } : {}) });
     return signal.aborted ? { ok: false, cancelled: true, message: 'cancelled' } : { ok: true, result };
   } catch (error) {
     if (signal.aborted) return { ok: false, cancelled: true, message: 'cancelled' };
