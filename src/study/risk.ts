@@ -130,9 +130,14 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
     }
   }
 
-  // Cross-entropy: move the shift until the host-runs nearest a kill reach it.
-  let shift = crossEntropyShift(plainRuns).shift;
-  for (let round = 0; round < CE_ROUNDS; round++) {
+  // Cross-entropy: move the shift until the host-runs nearest a kill reach it. When the plain
+  // host-runs nearest a kill drew average working sets (shift under PLAIN_SHIFT), the working
+  // sets do not drive the tail and the rounds would only confirm it: straight to plain batches
+  // (an unbiased estimate either way; importance sampling is only the faster one when it applies).
+  const start = crossEntropyShift(plainRuns);
+  let shift = start.shift;
+  const rounds = Math.abs(start.shift) < PLAIN_SHIFT && start.level < 0 ? 0 : CE_ROUNDS;
+  for (let round = 0; round < rounds; round++) {
     options.onStage?.(`OOM risk: choosing the importance shift (round ${round + 1}, θ = ${shift.toFixed(2)})`);
     const next = crossEntropyShift(await runBatch(shift, perBatch(CE_HOST_RUNS)));
     shift = next.shift;
