@@ -6,6 +6,7 @@
  */
 import type { FleetLayout } from '../fleet-layout.js';
 import { Histogram } from '../stats/histogram.js';
+import { uiActionMs } from './ui-action.js';
 
 export interface CpuReplication {
   method: 'micro' | 'fleet';
@@ -16,6 +17,8 @@ export interface CpuReplication {
   hostUtilPct: Histogram;
   /** Wake-up to dispatch delay of every simulated wake-up, ms (micro-level runs only). */
   schedDelayMs: Histogram;
+  /** Time one UI action takes (./ui-action.ts) in each running VM-interval, ms, one count per VM. */
+  uiActionMs: Histogram;
   hostReadyPctMean: Float64Array;
   hostReadyPctMax: Float64Array;
   hostUtilPctMean: Float64Array;
@@ -59,9 +62,14 @@ export class CpuRecorder {
   /** Per slot: Σ ready % over the intervals the VM ran, and how many. */
   private readonly slotReadySum: Float64Array;
   private readonly slotRunning: Float64Array;
+  /** Per slot: CPU work of one UI action of the VM's group, ms (0 for host threads). */
+  private readonly uiWorkMs: Float64Array | undefined;
+  private readonly uiTimes: Float64Array;
 
-  constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number) {
+  constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number, uiWorkMs?: Float64Array) {
     this.layout = layout;
+    this.uiWorkMs = uiWorkMs;
+    this.uiTimes = new Float64Array(uiWorkMs ? layout.slots : 0);
     this.steps = steps;
     this.result = {
       method,
@@ -69,6 +77,7 @@ export class CpuRecorder {
       readyPctByGroup: Array.from({ length: groups }, () => new Histogram()),
       hostUtilPct: new Histogram(),
       schedDelayMs: new Histogram(),
+      uiActionMs: new Histogram(),
       hostReadyPctMean: new Float64Array(hosts),
       hostReadyPctMax: new Float64Array(hosts),
       hostUtilPctMean: new Float64Array(hosts),
@@ -113,6 +122,22 @@ export class CpuRecorder {
     this.hostVcpuIntervals[h]! += total;
     result.timeline.readyPctWeighted[k]! += weighted;
     result.timeline.vcpus[k]! += total;
+  }
+
+  /**
+   * Records the time of one UI action (./ui-action.ts) on each of host h's VMs with `running[i]`
+   * 1 (running, not booting: a booting desktop has no user yet), from their ready and running
+   * shares (per slot) and the host's speed σ (work per busy thread, 1 without SMT). The times go
+   * through a per-slot scratch array into one batched histogram call (Histogram.addScaled).
+   */
+  recordUiActions(h: number, ready: Float64Array, run: Float64Array, running: Int32Array, speed: number): void {
+    const work = this.uiWorkMs;
+    if (!work) return;
+    const from = this.layout.hostFrom[h]!;
+    const to = this.layout.hostVmTo[h]!;
+    const times = this.uiTimes;
+    for (let i = from; i < to; i++) times[i] = running[i]! === 0 ? 0 : uiActionMs(work[i]!, ready[i]!, run[i]!, speed);
+    this.result.uiActionMs.addScaled(times, running, from, to, 1);
   }
 
   /** Records host h's pCPU utilisation (0..1) in interval k. */
