@@ -68,7 +68,7 @@ function solve(vcpus: readonly number[], demand: readonly number[], pcpus: numbe
   const run = new Float64Array(vcpus.length);
   const scratch = fleetScratch();
   const utilization = solveHostInterval(0, vcpus.length, Int32Array.from(vcpus), Float64Array.from(demand), pcpus, ready, run, scratch, split, cores, gain);
-  return { ready, run, utilization, speed: scratch.speed[0]! };
+  return { ready, run, utilization, speed: scratch.speed[0]!, maxStretch: scratch.speed[1]! };
 }
 
 describe('solveHostInterval on SMT hosts', () => {
@@ -136,6 +136,19 @@ describe('uiActionMs: processor sharing', () => {
         expect(Math.abs(ms - expected) / expected).toBeLessThan((2 * secondMoment) / n);
       }
     }
+  });
+
+  it('CFS fair share bounds the stretch: on a saturated host no action takes longer than R/P times its work', () => {
+    // 4 CPU hogs and 8 vCPUs at 0.45 on 4 pCPUs: the bin split gives the light vCPUs priority and
+    // leaves the hogs almost nothing; CFS would still run each of the 12 runnable vCPUs a third of
+    // the time at worst, so an action takes at most 12/4 = 3 times its work.
+    const s = solve(new Array(12).fill(1), [1, 1, 1, 1, 0.45, 0.45, 0.45, 0.45, 0.45, 0.45, 0.45, 0.45], 4, 4, 0);
+    expect(s.maxStretch).toBe(3);
+    expect((s.ready[0]! + s.run[0]!) / s.run[0]!).toBeGreaterThan(3);
+    expect(uiActionMs(50, s.ready[0]!, s.run[0]!, s.speed, s.maxStretch)).toBe(150);
+    expect(uiActionMs(50, s.ready[4]!, s.run[4]!, s.speed, s.maxStretch)).toBeLessThan(150);
+    // FIFO has no such bound.
+    expect(solve([1, 1], [1, 1], 1, 1, 0, 'fifo').maxStretch).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('an uncontended vCPU takes its work; SMT speed divides it', () => {

@@ -180,7 +180,7 @@ export class CpuModel {
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
       this.recorder.recordHostVms(h, k, ready, weight);
-      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!);
+      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
   }

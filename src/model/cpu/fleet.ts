@@ -76,7 +76,13 @@ export interface FleetScratch {
   /** SMT: the host chain's means, each slot's demand in thread time (by slot, grows to the largest), and σ. */
   smt: SmtMeans;
   threadDemand: Float64Array;
-  /** Work per busy hardware thread of the last solved host-interval, in full cores (1 without SMT). */
+  /**
+   * Of the last solved host-interval: [0] the work per busy hardware thread, in full cores (1
+   * without SMT); [1] the most a runnable vCPU can be stretched under CFS, max(1, active vCPUs / P):
+   * CFS gives every runnable task its share of each scheduling period, so none waits longer than
+   * all the others' turns (the bin split's strict priority of light over heavy vCPUs would starve
+   * heavy ones on a saturated host); unbounded under FIFO.
+   */
   speed: Float64Array;
 }
 
@@ -94,7 +100,7 @@ export function fleetScratch(): FleetScratch {
     grid: { index: -1, fraction: 0 },
     smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
     threadDemand: new Float64Array(0),
-    speed: new Float64Array([1]),
+    speed: new Float64Array([1, 1]),
   };
 }
 
@@ -146,6 +152,7 @@ export function solveHostInterval(
     if (u > 0) active += vcpus[i]!;
   }
   scratch.speed[0] = 1;
+  scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
   // SMT only slows a host on which more vCPUs want to run than there are cores.
   if (cores < pcpus && active > cores && s1 > 0) {
     momentMatch(s1, s2, scratch.matched);

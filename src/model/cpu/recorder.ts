@@ -127,16 +127,17 @@ export class CpuRecorder {
   /**
    * Records the time of one UI action (./ui-action.ts) on each of host h's VMs with `running[i]`
    * 1 (running, not booting: a booting desktop has no user yet), from their ready and running
-   * shares (per slot) and the host's speed σ (work per busy thread, 1 without SMT). The times go
-   * through a per-slot scratch array into one batched histogram call (Histogram.addScaled).
+   * shares (per slot), the host's speed σ (work per busy thread, 1 without SMT) and the most a
+   * vCPU can be stretched (./ui-action.ts). The times go through a per-slot scratch array into one
+   * batched histogram call (Histogram.addScaled).
    */
-  recordUiActions(h: number, ready: Float64Array, run: Float64Array, running: Int32Array, speed: number): void {
+  recordUiActions(h: number, ready: Float64Array, run: Float64Array, running: Int32Array, speed: number, maxStretch = Number.POSITIVE_INFINITY): void {
     const work = this.uiWorkMs;
     if (!work) return;
     const from = this.layout.hostFrom[h]!;
     const to = this.layout.hostVmTo[h]!;
     const times = this.uiTimes;
-    for (let i = from; i < to; i++) times[i] = running[i]! === 0 ? 0 : uiActionMs(work[i]!, ready[i]!, run[i]!, speed);
+    for (let i = from; i < to; i++) times[i] = running[i]! === 0 ? 0 : uiActionMs(work[i]!, ready[i]!, run[i]!, speed, maxStretch);
     this.result.uiActionMs.addScaled(times, running, from, to, 1);
   }
 
