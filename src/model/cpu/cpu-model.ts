@@ -85,8 +85,9 @@ export class CpuModel {
   private readonly ready: Float64Array;
   private readonly runShare: Float64Array;
   private readonly weight: Int32Array;
-  /** Per slot: 1 if the VM is running (not booting), for the UI action times. */
+  /** Per slot: 1 if the VM is running (not booting), for the UI action times; and per host × group, how many. */
   private readonly running: Int32Array;
+  private readonly runningByGroup: Int32Array;
   /** Per VM: the CPU-seconds its boot needs. */
   private readonly bootCpuSeconds: Float64Array;
   /** Per slot: its QEMU process's host CPU per vCPU, cores (0 for host threads and groups without). */
@@ -115,6 +116,7 @@ export class CpuModel {
     this.runShare = new Float64Array(layout.slots);
     this.weight = new Int32Array(layout.slots);
     this.running = new Int32Array(layout.slots);
+    this.runningByGroup = new Int32Array(placement.hosts.length * scenario.vms.length);
     this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
     this.overheadPerVcpu = new Float64Array(layout.slots);
     const uiWorkMs = new Float64Array(layout.slots);
@@ -138,11 +140,17 @@ export class CpuModel {
     this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand);
     this.traceDemand?.fill(k, demand);
     // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
+    const groups = scenario.vms.length;
+    const runningByGroup = this.runningByGroup;
+    runningByGroup.fill(0);
     for (let v = 0; v < placement.vms.length; v++) {
       const slot = layout.slotOfVm[v]!;
       const state = vmState[v]!;
       this.running[slot] = state === RUNNING ? 1 : 0;
-      if (state === RUNNING) weight[slot] = layout.vcpus[slot]!;
+      if (state === RUNNING) {
+        weight[slot] = layout.vcpus[slot]!;
+        runningByGroup[layout.hostOf[slot]! * groups + layout.groupOf[slot]!]!++;
+      }
       else if (state === BOOTING) {
         weight[slot] = layout.vcpus[slot]!;
         demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
@@ -180,7 +188,7 @@ export class CpuModel {
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
       this.recorder.recordHostVms(h, k, ready, weight);
-      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!);
+      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
   }

@@ -81,7 +81,8 @@ export interface FleetScratch {
    * without SMT); [1] the most a runnable vCPU can be stretched under CFS, max(1, active vCPUs / P):
    * CFS gives every runnable task its share of each scheduling period, so none waits longer than
    * all the others' turns (the bin split's strict priority of light over heavy vCPUs would starve
-   * heavy ones on a saturated host); unbounded under FIFO.
+   * heavy ones on a saturated host); unbounded under FIFO; [2] 1 when no vCPU waited at all (the
+   * host was not contended: every ready share is 0), else 0.
    */
   speed: Float64Array;
 }
@@ -100,7 +101,7 @@ export function fleetScratch(): FleetScratch {
     grid: { index: -1, fraction: 0 },
     smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
     threadDemand: new Float64Array(0),
-    speed: new Float64Array([1, 1]),
+    speed: new Float64Array([1, 1, 1]),
   };
 }
 
@@ -152,6 +153,7 @@ export function solveHostInterval(
     if (u > 0) active += vcpus[i]!;
   }
   scratch.speed[0] = 1;
+  scratch.speed[2] = 1;
   scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
   // SMT only slows a host on which more vCPUs want to run than there are cores.
   if (cores < pcpus && active > cores && s1 > 0) {
@@ -193,6 +195,7 @@ export function solveHostInterval(
     }
     return utilization;
   }
+  scratch.speed[2] = 0;
   if (split === 'fifo') {
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
     return utilization;

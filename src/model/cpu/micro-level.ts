@@ -250,7 +250,7 @@ export class MicroLevel {
           }
           recorder.recordHostVms(h, k, readyOut, weightOut);
           // The simulation runs every CPU as a full core (no SMT): speed 1.
-          recorder.recordUiActions(h, readyOut, runOut, uiCount, 1);
+          recorder.recordUiActions(h, readyOut, runOut, uiCount, 1, Number.POSITIVE_INFINITY, true, uiCount, 0);
           threads.record(from + vmCount, to, runShare, from);
           for (let s = 0; s < vmCount; s++) {
             const c = weights[k * n + s]!;
