@@ -17,6 +17,8 @@ import { machineRepairman, solveRepairman, solveSmtRepairman, smtWorkRate } from
 import { uiActionMs } from '../../src/model/cpu/ui-action.js';
 import { runStudy } from '../../src/model/run.js';
 import { evaluateSlos } from '../../src/model/slo.js';
+import { parseScenarioText } from '../../src/scenarios/load.js';
+import { formatIssue } from '../../src/scenarios/issues.js';
 import { hostGroup, scenario, vmGroup } from './helpers.js';
 
 describe('solveSmtRepairman: the repairman chain with SMT work rates', () => {
@@ -191,5 +193,35 @@ describe('desktop CPU through the whole model', () => {
     const slo = evaluateSlos({ uiActionMsP95: 60 }, smt).find((r) => r.name === 'uiActionMsP95')!;
     expect(slo.value).toBe(smt.cpu.uiActionMs.p95);
     expect(slo.unit).toBe('ms');
+  });
+});
+
+describe('desktop CPU fields in a scenario file', () => {
+  const text = (cpu: string, vm = '') => `
+name: t
+hosts:
+  - { name: h, cpu: ${cpu}, memory: { totalGiB: 64 } }
+vms:
+  - { name: d, count: 4, vcpus: 2, memoryGiB: 4, os: windows${vm}, workload: { cpu: { utilPct: 10 } } }
+slo: { uiActionMsP95: 100 }
+`;
+
+  it('defaults: one thread per core, 20 % SMT gain, no host overhead, 50 ms UI actions', async () => {
+    const result = await parseScenarioText(text('{ cores: 8 }'), 'ok.yaml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.hosts[0]!.cpu).toEqual({ cores: 8, reservedCores: 0, threadsPerCore: 1, smtGainPct: 20 });
+    expect(result.value.vms[0]!.hostOverheadPct).toBe(0);
+    expect(result.value.vms[0]!.uiActionMs).toBe(50);
+    expect(result.value.slo.uiActionMsP95).toBe(100);
+  });
+
+  it('threads that do not make whole cores are refused, naming the field and pointing at its value', async () => {
+    const result = await parseScenarioText(text('{ cores: 8, reservedCores: 1, threadsPerCore: 2 }', ', hostOverheadPct: 5'), 'bad.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map(formatIssue)).toEqual([
+      'bad.yaml:4:67: hosts[0].cpu.threadsPerCore: cores less reservedCores (7) must be a multiple of threadsPerCore (whole physical cores), found 2',
+    ]);
   });
 });
