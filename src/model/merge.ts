@@ -89,6 +89,7 @@ function mergeCpu(parts: readonly SliceResult[], hosts: number, vms: number): Cp
     readyPctByGroup: cpus[0]!.readyPctByGroup.map((_, g) => histogram(cpus.map((c) => c.readyPctByGroup[g]!))),
     hostUtilPct: histogram(cpus.map((c) => c.hostUtilPct)),
     schedDelayMs: histogram(cpus.map((c) => c.schedDelayMs)),
+    uiActionMs: histogram(cpus.map((c) => c.uiActionMs)),
     hostReadyPctMean: perHost((c) => c.hostReadyPctMean),
     vmReadyPctMean: perVm((c) => c.vmReadyPctMean),
     hostReadyPctMax: perHost((c) => c.hostReadyPctMax),

@@ -20,10 +20,14 @@ export interface HostGroup {
   name: string;
   count: number;
   cpu: {
-    /** Physical cores usable by the hypervisor (threads if SMT is counted as cores). */
+    /** CPUs (hardware threads) the hypervisor schedules on; with SMT, cores × threadsPerCore. */
     cores: number;
     /** Cores kept for the host (nova `reserved_host_cpus`). */
     reservedCores: number;
+    /** Hardware threads per physical core (SMT); undefined or 1: every CPU is a core. */
+    threadsPerCore?: number | undefined;
+    /** Extra work of a core with all threads busy over one thread alone, %. */
+    smtGainPct?: number | undefined;
   };
   memory: {
     /** Installed physical memory. */
@@ -92,6 +96,10 @@ export interface VmGroup {
   workload: { cpu: CpuWorkload; memory: GuestMemorySpec; io: IoWorkload; trace?: TraceWorkload | undefined };
   /** QEMU overhead and OOM-killer adjustment of each VM's process. */
   process: VmMemoryParams;
+  /** Host CPU of each running VM's QEMU process beside its vCPUs, % of a core (undefined: 0). */
+  hostOverheadPct?: number | undefined;
+  /** CPU work of one user-interface action at full speed, ms (undefined: 50), for the UI action metric. */
+  uiActionMs?: number | undefined;
   /** What booting costs this group's VMs. */
   boot: BootProfile;
   /**
@@ -155,6 +163,7 @@ export interface Slo {
   swapPeakGiB?: number | undefined;
   bootSecondsP95?: number | undefined;
   ioLatencyMsP95?: number | undefined;
+  uiActionMsP95?: number | undefined;
   flapsPerDay?: number | undefined;
 }
 

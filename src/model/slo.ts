@@ -115,6 +115,11 @@ export const SLO_DEFINITIONS: Record<keyof Slo, SloDefinition> = {
     unit: '%',
     read: (s) => fromDistribution((d) => d.p95, 'p95')(s.cpu.hostUtilPct),
   },
+  uiActionMsP95: {
+    metric: 'UI action time p95 per running VM-interval (uiActionMs of CPU work, waiting and running)',
+    unit: 'ms',
+    read: (s) => fromDistribution((d) => d.p95, 'p95')(s.cpu.uiActionMs),
+  },
   oomRiskPerHostMonth: {
     metric: 'probability that a host has at least one OOM kill in 30 days',
     unit: 'probability',

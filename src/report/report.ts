@@ -63,6 +63,8 @@ export interface Report {
     method: 'micro' | 'fleet';
     readyPct: ReportDistribution;
     schedDelayMs: ReportDistribution;
+    /** Time one UI action (each group's `uiActionMs` of CPU work) takes, waiting and running, per running VM-interval. */
+    uiActionMs: ReportDistribution;
     hostUtilPct: ReportDistribution;
     byGroup: { name: string; readyPct: ReportDistribution }[];
     byHost: { name: string; vms: number; vcpus: number; pcpus: number; readyPctMean: number | null; readyPctMax: number | null; utilPctMean: number | null; utilPctMax: number | null }[];
@@ -225,6 +227,7 @@ export function buildReport(study: StudyResult): Report {
       method: cpu.method,
       readyPct: distribution(cpu.readyPct),
       schedDelayMs: distribution(cpu.schedDelayMs),
+      uiActionMs: distribution(cpu.uiActionMs),
       hostUtilPct: distribution(cpu.hostUtilPct),
       byGroup: cpu.readyPctByGroup.map((g) => ({ name: g.name, readyPct: distribution(g.readyPct) })),
       byHost: cpu.byHost.map((h) => ({

@@ -53,7 +53,7 @@ function cpuSection(report: Report): Section {
   const blocks: Block[] = [
     tableBlock(
       ['', ...COLUMNS],
-      [distributionRow('ready % per vCPU-interval', cpu.readyPct), distributionRow('scheduling delay ms per wake-up', cpu.schedDelayMs), distributionRow('host pCPU utilisation %', cpu.hostUtilPct)],
+      [distributionRow('ready % per vCPU-interval', cpu.readyPct), distributionRow('scheduling delay ms per wake-up', cpu.schedDelayMs), distributionRow('UI action ms per VM-interval', cpu.uiActionMs), distributionRow('host pCPU utilisation %', cpu.hostUtilPct)],
     ),
     line(`ready % p95: 95 % CI ${ci(cpu.readyPct, 'p95')} · ${readyAdvice(cpu.readyPct.p95)}`),
   ];

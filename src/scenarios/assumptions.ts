@@ -170,6 +170,21 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   },
   {
     scope: 'hosts',
+    field: 'cpu.smtGainPct',
+    unit: '%',
+    range: (s, i) => ((s.hosts[i]!.cpu.threadsPerCore ?? 1) > 1 ? { distribution: tri(10, 20, 30), reason: 'VMware KB 326271: both threads of a core give 10–30 % more throughput than one (assumption 20; docs/cpu.md)' } : undefined),
+    measure: 'on an idle host, `stress-ng --cpu N --metrics-brief -t 60` with N = physical cores, then N = hardware threads: the ratio of bogo-ops, less 1',
+  },
+  {
+    scope: 'vms',
+    field: 'hostOverheadPct',
+    unit: '%',
+    // Default 0: not modelled unless the file says so (servers); a file range gets this advice.
+    range: () => undefined,
+    measure: '`pidstat -t -p $(pgrep -f qemu.*<vm>) 60`: the QEMU process’s CPU less its vCPU threads’ (“CPU n/KVM”), as % of a core, in the busy hour',
+  },
+  {
+    scope: 'hosts',
     field: 'memory.swapMBps',
     unit: 'MB/s',
     range: (s, i) => (s.hosts[i]!.memory.swapGiB > 0 ? { distribution: tri(50, 100, 200), reason: 'one hard disk writes about 100 MB/s sequentially (assumption)' } : undefined),

@@ -204,6 +204,8 @@ export function createScenarioSchema(units?: UnitParser) {
           .min(0)
           .default(0)
           .meta(meta({ description: 'CPUs kept for the host OS (nova `reserved_host_cpus`, default 0); not offered to VMs.', unit: 'cores' })),
+        threadsPerCore: z.int().min(1).max(8).default(1).meta(meta({ description: 'Hardware threads per physical core (2 with Intel Hyper-Threading or AMD SMT on); `cores` counts threads, so the host has cores / threadsPerCore physical cores. A thread whose sibling is busy runs slower (`smtGainPct`, docs/cpu.md).', unit: 'threads' })),
+        smtGainPct: z.number().min(0).max(100).default(20).meta(meta({ description: 'With threadsPerCore > 1: extra work a core does with all its threads busy, over one thread alone. Assumption 20 (range 10–30: VMware KB 326271 gives 10–30 % more throughput, each busy thread 55–65 % of a core alone).', unit: '%', defaultText: '20' })),
       })
       .meta(meta({ description: 'CPU of each host.' })),
     memory: z
@@ -362,6 +364,8 @@ export function createScenarioSchema(units?: UnitParser) {
       .meta(meta({ description: 'Dedicated iothreads per VM (virtio-blk data plane, x-data-plane): disk emulation moves off the QEMU main loop (field report 003). Default 0.', unit: 'threads' })),
     overheadGiB: nonNegativeGiB.default(0.2).meta(meta({ description: 'QEMU/KVM process memory beside guest RAM (assumption: 200 MiB; LF Edge found 600 MiB enough for most guests).', unit: 'GiB', defaultText: '0.2' })),
     oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
+    hostOverheadPct: z.number().min(0).max(100).default(0).meta(meta({ description: 'Host CPU each running VM’s QEMU process uses beside its vCPUs (device emulation, timers, display protocol encoding), % of one core; it competes with the vCPUs (docs/cpu.md). Default 0; for Windows desktops an assumption of 5 (range 1–30: an idle Windows 10 guest costs ~1 % of a host core with Hyper-V enlightenments, 30 % without).', unit: '%', defaultText: '0' })),
+    uiActionMs: positiveMs.default(50).meta(meta({ description: 'CPU work of one user-interface action at a full core’s speed, for the `uiActionMs` metric: how long such an action takes under contention (docs/cpu.md). Assumption 50 ms (half of the 100 ms users perceive as instant).', unit: 'ms', defaultText: '50' })),
     boot: z
       .strictObject({
         ios: z.number().positive().max(1e8).optional().meta(meta({ description: 'IOs one boot sends to the storage. Default windows 20,000 (a disk-level Windows 7 boot trace), linux 4,000 (assumption).', unit: 'IOs' })),
@@ -584,6 +588,9 @@ export function createScenarioSchema(units?: UnitParser) {
         if (host.cpu.reservedCores >= host.cpu.cores) {
           ctx.addIssue({ code: 'custom', path: ['hosts', i, 'cpu', 'reservedCores'], message: `must be less than cores (${host.cpu.cores}), found ${host.cpu.reservedCores}` });
         }
+        if ((host.cpu.cores - host.cpu.reservedCores) % host.cpu.threadsPerCore !== 0) {
+          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'cpu', 'threadsPerCore'], message: `cores less reservedCores (${host.cpu.cores - host.cpu.reservedCores}) must be a multiple of threadsPerCore (whole physical cores), found ${host.cpu.threadsPerCore}` });
+        }
         if (host.memory.reservedGiB >= host.memory.totalGiB) {
           ctx.addIssue({ code: 'custom', path: ['hosts', i, 'memory', 'reservedGiB'], message: `must be less than totalGiB (${host.memory.totalGiB}), found ${host.memory.reservedGiB}` });
         }
@@ -662,6 +669,8 @@ export function createScenarioSchema(units?: UnitParser) {
           io: { iops: g.workload.io.iops ?? (g.os === 'windows' ? 10 : 0), readPct: g.workload.io.readPct ?? (g.os === 'windows' ? 30 : 70) },
         },
         process: { overheadGiB: g.overheadGiB, oomScoreAdj: g.oomScoreAdj },
+        hostOverheadPct: g.hostOverheadPct,
+        uiActionMs: g.uiActionMs,
         ...(g.network && { network: g.network }),
         ...(g.iothreads !== undefined && { iothreads: g.iothreads }),
         boot: {

@@ -54,7 +54,7 @@ export const KNOBS: readonly KnobSpec[] = [
     path: 'overcommit.cpu',
     range: { min: 1, max: 32, step: 0.1 },
     placementRatio: true,
-    ownSlos: ['cpuReadyPctP95', 'cpuReadyPctMean', 'schedDelayMsP99', 'hostUtilPctP95'],
+    ownSlos: ['cpuReadyPctP95', 'cpuReadyPctMean', 'schedDelayMsP99', 'hostUtilPctP95', 'uiActionMsP95'],
   },
   {
     id: 'ramAllocationRatio',

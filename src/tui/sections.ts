@@ -61,6 +61,7 @@ const SLO_SECTION: Record<string, string> = {
   cpuReadyPctMean: 'cpu',
   schedDelayMsP99: 'cpu',
   hostUtilPctP95: 'cpu',
+  uiActionMsP95: 'cpu',
   oomRiskPerHostMonth: 'memory',
   swapPeakGiB: 'memory',
   bootSecondsP95: 'io',

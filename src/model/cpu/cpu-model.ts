@@ -12,6 +12,12 @@
  *
  * Interval boundaries are where states are sampled: a VM that boots or dies within an interval
  * counts with the state it had when the interval opened.
+ *
+ * Desktop CPU (docs/cpu.md): a VM group's `hostOverheadPct` (its QEMU process's emulation and
+ * display encoding) is added to each running or booting VM's demand, spread over its vCPUs, so it
+ * competes for the pCPUs and its waiting counts as the VM's; SMT hosts (threadsPerCore > 1) are
+ * solved with their physical cores and SMT gain; and every running VM's UI action time is recorded
+ * from its ready and running shares and the host's speed (./ui-action.ts).
  */
 import { BOOTING, RUNNING, type ReplicationContext } from '../fleet-state.js';
 import { threadSlot } from '../fleet-layout.js';
@@ -79,8 +85,16 @@ export class CpuModel {
   private readonly ready: Float64Array;
   private readonly runShare: Float64Array;
   private readonly weight: Int32Array;
+  /** Per slot: 1 if the VM is running (not booting), for the UI action times; and per host × group, how many. */
+  private readonly running: Int32Array;
+  private readonly runningByGroup: Int32Array;
   /** Per VM: the CPU-seconds its boot needs. */
   private readonly bootCpuSeconds: Float64Array;
+  /** Per slot: its QEMU process's host CPU per vCPU, cores (0 for host threads and groups without). */
+  private readonly overheadPerVcpu: Float64Array;
+  /** Per host: physical cores (= pCPUs without SMT) and the SMT gain (a fraction). */
+  private readonly cores: Float64Array;
+  private readonly smtGain: Float64Array;
   private readonly scratch = fleetScratch();
   private readonly recorder: CpuRecorder;
   private readonly micro: MicroLevel;
@@ -101,8 +115,20 @@ export class CpuModel {
     this.ready = new Float64Array(layout.slots);
     this.runShare = new Float64Array(layout.slots);
     this.weight = new Int32Array(layout.slots);
+    this.running = new Int32Array(layout.slots);
+    this.runningByGroup = new Int32Array(placement.hosts.length * scenario.vms.length);
     this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
-    this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps);
+    this.overheadPerVcpu = new Float64Array(layout.slots);
+    const uiWorkMs = new Float64Array(layout.slots);
+    placement.vms.forEach((vm, v) => {
+      const group = scenario.vms[vm.group]!;
+      const slot = layout.slotOfVm[v]!;
+      this.overheadPerVcpu[slot] = (group.hostOverheadPct ?? 0) / 100 / vm.vcpus;
+      uiWorkMs[slot] = group.uiActionMs ?? 50;
+    });
+    this.cores = Float64Array.from(placement.hosts, (host) => host.pcpus / (scenario.hosts[host.group]!.cpu.threadsPerCore ?? 1));
+    this.smtGain = Float64Array.from(placement.hosts, (host) => (scenario.hosts[host.group]!.cpu.smtGainPct ?? 0) / 100);
+    this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps, uiWorkMs);
     this.micro = new MicroLevel(ctx, this.method, this.split, inputs.paths);
   }
 
@@ -114,17 +140,27 @@ export class CpuModel {
     this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand);
     this.traceDemand?.fill(k, demand);
     // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
+    const groups = scenario.vms.length;
+    const runningByGroup = this.runningByGroup;
+    runningByGroup.fill(0);
     for (let v = 0; v < placement.vms.length; v++) {
       const slot = layout.slotOfVm[v]!;
       const state = vmState[v]!;
-      if (state === RUNNING) weight[slot] = layout.vcpus[slot]!;
+      this.running[slot] = state === RUNNING ? 1 : 0;
+      if (state === RUNNING) {
+        weight[slot] = layout.vcpus[slot]!;
+        runningByGroup[layout.hostOf[slot]! * groups + layout.groupOf[slot]!]!++;
+      }
       else if (state === BOOTING) {
         weight[slot] = layout.vcpus[slot]!;
         demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
       } else {
         weight[slot] = 0;
         demand[slot] = 0;
+        continue;
       }
+      const overhead = this.overheadPerVcpu[slot]!;
+      if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
     }
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {
@@ -133,7 +169,7 @@ export class CpuModel {
       for (let h = 0; h < placement.hosts.length; h++) {
         paths.openHost(h, demand);
         if (paths.twoPass[h]) {
-          solveHostInterval(layout.hostFrom[h]!, layout.hostTo[h]!, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split);
+          solveHostInterval(layout.hostFrom[h]!, layout.hostTo[h]!, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
           paths.applyCapacity(h, demand, ready, runShare);
           if (this.method === 'micro') paths.closeHost(h, k, runShare, ready);
         } else if (this.method === 'micro') paths.closeHost(h, k, runShare, ready);
@@ -147,11 +183,12 @@ export class CpuModel {
     for (let h = 0; h < placement.hosts.length; h++) {
       const from = layout.hostFrom[h]!;
       const to = layout.hostTo[h]!;
-      const util = solveHostInterval(from, to, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split);
+      const util = solveHostInterval(from, to, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
       paths?.closeHost(h, k, runShare, ready);
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
       this.recorder.recordHostVms(h, k, ready, weight);
+      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
   }

@@ -29,10 +29,19 @@
  *   split understates light VMs (documented in fleet-agreement.test.ts).
  *
  * Within a CFS bin the bin's waiting is split the same processor-sharing way.
+ *
+ * SMT (hosts whose `pcpus` hardware threads are fewer physical `cores`): a thread whose sibling is
+ * busy runs slower, so a vCPU's demand u (work at a full core's speed) occupies a thread for longer.
+ * The host's mean work per busy thread, speed σ = E[μ(K)] / E[min(K, P)], comes from the
+ * repairman chain with SMT work rates (solveSmtRepairman in ./queueing.ts) on the moment-matched
+ * vCPUs; every vCPU then needs u/σ of a thread (a vCPU is as likely as any other to sit on a shared
+ * core), and the splits above run on those thread demands. σ is written to scratch.speed[0]; its
+ * rate model and sources are in docs/cpu.md. σ is a host mean over the interval: a vCPU's burst
+ * that happens to find idle cores runs at full speed, one at the peak slower.
  * Cost per host-interval: O(VMs) when the host is uncontended (the common case); otherwise
  * O(VMs + bins × vCPUs) with no allocation (scratch arrays grow once to the largest host).
  */
-import { solveRepairman, type RepairmanMeans } from './queueing.js';
+import { solveRepairman, solveSmtRepairman, type RepairmanMeans, type SmtMeans } from './queueing.js';
 import { gridPosition, interpolate, tableRow, type GridPosition } from './repairman-table.js';
 
 /** How the fleet kernel divides waiting among VMs; follows the scheduler being modelled. */
@@ -64,6 +73,18 @@ export interface FleetScratch {
   matched: Float64Array;
   /** A bin's position on the repairman table's grid. */
   grid: GridPosition;
+  /** SMT: the host chain's means, each slot's demand in thread time (by slot, grows to the largest), and σ. */
+  smt: SmtMeans;
+  threadDemand: Float64Array;
+  /**
+   * Of the last solved host-interval: [0] the work per busy hardware thread, in full cores (1
+   * without SMT); [1] the most a runnable vCPU can be stretched under CFS, max(1, active vCPUs / P):
+   * CFS gives every runnable task its share of each scheduling period, so none waits longer than
+   * all the others' turns (the bin split's strict priority of light over heavy vCPUs would starve
+   * heavy ones on a saturated host); unbounded under FIFO; [2] 1 when no vCPU waited at all (the
+   * host was not contended: every ready share is 0), else 0.
+   */
+  speed: Float64Array;
 }
 
 export function fleetScratch(): FleetScratch {
@@ -78,6 +99,9 @@ export function fleetScratch(): FleetScratch {
     low: new Int32Array(1),
     matched: new Float64Array(2),
     grid: { index: -1, fraction: 0 },
+    smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
+    threadDemand: new Float64Array(0),
+    speed: new Float64Array([1, 1, 1]),
   };
 }
 
@@ -100,20 +124,25 @@ function momentMatch(s1: number, s2: number, out: Float64Array): void {
 
 /**
  * Solves one host for one interval. VMs are `from`..`to−1` of the given arrays. Writes each VM's
- * per-vCPU ready share (0..1) into `readyOut` and its per-vCPU running share into `runOut`, and
- * returns the pCPU utilisation (0..1).
+ * per-vCPU ready share (0..1) into `readyOut` and its per-vCPU running share (of a hardware
+ * thread) into `runOut`, and returns the pCPU (hardware thread) utilisation (0..1). `cores` below
+ * `pcpus` means SMT: the pCPUs are hyper-threads of that many physical cores, a core with all its
+ * threads busy doing 1 + `smtGain` cores of work; σ goes to scratch.speed[0].
  */
 export function solveHostInterval(
   from: number,
   to: number,
   vcpus: Int32Array,
-  demand: Float64Array,
+  workDemand: Float64Array,
   pcpus: number,
   readyOut: Float64Array,
   runOut: Float64Array,
   scratch: FleetScratch,
   split: FleetSplit = 'cfs',
+  cores: number = pcpus,
+  smtGain = 0,
 ): number {
+  let demand = workDemand;
   let s1 = 0; // Σ u over vCPUs
   let s2 = 0; // Σ u² over vCPUs
   let active = 0; // vCPUs with any demand
@@ -122,6 +151,29 @@ export function solveHostInterval(
     s1 += vcpus[i]! * u;
     s2 += vcpus[i]! * u * u;
     if (u > 0) active += vcpus[i]!;
+  }
+  scratch.speed[0] = 1;
+  scratch.speed[2] = 1;
+  scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
+  // SMT only slows a host on which more vCPUs want to run than there are cores.
+  if (cores < pcpus && active > cores && s1 > 0) {
+    momentMatch(s1, s2, scratch.matched);
+    const smt = solveSmtRepairman(scratch.smt, scratch.matched[0]!, pcpus, cores, smtGain, scratch.matched[1]!);
+    const speed = smt.meanBusy > 0 ? smt.meanWork / smt.meanBusy : 1;
+    if (speed < 1 - 1e-12) {
+      scratch.speed[0] = speed;
+      if (scratch.threadDemand.length < to) scratch.threadDemand = new Float64Array(2 * to);
+      demand = scratch.threadDemand;
+      s1 = 0;
+      s2 = 0;
+      for (let i = from; i < to; i++) {
+        const w = workDemand[i]! / speed;
+        const u = w < 1 ? w : 1;
+        demand[i] = u;
+        s1 += vcpus[i]! * u;
+        s2 += vcpus[i]! * u * u;
+      }
+    }
   }
   if (s1 <= 0) {
     for (let i = from; i < to; i++) {
@@ -143,6 +195,7 @@ export function solveHostInterval(
     }
     return utilization;
   }
+  scratch.speed[2] = 0;
   if (split === 'fifo') {
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
     return utilization;

@@ -199,6 +199,10 @@ export class MicroLevel {
     let microWeighted = 0;
     let total = 0;
     const scratch = fleetScratch();
+    // Running shares by slot and 1 per VM with demand, for the UI action times (the simulation
+    // hands shares by host position; its captured weights do not tell booting from running VMs).
+    const runOut = new Float64Array(layout.slots);
+    const uiCount = new Int32Array(layout.slots);
     placement.hosts.forEach((host, h) => {
       const from = layout.hostFrom[h]!;
       const to = layout.hostTo[h]!;
@@ -239,10 +243,14 @@ export class MicroLevel {
           let busy = 0;
           for (let s = 0; s < n; s++) {
             readyOut[from + s] = readyShare[s]!;
+            runOut[from + s] = runShare[s]!;
             weightOut[from + s] = weights[k * n + s]!;
+            uiCount[from + s] = weights[k * n + s]! > 0 ? 1 : 0;
             busy += runShare[s]! * vms[s]!.vcpus;
           }
           recorder.recordHostVms(h, k, readyOut, weightOut);
+          // The simulation runs every CPU as a full core (no SMT): speed 1.
+          recorder.recordUiActions(h, readyOut, runOut, uiCount, 1, Number.POSITIVE_INFINITY, true, uiCount, 0);
           threads.record(from + vmCount, to, runShare, from);
           for (let s = 0; s < vmCount; s++) {
             const c = weights[k * n + s]!;

@@ -180,3 +180,84 @@ export function repairmanMeanWakeDelay(n: number, pcpus: number, utilization: nu
   for (let j = pcpus; j < seen.length; j++) wait += seen[j]! * ((j - pcpus + 1) * meanBurst) / pcpus;
   return wait;
 }
+
+/** Means of the machine-repairman chain on SMT cores (solveSmtRepairman), caller-owned. */
+export interface SmtMeans {
+  /** Mean number of runnable vCPUs, E[K]. */
+  meanRunnable: number;
+  /** Mean number of busy hardware threads, E[min(K, P)]. */
+  meanBusy: number;
+  /** Mean work done per unit time, in full cores, E[μ(K)] (<= meanBusy). */
+  meanWork: number;
+}
+
+/**
+ * Work rate, in full cores, of k runnable vCPUs on `pcpus` hardware threads that are `cores`
+ * physical cores: the scheduler gives each vCPU an idle core first (VMware KB 326271: "the CPU
+ * scheduler prefers a fully idle core to a partially idle core"; Linux's select_idle_core does the
+ * same), so up to `cores` runnable vCPUs run at full speed; each vCPU beyond that shares a core
+ * with a busy sibling and adds `smtGain / (threadsPerCore − 1)` of a core, so a core with all
+ * its threads busy does `1 + smtGain` cores of work.
+ */
+export function smtWorkRate(k: number, pcpus: number, cores: number, smtGain: number): number {
+  const busy = k < pcpus ? k : pcpus;
+  if (busy <= cores) return busy;
+  const perExtraThread = pcpus > cores ? (smtGain * cores) / (pcpus - cores) : 0;
+  return cores + perExtraThread * (busy - cores);
+}
+
+/**
+ * M/M/P//n on SMT hardware: n vCPUs with uncontended utilisation u (work at a full core's speed)
+ * on P hardware threads that are `cores` physical cores. The birth–death chain of the runnable
+ * count K keeps birth rate (n − k)/Z and has death rate μ(k)/S with μ the work rate of
+ * smtWorkRate (a busy thread sharing its core runs slower, so its burst lasts longer):
+ *     p(k+1) / p(k) = (n − k)·ρ / μ(k + 1),   ρ = u / (1 − u).
+ * With cores = P it is solveRepairman's chain. Allocation-free (one call per SMT host-interval).
+ */
+export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores: number, smtGain: number, utilization: number): SmtMeans {
+  const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization;
+  if (n <= 0 || u === 0) {
+    out.meanRunnable = 0;
+    out.meanBusy = 0;
+    out.meanWork = 0;
+    return out;
+  }
+  if (u >= 1) {
+    out.meanRunnable = n;
+    out.meanBusy = Math.min(n, pcpus);
+    out.meanWork = smtWorkRate(n, pcpus, cores, smtGain);
+    return out;
+  }
+  const rho = u / (1 - u);
+  let p = 1;
+  let total = 1;
+  let runnable = 0;
+  let busy = 0;
+  let work = 0;
+  for (let k = 0; k < n; k++) {
+    const kk = k + 1;
+    const rate = smtWorkRate(kk, pcpus, cores, smtGain);
+    p = (p * (n - k) * rho) / rate;
+    if (p > RESCALE_ABOVE) {
+      p /= RESCALE_ABOVE;
+      total /= RESCALE_ABOVE;
+      runnable /= RESCALE_ABOVE;
+      busy /= RESCALE_ABOVE;
+      work /= RESCALE_ABOVE;
+    }
+    total += p;
+    runnable += kk * p;
+    busy += (kk < pcpus ? kk : pcpus) * p;
+    work += rate * p;
+    // Past P the rate is constant and the ratio of successive terms only falls: once the geometric
+    // tail bound cannot move the sums in the 16th digit, stop (as solveRepairman does).
+    if (kk >= pcpus) {
+      const ratio = ((n - kk) * rho) / rate;
+      if (ratio < 1 && (p * ratio) / (1 - ratio) * n < 1e-17 * total) break;
+    }
+  }
+  out.meanRunnable = runnable / total;
+  out.meanBusy = busy / total;
+  out.meanWork = work / total;
+  return out;
+}

@@ -6,6 +6,7 @@
  */
 import type { FleetLayout } from '../fleet-layout.js';
 import { Histogram } from '../stats/histogram.js';
+import { uiActionMs } from './ui-action.js';
 
 export interface CpuReplication {
   method: 'micro' | 'fleet';
@@ -16,6 +17,8 @@ export interface CpuReplication {
   hostUtilPct: Histogram;
   /** Wake-up to dispatch delay of every simulated wake-up, ms (micro-level runs only). */
   schedDelayMs: Histogram;
+  /** Time one UI action takes (./ui-action.ts) in each running VM-interval, ms, one count per VM. */
+  uiActionMs: Histogram;
   hostReadyPctMean: Float64Array;
   hostReadyPctMax: Float64Array;
   hostUtilPctMean: Float64Array;
@@ -59,9 +62,18 @@ export class CpuRecorder {
   /** Per slot: Σ ready % over the intervals the VM ran, and how many. */
   private readonly slotReadySum: Float64Array;
   private readonly slotRunning: Float64Array;
+  /** Per slot: CPU work of one UI action of the VM's group, ms (0 for host threads). */
+  private readonly uiWorkMs: Float64Array | undefined;
+  private readonly uiTimes: Float64Array;
+  /** Per VM group: CPU work of one UI action, ms. */
+  private readonly uiWorkMsByGroup: Float64Array;
 
-  constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number) {
+  constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number, uiWorkMs?: Float64Array) {
     this.layout = layout;
+    this.uiWorkMs = uiWorkMs;
+    this.uiTimes = new Float64Array(uiWorkMs ? layout.slots : 0);
+    this.uiWorkMsByGroup = new Float64Array(groups);
+    if (uiWorkMs) for (let i = 0; i < layout.slots; i++) if (layout.groupOf[i]! >= 0) this.uiWorkMsByGroup[layout.groupOf[i]!] = uiWorkMs[i]!;
     this.steps = steps;
     this.result = {
       method,
@@ -69,6 +81,7 @@ export class CpuRecorder {
       readyPctByGroup: Array.from({ length: groups }, () => new Histogram()),
       hostUtilPct: new Histogram(),
       schedDelayMs: new Histogram(),
+      uiActionMs: new Histogram(),
       hostReadyPctMean: new Float64Array(hosts),
       hostReadyPctMax: new Float64Array(hosts),
       hostUtilPctMean: new Float64Array(hosts),
@@ -113,6 +126,34 @@ export class CpuRecorder {
     this.hostVcpuIntervals[h]! += total;
     result.timeline.readyPctWeighted[k]! += weighted;
     result.timeline.vcpus[k]! += total;
+  }
+
+  /**
+   * Records the time of one UI action (./ui-action.ts) on each of host h's VMs with `running[i]`
+   * 1 (running, not booting: a booting desktop has no user yet), from their ready and running
+   * shares (per slot), the host's speed σ (work per busy thread, 1 without SMT) and the most a
+   * vCPU can be stretched. On a host where nobody waited and σ = 1 (the common case) every action
+   * takes exactly its group's work: `runningByGroup[offset + g]` (running VMs of host h in group g) counts
+   * them with one call per group, so the fleet loop does no per-VM work there. Otherwise the times
+   * go through a per-slot scratch array into one batched call (Histogram.addScaled).
+   */
+  recordUiActions(h: number, ready: Float64Array, run: Float64Array, running: Int32Array, speed: number, maxStretch: number, waited: boolean, runningByGroup: Int32Array, offset: number): void {
+    const work = this.uiWorkMs;
+    if (!work) return;
+    const histogram = this.result.uiActionMs;
+    if (!waited && speed === 1) {
+      const byGroup = this.uiWorkMsByGroup;
+      for (let g = 0; g < byGroup.length; g++) {
+        const count = runningByGroup[offset + g]!;
+        if (count > 0) histogram.add(byGroup[g]!, count);
+      }
+      return;
+    }
+    const from = this.layout.hostFrom[h]!;
+    const to = this.layout.hostVmTo[h]!;
+    const times = this.uiTimes;
+    for (let i = from; i < to; i++) times[i] = running[i]! === 0 ? 0 : uiActionMs(work[i]!, ready[i]!, run[i]!, speed, maxStretch);
+    histogram.addScaled(times, running, from, to, 1);
   }
 
   /** Records host h's pCPU utilisation (0..1) in interval k. */

@@ -37,6 +37,8 @@ export interface CpuSummary {
   readyPct: DistributionSummary;
   readyPctByGroup: { name: string; readyPct: DistributionSummary }[];
   schedDelayMs: DistributionSummary;
+  /** Time one UI action (each group's uiActionMs of work) takes, waiting and running, per running VM-interval (./ui-action.ts). */
+  uiActionMs: DistributionSummary;
   hostUtilPct: DistributionSummary;
   byHost: HostCpuSummary[];
   /** Per VM (placement order): its mean per-vCPU ready % while running, averaged over replications (for drill-downs; not in the JSON report). */
@@ -68,6 +70,7 @@ export function summarizeCpu(scenario: ModelScenario, placement: Placement, cpus
       readyPct: summarizeDistribution(cpus.map((c) => c.readyPctByGroup[i]!)),
     })),
     schedDelayMs: summarizeDistribution(cpus.map((c) => c.schedDelayMs)),
+    uiActionMs: summarizeDistribution(cpus.map((c) => c.uiActionMs)),
     hostUtilPct: summarizeDistribution(cpus.map((c) => c.hostUtilPct)),
     byHost,
     timeline: {
