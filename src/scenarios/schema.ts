@@ -353,6 +353,29 @@ export function createScenarioSchema(units?: UnitParser) {
           .max(256)
           .default(LATENCY_DEFAULTS.queues)
           .meta(meta({ description: 'virtio-net queue pairs (libvirt `<driver queues=N>`; nova hw_vif_multiqueue_enabled gives one per vCPU). Default 1: virtio-net’s single queue (calibration.md §3). Each queue’s softirq runs on one guest vCPU.', unit: 'queues' })),
+        offloads: z
+          .union([z.boolean(), z.enum(['on', 'off'])])
+          .default(LATENCY_DEFAULTS.offloads)
+          .transform((v) => v === true || v === 'on')
+          .meta(meta({ description: 'Segmentation offload (TSO/GSO on send, GRO on receive): per-packet costs are paid per segment of `segmentBytes`. Default on: QEMU’s virtio-net offers the TSO and checksum offloads by default and guests negotiate them (libvirt `<host tso4=\'off\'/>` turns them off).', accepts: 'on, off, true or false' })),
+        segmentBytes: z
+          .int()
+          .min(64)
+          .max(65_536)
+          .nullable()
+          .default(null)
+          .meta(meta({ description: 'Mean bytes per segment with offloads on. Default 32768 for full frames (assumption, 8–64 KiB; docs/latency.md), `packetBytes` when that is below 1500 (small messages are one segment each).', unit: 'bytes', defaultText: '32768 or packetBytes' })),
+        connections: z
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .nullable()
+          .default(null)
+          .meta(meta({ description: 'TCP connections the VM’s bandwidth is spread over (iperf’s default 1; a load test’s concurrency). With `segmentBytes` unset, sets the segment size by TSO autosizing: 1 ms of each connection’s rate, 2 MSS to 64 KiB (docs/latency.md).', unit: 'connections', defaultText: 'unset: segmentBytes applies' })),
+        pinned: z
+          .boolean()
+          .default(false)
+          .meta(meta({ description: 'vCPUs and the VM’s vhost workers (or QEMU main loop) pinned to dedicated cores, other threads kept off them (field report 002’s fix): the path is never descheduled. The dedicated cores are not taken out of the other VMs’ pool.' })),
       })
       .optional()
       .meta(meta({ description: 'Network demand and virtio NIC; the group’s QEMU main loop, vhost workers and guest softirq are then modelled (docs/latency.md).' })),
@@ -502,6 +525,9 @@ export function createScenarioSchema(units?: UnitParser) {
           guestPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
           ringPackets: z.int().min(1).default(LATENCY_DEFAULTS.costs.ringPackets).meta(meta({ description: 'virtio ring size: packets queued ahead at a saturated path (QEMU’s default rx/tx_queue_size 256).', unit: 'packets' })),
           mainLoopBlockingShare: z.number().min(0).max(1).default(LATENCY_DEFAULTS.costs.mainLoopBlockingShare).meta(meta({ description: 'Share of a VM’s disk IOs that hold its QEMU main loop (and the BQL) for about one device latency when it has no iothread: guest flushes, qcow2 metadata (docs/latency.md, main-loop stalls). Assumption: 1 %.', unit: 'fraction' })),
+          vmExitMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.vmExitMicros).meta(meta({ description: 'One VM exit and re-entry. SplitX (WIOV 2011) measured 0.7 µs direct, up to 10× with cache effects; 1.5 µs assumed.', unit: 'µs' })),
+          exitsPerNotification: z.number().nonnegative().max(64).default(LATENCY_DEFAULTS.costs.exitsPerNotification).meta(meta({ description: 'VM exits per notification round trip of a queue: interrupt injection, EOI, the kick, HLT. Assumption 4 (2–8).', unit: 'exits' })),
+          schedSliceMicros: z.number().positive().max(1_000_000).default(LATENCY_DEFAULTS.costs.schedSliceMicros).meta(meta({ description: 'CFS slice a descheduled thread sits out per competitor; sets how long a notification waits for a contended vCPU or vhost worker. Default: the kernel’s minimal granularity, 0.75 ms × (1 + log2 8) = 3 ms.', unit: 'µs' })),
           daemons: z
             .array(
               z.strictObject({
@@ -716,6 +742,9 @@ export function createScenarioSchema(units?: UnitParser) {
               guestPacketMicros: s.hostThreads.guestPacketMicros,
               ringPackets: s.hostThreads.ringPackets,
               mainLoopBlockingShare: s.hostThreads.mainLoopBlockingShare,
+              vmExitMicros: s.hostThreads.vmExitMicros,
+              exitsPerNotification: s.hostThreads.exitsPerNotification,
+              schedSliceMicros: s.hostThreads.schedSliceMicros,
             },
             daemons: s.hostThreads.daemons,
             nicGbps: s.hostThreads.nicGbps,

@@ -40,7 +40,7 @@ import { KIND_DAEMON, type FleetLayout, type ThreadPlan, type VmThreads } from '
 import type { Rng, StreamFactory } from '../random/streams.js';
 import { Histogram } from '../stats/histogram.js';
 import { LATENCY_DEFAULTS, type HeartbeatSpec, type NetworkSpec } from './spec.js';
-import { BOTTLENECKS, NONE, shareNic, vmPacketRate } from './network.js';
+import { BOTTLENECKS, NONE, pathSegmentBytes, ringSegments, shareNic, vmPacketRate, type PathCosts } from './network.js';
 import { HeartbeatTracker, masterDownSeconds } from './vrrp.js';
 import { MainLoopStalls, mainLoopOnPath, stallHold } from './stalls.js';
 import { PathBacklog, admitted } from './backlog.js';
@@ -141,7 +141,16 @@ interface HeartbeatState {
 }
 
 /** The network of a group in a heartbeat that declares none: no traffic, the default NIC. */
-const QUIET_NETWORK: NetworkSpec = { gbps: 0, packetBytes: LATENCY_DEFAULTS.packetBytes, vhostNet: LATENCY_DEFAULTS.vhostNet, queues: LATENCY_DEFAULTS.queues };
+const QUIET_NETWORK: NetworkSpec = {
+  gbps: 0,
+  packetBytes: LATENCY_DEFAULTS.packetBytes,
+  vhostNet: LATENCY_DEFAULTS.vhostNet,
+  queues: LATENCY_DEFAULTS.queues,
+  offloads: LATENCY_DEFAULTS.offloads,
+  segmentBytes: null,
+  connections: null,
+  pinned: false,
+};
 
 /** The host threads a scenario needs beyond ksmd, or undefined when it has none. */
 export function threadPlan(scenario: ModelScenario, placement: Placement): ThreadPlan | undefined {
@@ -182,9 +191,12 @@ export class LatencyPaths {
   private readonly layout: FleetLayout;
   private readonly steps: number;
   private readonly isRunning: (vm: number) => boolean;
-  /** Per VM: its network (undefined: none), demanded packets/s at the group's mean, and disk IOPS. */
+  /** Per VM: its network (undefined: none), demanded segments/s at the group's mean, and disk IOPS. */
   private readonly net: (NetworkSpec | undefined)[];
   private readonly meanPps: Float64Array;
+  /** Per VM: bytes per segment on its virtio path (./network.ts pathSegmentBytes) and segments per ring. */
+  private readonly segBytes: Float64Array;
+  private readonly ringSegs: Float64Array;
   private readonly iops: Float64Array;
   private readonly meanUtil: Float64Array;
   /** Per host: its VMs with a network, and whether any demands packets (two kernel passes). */
@@ -201,6 +213,7 @@ export class LatencyPaths {
   private readonly rate = new Float64Array(2);
   private readonly daemonDemand: Float64Array;
   private readonly costs: { guest: number; vhost: number; qemu: number; qemuIo: number; iothreadIo: number; ring: number };
+  private readonly pathCosts: PathCosts;
   private readonly nicGbps: number;
 
   private readonly hb: HeartbeatState[];
@@ -238,6 +251,7 @@ export class LatencyPaths {
     const latency = scenario.latency!;
     const c = latency.hostThreads.costs;
     this.costs = { guest: c.guestPacketMicros * 1e-6, vhost: c.vhostPacketMicros * 1e-6, qemu: c.qemuPacketMicros * 1e-6, qemuIo: c.qemuIoMicros * 1e-6, iothreadIo: c.iothreadIoMicros * 1e-6, ring: c.ringPackets };
+    this.pathCosts = { guest: this.costs.guest, vhost: this.costs.vhost, qemu: this.costs.qemu, notify: c.exitsPerNotification * c.vmExitMicros * 1e-6, slice: c.schedSliceMicros * 1e-6 };
     this.nicGbps = latency.hostThreads.nicGbps;
     this.daemonDemand = Float64Array.from(latency.hostThreads.daemons, (d) => Math.min(1, Math.min(d.cpuPct, d.quotaPct ?? Number.POSITIVE_INFINITY) / 100));
 
@@ -245,12 +259,19 @@ export class LatencyPaths {
     const inHeartbeat = heartbeatGroups(scenario, placement);
     this.net = placement.vms.map((vm, v) => (layout.qemuSlot[v]! >= 0 ? networkOf(scenario, vm.group, inHeartbeat) : undefined));
     this.meanPps = new Float64Array(vms);
+    this.segBytes = new Float64Array(vms);
+    this.ringSegs = new Float64Array(vms);
     this.iops = new Float64Array(vms);
     this.meanUtil = new Float64Array(vms);
     placement.vms.forEach((vm, v) => {
       const group = scenario.vms[vm.group]!;
       const net = this.net[v];
-      if (net) this.meanPps[v] = (net.gbps * 1e9) / (8 * net.packetBytes);
+      if (net) {
+        const bytes = pathSegmentBytes(net.packetBytes, net.offloads, net.segmentBytes, net.connections, net.gbps, LATENCY_DEFAULTS.segmentBytes);
+        this.segBytes[v] = bytes;
+        this.ringSegs[v] = ringSegments(c.ringPackets, bytes);
+        this.meanPps[v] = (net.gbps * 1e9) / (8 * bytes);
+      }
       this.iops[v] = group.workload.io.iops;
       this.meanUtil[v] = group.workload.cpu.utilPct / 100;
     });
@@ -488,23 +509,25 @@ export class LatencyPaths {
       }
       const net = this.net[v]!;
       const slot = layout.slotOfVm[v]!;
+      // Pinned: the vCPUs and path threads own their cores, so they are never descheduled.
       let path = 1;
-      if (net.vhostNet) {
+      if (net.pinned) path = 1;
+      else if (net.vhostNet) {
         let sum = 0;
         const vq = layout.vhostCount[v]!;
         for (let q = 0; q < vq; q++) sum += share(layout.vhostFrom[v]! + q);
         path = vq > 0 ? sum / vq : 1;
       } else path = share(layout.qemuSlot[v]!);
       const disk = layout.iothreadCount[v]! === 0 && this.isRunning(v) ? this.iops[v]! * costs.qemuIo : 0;
-      vmPacketRate(want, net.queues, layout.vcpus[slot]!, net.vhostNet, share(slot), path, disk, costs.guest, costs.vhost, costs.qemu, this.rate);
-      this.gbpsScratch[i] = (this.rate[0]! * 8 * net.packetBytes) / 1e9;
+      const vcpu = net.pinned ? 1 : share(slot);
+      vmPacketRate(want, net.queues, layout.vcpus[slot]!, net.vhostNet, vcpu, path, disk, this.ringSegs[v]!, this.pathCosts, this.rate);
+      this.gbpsScratch[i] = (this.rate[0]! * 8 * this.segBytes[v]!) / 1e9;
       this.bnScratch[i] = this.rate[1]!;
     }
     shareNic(this.gbpsScratch, this.bnScratch, 0, list.length, this.nicGbps, this.orderScratch);
     for (let i = 0; i < list.length; i++) {
       const v = list[i]!;
-      const net = this.net[v]!;
-      const got = (this.gbpsScratch[i]! * 1e9) / (8 * net.packetBytes);
+      const got = (this.gbpsScratch[i]! * 1e9) / (8 * this.segBytes[v]!);
       this.gotPps[v] = got;
       this.bottleneck[v] = this.bnScratch[i]!;
       this.setVmThreads(v, demand, got, this.isRunning(v));
@@ -521,8 +544,7 @@ export class LatencyPaths {
       if (!this.isRunning(v)) continue;
       const at = bisect(r.networkVms, v);
       if (at < 0) continue;
-      const net = this.net[v]!;
-      const toGbps = (8 * net.packetBytes) / 1e9;
+      const toGbps = (8 * this.segBytes[v]!) / 1e9;
       const want = this.wantPps[v]! * toGbps;
       const got = this.gotPps[v]! * toGbps;
       r.demandGbpsSum[at]! += want;
@@ -543,7 +565,7 @@ export class LatencyPaths {
         const pathSlot = hb.roleSlot[side === 0 ? 1 : 2]!;
         const r0 = run[pathSlot]!;
         const w0 = ready[pathSlot]!;
-        const f = r0 + w0 > 0 ? r0 / (r0 + w0) : 1;
+        const f = net.pinned || r0 + w0 <= 0 ? 1 : r0 / (r0 + w0);
         const perPacket = net.vhostNet ? costs.vhost : costs.qemu;
         // Service rate of the ring: the binding capacity when the path is saturated, else what its
         // thread could serve at the share it gets (so a backlog drains once the overload ends).

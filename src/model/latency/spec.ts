@@ -18,6 +18,18 @@ export interface NetworkSpec {
   vhostNet: boolean;
   /** virtio-net queue pairs; each queue's softirq runs on one guest vCPU (at most `vcpus` are used). */
   queues: number;
+  /** Segmentation offload (TSO/GSO on send, GRO/LRO on receive): per-packet costs are paid per segment. */
+  offloads: boolean;
+  /** Mean bytes per segment with offloads on; null: `LATENCY_DEFAULTS.segmentBytes` for full frames, `packetBytes` for smaller (network.ts, pathSegmentBytes). */
+  segmentBytes: number | null;
+  /** TCP connections the VM's bandwidth is spread over; sets the segment size by TSO autosizing when `segmentBytes` is null. */
+  connections: number | null;
+  /**
+   * vCPUs and the VM's vhost workers (or QEMU main loop) pinned to dedicated cores (libvirt
+   * `<vcpupin>`/`<emulatorpin>`, `taskset`), other threads kept off them: the path's threads are
+   * never descheduled (f = 1, no notification wait).
+   */
+  pinned: boolean;
 }
 
 /** CPU costs of the device work, in microseconds of one core. */
@@ -40,6 +52,12 @@ export interface HostThreadCosts {
    * submission): the main-loop stalls of docs/latency.md. Not a CPU cost: the loop waits on the device.
    */
   mainLoopBlockingShare: number;
+  /** One VM exit and re-entry, µs of the vCPU (direct cost plus the cache refill after it). */
+  vmExitMicros: number;
+  /** VM exits per notification round trip of a queue (interrupt injection and EOI, the kick, HLT). */
+  exitsPerNotification: number;
+  /** CFS slice a descheduled thread sits out per competitor, µs (sets how long an absence lasts). */
+  schedSliceMicros: number;
 }
 
 /** A host daemon (libvirtd, an agent) as one more thread competing for the host's pCPUs. */
@@ -103,6 +121,22 @@ export interface HeartbeatSpec {
  *   vhost-net", 2019); field reports 000/001 are Ubuntu 14.04, whose /etc/default/qemu-kvm had
  *   VHOST_NET_ENABLED=0.
  * - packetBytes 1500: assumption, full-size Ethernet frames (bulk traffic).
+ * - offloads on: QEMU's virtio-net offers checksum and TSO/ECN/UFO offload both ways by default
+ *   (its `csum`, `gso`, `host_tso4`, `guest_tso4`, … properties default to on; libvirt's
+ *   `<driver><host tso4='off'/>` exists to turn them off), and the guest driver negotiates them.
+ * - segmentBytes 32768: assumption, range 8–64 KiB. A GSO/GRO segment is at most 64 KiB
+ *   (gso_max_size 65536; TCP autosizing sends 64 KiB segments once a flow exceeds ~0.5 Gbit/s,
+ *   pacing rate × 1 ms); a GRO aggregate ends at a NAPI poll or a short segment, so the mean is
+ *   below the cap. Field report 002 measured 25 Gbit/s between two VMs on one host through single
+ *   queues: at ≤ 100k segments/s per vCPU that needs ≥ 31 KB per segment.
+ * - vmExitMicros 1.5: SplitX (Landau, Ben-Yehuda, Gordon, WIOV 2011) measured the direct cost of
+ *   a KVM exit at 2,000 cycles (0.7 µs on a 2.93 GHz Xeon X5570) with indirect and handling costs
+ *   "in certain cases an order of magnitude higher"; 1.5 µs is an assumption in 0.7–7 µs.
+ * - exitsPerNotification 4: assumption (range 2–8): the interrupt injected into the guest, its
+ *   EOI (without APICv), the guest's kick of the back end, and the HLT exit of the idle vCPU.
+ * - schedSliceMicros 3000: CFS's minimal preemption granularity, 0.75 ms × (1 + ilog2(ncpus)) =
+ *   3 ms on hosts of 8 or more CPUs (kernel/sched/fair.c, sysctl_sched_min_granularity and
+ *   sched_init_granularity); range 0.75–4 ms.
  */
 export const LATENCY_DEFAULTS = {
   costs: {
@@ -113,11 +147,16 @@ export const LATENCY_DEFAULTS = {
     guestPacketMicros: 10,
     ringPackets: 256,
     mainLoopBlockingShare: 0.01,
+    vmExitMicros: 1.5,
+    exitsPerNotification: 4,
+    schedSliceMicros: 3000,
   } satisfies HostThreadCosts,
   nicGbps: 10,
   queues: 1,
   vhostNet: true,
   packetBytes: 1500,
+  offloads: true,
+  segmentBytes: 32768,
   /** keepalived VRRP_ADVER_DFL 1 s; priority 100 (RFC default for a backup); version 2 (keepalived's default); calibration.md §5. */
   heartbeat: { intervalSeconds: 1, priority: 100, version: 2 as const },
   heartbeatWindows: 12,
