@@ -131,22 +131,26 @@ describe('scenarios: report 002 by mechanism', () => {
   };
   const nginx = (s: ModelScenario): { achievedGbps: number; bottleneck: string } => runStudy(s).latency.network.vms.find((v) => v.name === 'nginx-1')!;
 
-  it('overcommit-16x with busier tenants: the iperf stream collapses on notification waits; pinning restores the link', async () => {
-    // Tenants at 6 % instead of 3 % (the report gives no utilisation): the hosts run at ~96 %.
-    const busy = (pinned: boolean) => (s: ModelScenario): void => {
+  it('overcommit-16x: the iperf stream falls as the tenants load the hosts, on notification waits; pinning restores the link', async () => {
+    // The report gives no tenant utilisation; the shipped 3 % leaves the hosts 67 % busy. Raising
+    // it raises the nginx VM's ready share and, through the waits, lowers its bandwidth.
+    const at = (utilPct: number, pinned: boolean) => (s: ModelScenario): void => {
       s.replications = 2;
-      s.vms.find((g) => g.name === 'tenant')!.workload.cpu.utilPct = 6;
+      s.vms.find((g) => g.name === 'tenant')!.workload.cpu.utilPct = utilPct;
       s.vms.find((g) => g.name === 'nginx')!.network!.pinned = pinned;
     };
-    const shared = nginx(await load('overcommit-16x', busy(false)));
-    const pinned = nginx(await load('overcommit-16x', busy(true)));
-    const idle = nginx(await load('overcommit-16x', (s) => (s.replications = 2)));
-    expect(shared.bottleneck).toBe('notifyWait');
-    expect(shared.achievedGbps).toBeLessThan(0.5 * pinned.achievedGbps);
-    // Pinned: what the same VM gets on the uncontended bundled scenario (the NIC's share).
-    expect(pinned.achievedGbps).toBeCloseTo(idle.achievedGbps, 2);
+    const sweep = [];
+    for (const u of [3, 5, 6, 7]) sweep.push(nginx(await load('overcommit-16x', at(u, false))));
+    for (let i = 1; i < sweep.length; i++) expect(sweep[i]!.achievedGbps).toBeLessThanOrEqual(sweep[i - 1]!.achievedGbps);
+    const [idle, , busy, busiest] = sweep;
+    expect(idle!.bottleneck).toBe('nic');
+    expect(busy!.bottleneck).toBe('notifyWait');
+    expect(busiest!.achievedGbps).toBeLessThan(0.5 * idle!.achievedGbps);
+    // Pinned at 6 %: what the VM gets on the lightly loaded hosts (its NIC share).
+    const pinned = nginx(await load('overcommit-16x', at(6, true)));
+    expect(pinned.achievedGbps).toBeCloseTo(idle!.achievedGbps, 2);
     expect(pinned.bottleneck).toBe('nic');
-  }, 120_000);
+  }, 180_000);
 
   it('multiqueue: many connections keep one queue far below the link; 8 queues or few connections fill it', async () => {
     const one = nginx(await load('multiqueue', (s) => (s.replications = 2)));
