@@ -10,6 +10,7 @@
  * The ranges come from the sources the schema's field descriptions cite (docs/sensitivity.md).
  */
 import type { ModelScenario, VmGroup } from '../model/scenario.js';
+import { LATENCY_DEFAULTS } from '../model/latency/spec.js';
 import { describeRange, type FileRange, type RangeDistribution } from './ranges.js';
 
 export interface UncertainInput {
@@ -37,6 +38,8 @@ interface Assumption {
   /** The default range for this entry (its nominal is the model's default), or none. */
   range: (s: ModelScenario, index: number) => { distribution: Omit<RangeDistribution, 'nominal'>; reason: string } | undefined;
   measure: string;
+  /** The nominal value where the model leaves the field unset (null) and resolves it later. */
+  nominal?: (s: ModelScenario, index: number) => number;
 }
 
 const tri = (low: number, mode: number, high: number): Omit<RangeDistribution, 'nominal'> => ({ kind: 'triangular', low, mode, high });
@@ -218,6 +221,40 @@ export const ASSUMPTIONS: readonly Assumption[] = [
     range: (s) => (mainLoopIo(s) && latencyCosts(s) ? { distribution: logu(0.002, 0.05), reason: 'share of guest IOs (flushes, qcow2 metadata) that hold the QEMU main loop; no published rate (assumption 1 %)' } : undefined),
     measure: '`perf trace -p <qemu pid> -e fdatasync,pwritev` during the busy hour: synchronous calls on the main thread ÷ the guest’s IOs',
   },
+  {
+    scope: 'vms',
+    field: 'network.segmentBytes',
+    unit: 'bytes',
+    range: (s, i) => {
+      const n = s.vms[i]!.network;
+      // The default applies to full frames with offloads on, when no connection count sets it.
+      if (!n || !n.offloads || n.segmentBytes !== null || n.connections !== null || n.packetBytes < 1500) return undefined;
+      return { distribution: tri(8192, LATENCY_DEFAULTS.segmentBytes, 65536), reason: 'mean GSO/GRO segment of bulk traffic: at most 64 KiB; 32 KiB assumed (docs/latency.md)' };
+    },
+    nominal: () => LATENCY_DEFAULTS.segmentBytes,
+    measure: 'on the host during the transfer, `tcpdump -i <tap> -nn -c 1000` and average the length field (with offloads the tap carries whole segments)',
+  },
+  {
+    scope: 'top',
+    field: 'hostThreads.vmExitMicros',
+    unit: 'µs',
+    range: (s) => (s.vms.some((g) => g.network !== undefined) ? { distribution: logu(0.75, 3), reason: 'SplitX (WIOV 2011): 0.7 µs direct, up to 10× with cache effects; 1.5 µs assumed (halved to doubled)' } : undefined),
+    measure: '`perf kvm stat live` on the host while the VM sends: the mean exit handling time',
+  },
+  {
+    scope: 'top',
+    field: 'hostThreads.exitsPerNotification',
+    unit: 'exits',
+    range: (s) => (s.vms.some((g) => g.network !== undefined) ? { distribution: tri(2, 4, 8), reason: 'interrupt injection, EOI, kick, HLT per notification round trip (assumption)' } : undefined),
+    measure: '`perf kvm stat live` on the host: exits per second ÷ the queue’s notifications (interrupts per second in the guest’s /proc/interrupts for the virtio queue)',
+  },
+  {
+    scope: 'top',
+    field: 'hostThreads.schedSliceMicros',
+    unit: 'µs',
+    range: (s) => (s.vms.some((g) => g.network !== undefined) ? { distribution: tri(750, 3000, 4000), reason: 'CFS minimal granularity 0.75 ms × (1 + ilog2 ncpus): 0.75 ms on one CPU, 3 ms from 8, 4 ms at the cap' } : undefined),
+    measure: '`cat /sys/kernel/debug/sched/min_granularity_ns` (or base_slice_ns on EEVDF kernels) on the host',
+  },
   // Fields that are the user's to give (no default range), with how to measure them when a
   // scenario writes them as ranges.
   {
@@ -318,7 +355,7 @@ export function uncertainInputs(s: ModelScenario, document: unknown, fileRanges:
       const filePath: (string | number)[] = a.scope === 'top' ? a.field.split('.') : [a.scope, index, ...a.field.split('.')];
       if (at(document, filePath) !== undefined) continue; // written in the file: given, or a file range
       const range = a.range(s, index);
-      const nominal = modelValue(s, a, index);
+      const nominal = a.nominal?.(s, index) ?? modelValue(s, a, index);
       if (!range || nominal === undefined) continue;
       const lowEnd = Math.min(range.distribution.low, nominal);
       const highEnd = Math.max(range.distribution.high, nominal);
