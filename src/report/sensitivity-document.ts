@@ -62,7 +62,7 @@ export function tornadoText(result: SensitivityResult, metric: SensitivityMetric
 export function sensitivityDocument(result: SensitivityResult, elapsedSeconds?: number): ReportDocument {
   const fromFile = result.inputs.filter((i) => i.origin === 'file').length;
   const intro = [
-    `${result.inputs.length} uncertain inputs (${fromFile} ranges in the file, ${result.inputs.length - fromFile} assumed defaults); seed ${result.seed}; common random numbers at every point.`,
+    `${result.inputs.length} uncertain inputs (${fromFile} range${fromFile === 1 ? '' : 's'} in the file, ${result.inputs.length - fromFile} assumed default${result.inputs.length - fromFile === 1 ? '' : 's'}); seed ${result.seed}; common random numbers at every point.`,
     `${result.replicationsRun} replications, ${fmt(result.hostMonths)} host-months simulated${elapsedSeconds !== undefined ? ` in ${elapsedSeconds.toFixed(1)} s` : ''}.`,
   ];
   const sections: Section[] = [];

@@ -315,7 +315,10 @@ function schemaAt(path: readonly PropertyKey[]): SchemaNode | undefined {
 /** The JSON types a field path allows ('integer', 'number', …). */
 function schemaTypesAt(path: readonly PropertyKey[]): string[] {
   const node = schemaAt(path);
-  return node ? schemaTypes(node) : [];
+  if (!node) return [];
+  // A nullable or optional field is a union: its types are its members' (`connections: 1000 | null`).
+  const members = Array.isArray(node.anyOf) ? (node.anyOf as SchemaNode[]) : [];
+  return [...schemaTypes(node), ...members.flatMap(schemaTypes)];
 }
 
 /** Keys the JSON Schema allows at a path, for "did you mean" hints. */

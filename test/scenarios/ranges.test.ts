@@ -126,6 +126,15 @@ describe('scenario files with ranges', () => {
     if (!outOfBounds.ok) expect(outOfBounds.issues[0]).toMatchObject({ line: 10, path: 'hosts[0].cpu.cores', message: expect.stringMatching(/with every range at its low end: expected an integer >= 1, found 0/) });
   });
 
+  it('rounds a nullable integer field (a union in the schema) like any integer', async () => {
+    const text = SCENARIO.replace('      memory: { sharedPct: { triangular: [10, 25, 40] } }', '      memory: { sharedPct: 25 }\n    network: { gbps: 1, connections: { loguniform: [100, 1000] } }');
+    const parsed = await parseScenario(text, 's.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    // sqrt(100 × 1000) = 316.2…, an integer field: 316.
+    expect(parsed.value.scenario.vms[0]!.network!.connections).toBe(316);
+    expect(parsed.value.ranges.find((r) => r.path.join('.') === 'vms.0.network.connections')!.distribution.integer).toBe(true);
+  });
+
   it('takes a range from --set, and a number from --set replaces a file range', async () => {
     const set = await parseScenario(SCENARIO, 's.yaml', { overrides: ['vms.d.workload.memory.crossImagePct={ between: [0, 4] }', 'hosts.h.cpu.cores=32'] });
     if (!set.ok) throw new Error(JSON.stringify(set.issues));
