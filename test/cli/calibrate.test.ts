@@ -75,6 +75,17 @@ describe('calibrate boot', () => {
     }
   });
 
+  it('reads sadf’s CSV too, each record over its own interval, reads split by bytes', async () => {
+    const run = await runCli(['calibrate', 'boot', join(FIXTURES, 'boot.sadf-d'), '--device', 'sdb', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    const value = (path: string): unknown => json.fields.find((f: { path: string }) => f.path === path).value;
+    // (105 + 114 + 96) transfers/s × 10 s; reads 105·1600/1640 + 114·1760/1792 + 96·1440/1488 = 307.3/s of 315: 97.6 %.
+    expect(value('vms.desktop.boot.ios')).toBe(3150);
+    expect(value('vms.desktop.boot.outstanding')).toBe(1);
+    expect(value('vms.desktop.boot.readPct')).toBe(98);
+  });
+
   it('names a missing device and a capture without a Device header', async () => {
     const missing = await runCli(['calibrate', 'boot', join(FIXTURES, 'iostat-boot.txt'), '--device', 'vdz']);
     expect(missing.code).toBe(2);

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { calibrateBoot, parseIostat } from '../../scenarios/calibrate/iostat.js';
+import { calibrateBoot, isSadf, parseIostat, parseSadfDisk } from '../../scenarios/calibrate/iostat.js';
 import { calibrateKsm, CalibrationInputError, parseKsmDump } from '../../scenarios/calibrate/ksm.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
@@ -117,7 +117,8 @@ export async function calibrateBootCommand(files: string[], options: BootOptions
   const readPct: Measured = { path: `vms.${options.group}.boot.readPct`, unit: '%', values: [], digits: 0 };
   await calibrated(async () => {
     for (const file of files) {
-      const boot = calibrateBoot(parseIostat(await readCapture(file, io), options.device, file), interval, file);
+      const text = await readCapture(file, io);
+      const boot = calibrateBoot(isSadf(text) ? parseSadfDisk(text, options.device, file) : parseIostat(text, options.device, file), interval, file);
       outstanding.values.push(boot.outstanding);
       ios.values.push(boot.ios);
       readPct.values.push(boot.readPct);
@@ -150,7 +151,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
   common(
     calibrate
       .command('boot')
-      .description('boot.outstanding, boot.ios and boot.readPct from `iostat -x 1` captured on the host while one guest boots on idle storage')
+      .description('boot.outstanding, boot.ios and boot.readPct from `iostat -x 1` (or `sadf -d <sa file> -- -d`) captured on the host while one guest boots on idle storage')
       .argument('<captures...>', 'one capture per boot'),
   )
     .requiredOption('--device <name>', 'the device the guest’s disk is on, as iostat names it (sdb, dm-3)')
