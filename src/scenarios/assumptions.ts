@@ -98,6 +98,23 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   },
   {
     scope: 'vms',
+    field: 'workload.memory.freeFloorPct',
+    unit: '%',
+    range: (s, i) =>
+      s.vms[i]!.os === 'windows'
+        ? { distribution: tri(5, 10, 20), reason: 'Windows keeps free pages zeroed (merged by KSM as zero pages); 10 % assumed' }
+        : { distribution: tri(1, 2, 5), reason: 'Linux keeps little free beyond its reserves (min_free_kbytes); 2 % assumed' },
+    measure: 'in the guest at the day’s peak: Windows `Get-Counter "\\Memory\\Free & Zero Page List Bytes"`, Linux `grep MemFree /proc/meminfo`, as % of its memory',
+  },
+  {
+    scope: 'vms',
+    field: 'uiActionMs',
+    unit: 'ms',
+    range: (s) => (s.slo.uiActionMsP95 !== undefined ? { distribution: tri(20, 50, 100), reason: 'CPU work of one UI action: half of the 100 ms users perceive as instant (assumption)' } : undefined),
+    measure: 'in the guest, the CPU time of a typical action (open a form, switch a tab): `perf stat -e task-clock` around it, or Windows Performance Recorder',
+  },
+  {
+    scope: 'vms',
     field: 'workload.memory.touchMiBps',
     unit: 'MiB/s',
     range: (s) => (swapOn(s) ? { distribution: logu(0.25, 4), reason: 'no published rate; the published 3× swap slowdown falls inside 0.25–4 MiB/s (docs/memory.md)' } : undefined),
@@ -212,6 +229,13 @@ export const ASSUMPTIONS: readonly Assumption[] = [
     field: 'hostThreads.qemuIoMicros',
     unit: 'µs',
     range: (s) => (mainLoopIo(s) ? { distribution: logu(10, 40), reason: '50,000 IOPS per QEMU main loop (assumption; halved to doubled)' } : undefined),
+    measure: LATENCY_MEASURE,
+  },
+  {
+    scope: 'top',
+    field: 'hostThreads.iothreadIoMicros',
+    unit: 'µs',
+    range: (s) => (s.latency !== undefined && s.vms.some((g) => (g.iothreads ?? 0) > 0 && g.workload.io.iops > 0) ? { distribution: logu(2.5, 10), reason: 'data plane "several times" the main loop’s IOPS (QEMU commit e72f66a0): 4× assumed (halved to doubled)' } : undefined),
     measure: LATENCY_MEASURE,
   },
   {

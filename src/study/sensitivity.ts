@@ -9,9 +9,9 @@
  *    Δ = 2/3. An input's effect on a metric is the change per whole range; μ* is the mean of its
  *    absolute values (how much the input matters), σ their spread (interaction or curvature).
  *    r × (k + 1) runs for k inputs, against 2^k for a full factorial.
- * 2. A tornado of the top inputs: each at its low and high end (or the chosen quantiles) with the
- *    others nominal, with more replications, and the verdict at every end, so a headline that
- *    flips with one assumption is named.
+ * 2. A tornado of the top inputs (and of each SLO's own top mover): each at its low and high end
+ *    (or the chosen quantiles) with the others nominal, with more replications, and the verdict
+ *    at every end, so a headline that flips with one assumption is named.
  * The inputs are the scenario's ranges and assumed defaults (../scenarios/assumptions.ts).
  */
 import { createStream, type Rng } from '../model/random/streams.js';
@@ -202,8 +202,17 @@ export async function runSensitivity(source: ScenarioSource, nominal: ModelScena
     .map(({ input, score }) => ({ input, score }));
 
   // Stage 2: the tornado of the top inputs, at their ends with the others nominal.
+  // The top inputs overall, and each SLO's own top mover: an SLO whose movers rank low overall
+  // (a UI time beside an OOM risk) still gets its verdict checked at the ends.
   const moves = (input: number): boolean => metrics.some((m) => effects[input]![m.key]!.muStar > 0);
-  const top = ranking.filter((r) => moves(r.input)).slice(0, Math.min(options.top, k));
+  const chosen = new Set(ranking.filter((r) => moves(r.input)).slice(0, Math.min(options.top, k)).map((r) => r.input));
+  for (const m of metrics) {
+    if (m.limit === undefined) continue;
+    let best = -1;
+    for (let i = 0; i < k; i++) if (effects[i]![m.key]!.muStar > 0 && (best < 0 || effects[i]![m.key]!.muStar > effects[best]![m.key]!.muStar)) best = i;
+    if (best >= 0) chosen.add(best);
+  }
+  const top = ranking.filter((r) => chosen.has(r.input));
   done = 0;
   const endsTotal = top.length * 2;
   const rows = await Promise.all(

@@ -133,7 +133,7 @@ describe('overcast validate and schema', () => {
     // each; 360 × 2 vCPUs on 560 pCPUs.
     expect(stdout).toBe(
       'vdi-callcenter: ok — vdi-callcenter: 10 hosts, 360 VMs placed, 0 unplaced, vCPU:pCPU 1.29\n' +
-        '  13 uncertain inputs (5 ranges in the file, 8 assumed defaults): --ranges lists them; `overcast sensitivity` shows what they move\n',
+        '  15 uncertain inputs (6 ranges in the file, 9 assumed defaults): --ranges lists them; `overcast sensitivity` shows what they move\n',
     );
   });
 
@@ -141,7 +141,7 @@ describe('overcast validate and schema', () => {
     const { code, stdout } = await runCli(['validate', 'vdi-callcenter', '--ranges']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines[1]).toBe('uncertain inputs (5 ranges in the file, 8 assumed defaults; runs use the nominal values):');
+    expect(lines[1]).toBe('uncertain inputs (6 ranges in the file, 9 assumed defaults; runs use the nominal values):');
     expect(lines[2]).toBe('  hosts.compute.cpu.smtGainPct: triangular 10–20–30 % (range in the file: VMware KB 326271: 10-30 % more throughput with both threads busy)');
     expect(lines[3]).toBe('  hosts.compute.memory.swapGiB: between 4–16 GiB (nominal 8) (range in the file: the report gives no hardware)');
     // KSM is on and desktops boot in a storm: KSM sharing and the boot costs are assumed defaults.
