@@ -95,3 +95,31 @@ describe('calibrate boot', () => {
     expect(notIostat.stderr).toMatch(/no 'Device' header; expected the output of `iostat -x 1`/);
   });
 });
+
+describe('calibrate load', () => {
+  it('reads a libvirt-exporter capture: 240 s of vCPU time over 300 s on 4 vCPUs is 20 % (test/fixtures/traces/prometheus-text/README.md)', async () => {
+    const run = await runCli(['calibrate', 'load', 'test/fixtures/traces/prometheus-text/libvirt-two-scrapes.prom', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.fields).toEqual([{ path: 'vms.desktop.workload.cpu.utilPct', unit: '% of each vCPU', values: [expect.closeTo(20, 6)], value: 20 }]);
+  });
+
+  it('gives the mean of the VMs’ mean CPU and their spread, as the import summary reports them', async () => {
+    const dir = 'test/fixtures/traces/bitbrains-rnd/2013-7';
+    const imported = JSON.parse((await runCli(['import', dir, '--format', 'bitbrains', '--json'])).stdout);
+    const means: number[] = imported.traces.map((t: { stats: { cpuPct: { mean: number } } }) => t.stats.cpuPct.mean);
+    const mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const sd = Math.sqrt(means.reduce((a, m) => a + (m - mean) ** 2, 0) / (means.length - 1));
+    const run = await runCli(['calibrate', 'load', dir, '--format', 'bitbrains', '--group', 'rnd', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.fields[0]).toMatchObject({ path: 'vms.rnd.workload.cpu.utilPct', value: Number(mean.toFixed(1)) });
+    expect(json.fields[1]).toMatchObject({ path: 'vms.rnd.workload.cpu.vmCv', value: Number((sd / mean).toFixed(2)) });
+  });
+
+  it('refuses a cloud inventory, which has no measured load', async () => {
+    const run = await runCli(['calibrate', 'load', 'test/fixtures/cloud/openstack']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/is a cloud inventory \(openstack\); it has no measured load/);
+  });
+});

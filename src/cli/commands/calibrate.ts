@@ -25,6 +25,11 @@ interface KsmOptions extends CalibrateOptions {
   zeroGib: string;
 }
 
+interface LoadOptions extends CalibrateOptions {
+  format?: string;
+  step: string;
+}
+
 interface BootOptions extends CalibrateOptions {
   device: string;
   interval: string;
@@ -129,6 +134,37 @@ export async function calibrateBootCommand(files: string[], options: BootOptions
   return EXIT_OK;
 }
 
+/**
+ * The CPU load of a VM group from a measured capture (a libvirt- or node-exporter scrape series,
+ * esxtop, sadf, Bitbrains, Azure, any format `overcast import` reads): the mean over VMs of each
+ * VM's mean CPU (% of its vCPUs) is `utilPct`, their coefficient of variation `vmCv`.
+ */
+export async function calibrateLoadCommand(files: string[], options: LoadOptions, io: CliIo): Promise<number> {
+  const { detectInputFormat, importOptions } = await import('./import.js');
+  const format = options.format ?? (await detectInputFormat(files, io));
+  if (format === 'openstack' || format === 'cloudstack') throw new UsageError(`calibrate load: ${files[0]} is a cloud inventory (${format}); it has no measured load — capture the libvirt exporter's /metrics (docs/import.md)`);
+  await checkOutputOption(options.output, io);
+  const importOpts = await importOptions({ format, step: options.step, gapFill: 'linear', timeZone: 'UTC', header: true });
+  const { importTraces } = await import('../../scenarios/traces/import.js');
+  const { TraceInputError } = await import('../../scenarios/traces/validation.js');
+  let result;
+  try {
+    result = await importTraces(files.map((f) => resolve(io.cwd, f)), importOpts, () => {});
+  } catch (error) {
+    if (error instanceof TraceInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  const means = result.traces.map((t) => t.stats.cpuPct?.mean).filter((m): m is number => m !== undefined && Number.isFinite(m));
+  if (means.length === 0) throw new UsageError(`calibrate load: no CPU utilisation in ${files.join(', ')} (${result.traces.length} series read as ${format}; a capture needs the VMs' CPU time, e.g. libvirt_domain_info_cpu_time_seconds_total)`);
+  const utilPct = means.reduce((s, m) => s + m, 0) / means.length;
+  const sd = means.length > 1 ? Math.sqrt(means.reduce((s, m) => s + (m - utilPct) ** 2, 0) / (means.length - 1)) : 0;
+  const fields: Measured[] = [{ path: `vms.${options.group}.workload.cpu.utilPct`, unit: '% of each vCPU', values: [utilPct], digits: 1 }];
+  if (means.length > 1) fields.push({ path: `vms.${options.group}.workload.cpu.vmCv`, unit: 'spread between VMs', values: [utilPct > 0 ? sd / utilPct : 0], digits: 2 });
+  const lines = [`${means.length} VM${means.length === 1 ? '' : 's'} read as ${format}: mean CPU ${utilPct.toFixed(1)} % of their vCPUs (per VM ${Math.min(...means).toFixed(1)}–${Math.max(...means).toFixed(1)} %)`, 'to replay the measurement itself instead of its mean, write a workload file with `overcast import … -o` (docs/traces.md)'];
+  await emit(render(`overcast calibrate load: ${files.length} file${files.length === 1 ? '' : 's'}`, lines, fields, options), options.output, io);
+  return EXIT_OK;
+}
+
 function common(command: Command): Command {
   return command
     .option('--group <name>', 'the VM group the values are for (the field paths name it)', 'desktop')
@@ -148,6 +184,15 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .requiredOption('--used-gib <GiB>', 'memory each guest uses (virsh dommemstat: actual − unused)')
     .option('--zero-gib <GiB>', 'zeroed free memory per guest merged as zero pages (Windows free floor; 0 for Linux)', '0')
     .action(async (files: string[], options: KsmOptions) => exit(await calibrateKsmCommand(files, options, io)));
+  common(
+    calibrate
+      .command('load')
+      .description('workload.cpu.utilPct and vmCv from a measured capture any `overcast import` format reads (libvirt or node exporter scrapes, esxtop, sadf, …)')
+      .argument('<files...>', 'capture files or folders'),
+  )
+    .option('--format <format>', 'the capture’s format (default: detected from the content)')
+    .option('--step <duration>', 'resampling step', '5 min')
+    .action(async (files: string[], options: LoadOptions) => exit(await calibrateLoadCommand(files, options, io)));
   common(
     calibrate
       .command('boot')

@@ -111,7 +111,7 @@ export async function importCommand(paths: string[], given: ImportCliOptions, io
 }
 
 /** --format left out: told from the first input's content; the reason goes to stderr. */
-async function detectInputFormat(paths: string[], io: CliIo): Promise<string> {
+export async function detectInputFormat(paths: string[], io: CliIo): Promise<string> {
   const first = resolve(io.cwd, paths[0]!);
   const info = await stat(first).catch(() => undefined);
   if (!info) throw new UsageError(`${paths[0]}: no such file or folder`);
@@ -160,7 +160,7 @@ async function gunzippedStart(file: string, bytes: number): Promise<string> {
   return Buffer.concat(chunks).subarray(0, bytes).toString('utf8');
 }
 
-async function importOptions(cli: ImportCliOptions & { format: string }): Promise<ImportOptions> {
+export async function importOptions(cli: ImportCliOptions & { format: string }): Promise<ImportOptions> {
   const zone = parseTimeZone(cli.timeZone ?? 'UTC');
   if (!zone) throw new UsageError(`--time-zone: unknown zone '${cli.timeZone}' (expected UTC, an offset such as +02:00, or an IANA name such as Europe/Amsterdam)`);
   const units = await loadUnitParser({ expressions: [cli.step, cli.maxGap].some((t) => typeof t === 'string' && needsExpressions(t)) });
