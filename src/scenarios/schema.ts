@@ -179,12 +179,24 @@ function arrayOf(a: DiskArrayInput): ArraySpec {
   return { disks: a.disks, iopsPerDisk, bootIopsPerDisk, raid: a.raid };
 }
 
-export function createScenarioSchema(units?: UnitParser) {
-  const positiveGiB = quantity(units, MEMORY_GIB).pipe(z.number().positive());
-  const nonNegativeGiB = quantity(units, MEMORY_GIB).pipe(z.number().nonnegative());
-  const positiveMs = quantity(units, TIME_MS).pipe(z.number().positive());
+/**
+ * The quantity fields the scenario's parts share, in the units a file may write (`4 GiB`,
+ * `20 ms`); `units` is the parser (mathjs only for expressions), undefined for the JSON Schema.
+ */
+function fieldKit(units: UnitParser | undefined) {
+  return {
+    units,
+    positiveGiB: quantity(units, MEMORY_GIB).pipe(z.number().positive()),
+    nonNegativeGiB: quantity(units, MEMORY_GIB).pipe(z.number().nonnegative()),
+    positiveMs: quantity(units, TIME_MS).pipe(z.number().positive()),
+  };
+}
 
-  const diskArray = z.strictObject({
+type FieldKit = ReturnType<typeof fieldKit>;
+
+/** A disk array: a host's local disks or a shared datastore's. */
+function diskArraySchema({ positiveMs }: FieldKit) {
+  return z.strictObject({
     disks: z.int().min(1).default(2).meta(meta({ description: 'Disks in the array (all members, e.g. 4 for a RAID 10 of two mirrored pairs).', unit: 'disks' })),
     type: z.enum(['hdd', 'ssd']).default('hdd').meta(meta({ description: '`hdd`: IOPS from rpm and seek time; `ssd`: `iopsPerDisk` (default 20,000, within SATA SSDs’ 3,000–40,000).' })),
     rpm: z.int().min(3600).max(20_000).default(10_000).meta(meta({ description: 'Hard disk spindle speed; rotational latency = 30,000 / rpm ms.', unit: 'rpm' })),
@@ -192,8 +204,11 @@ export function createScenarioSchema(units?: UnitParser) {
     iopsPerDisk: z.number().positive().max(MAX_IOPS).optional().meta(meta({ description: 'Random IOPS of one disk; overrides the rpm/seek calculation.', unit: 'IOPS' })),
     raid: z.enum(RAID_LEVELS).default('raid1').meta(meta({ description: 'RAID level; write penalty raid0 1, raid1/raid10 2, raid5 4, raid6 6.' })),
   });
+}
 
-  const hostGroup = z.strictObject({
+/** A group of identical hosts: CPU, memory and where their VMs' disks are. */
+function hostGroupSchema({ positiveGiB, nonNegativeGiB, units }: FieldKit, diskArray: ReturnType<typeof diskArraySchema>) {
+  return z.strictObject({
     name: z.string().min(1).meta(meta({ description: 'Host group name; hosts are named `<name>-1`, `<name>-2`, …' })),
     count: z.int().min(1).max(MAX_HOSTS).default(1).meta(meta({ description: 'Number of identical hosts in the group.' })),
     cpu: z
@@ -238,8 +253,11 @@ export function createScenarioSchema(units?: UnitParser) {
       .prefault({})
       .meta(meta({ description: 'Where the host’s VMs keep their disks: a local array, or `{ datastore: name }`. Default: two 10k rpm disks in RAID 1.', accepts: 'a disk array or { datastore: name }' })),
   });
+}
 
-  const cpuWorkload = z.strictObject({
+/** The parametric CPU demand of each vCPU of a VM group. */
+function cpuWorkloadSchema({ units }: FieldKit) {
+  return z.strictObject({
     utilPct: z
       .number()
       .min(0)
@@ -276,8 +294,13 @@ export function createScenarioSchema(units?: UnitParser) {
       .optional()
       .meta(meta({ defaultText: '0', description: 'Interval-to-interval variation of each VM’s utilisation (lognormal, mean 1, independent per interval).' })),
   });
+}
 
-  const vmGroup = z.strictObject({
+/** A group of identical VMs: size, OS, workload, network, boots. */
+function vmGroupSchema(kit: FieldKit) {
+  const { units, positiveGiB, nonNegativeGiB, positiveMs } = kit;
+  const cpuWorkload = cpuWorkloadSchema(kit);
+  return z.strictObject({
     name: z.string().min(1).meta(meta({ description: 'VM group name; VMs are named `<name>-1`, `<name>-2`, …' })),
     count: z
       .union([z.int().min(0).max(MAX_VMS), z.literal('fill')])
@@ -403,8 +426,11 @@ export function createScenarioSchema(units?: UnitParser) {
       .prefault({})
       .meta(meta({ description: 'What a boot costs (defaults by `os`, docs/io.md).' })),
   });
+}
 
-  const schedulerSpec = z
+/** The host CPU scheduler. */
+function schedulerSchema({ positiveMs }: FieldKit) {
+  return z
     .strictObject({
       policy: z
         .enum(SCHEDULER_POLICIES)
@@ -416,8 +442,11 @@ export function createScenarioSchema(units?: UnitParser) {
     })
     .prefault({})
     .meta(meta({ description: 'Host CPU scheduler.' }));
+}
 
-  const cpuModel = z
+/** How CPU contention is computed (fleet, micro, windows). */
+function cpuModelSchema({ units }: FieldKit) {
+  return z
     .strictObject({
       resolution: z
         .enum(['auto', 'micro', 'fleet'])
@@ -450,15 +479,101 @@ export function createScenarioSchema(units?: UnitParser) {
     })
     .prefault({})
     .meta(meta({ description: 'How CPU contention is computed.' }));
+}
 
-  const sloShape = Object.fromEntries(
+/** One optional upper limit per SLO the model defines (../model/slo.ts). */
+function sloShapeOf() {
+  return Object.fromEntries(
     (Object.keys(SLO_DEFINITIONS) as (keyof Slo)[]).map((key) => {
       const def = SLO_DEFINITIONS[key];
       const implicit = def.defaultLimit !== undefined ? `; ${def.defaultLimit} when not set, so the verdict fails when any VM fits no host` : '';
       return [key, z.number().nonnegative().optional().meta(meta({ description: `Upper limit on ${def.metric}${implicit}.`, unit: def.unit, ...(def.defaultLimit !== undefined ? { defaultText: String(def.defaultLimit) } : {}) }))];
     }),
   ) as { [K in keyof Slo]-?: z.ZodOptional<z.ZodNumber> };
+}
 
+/** The host's own threads and daemons on the latency paths (docs/latency.md). */
+function hostThreadsSchema() {
+  return z
+    .strictObject({
+      nicGbps: z.number().positive().max(MAX_GBPS).default(LATENCY_DEFAULTS.nicGbps).meta(meta({ description: 'Host NIC bandwidth shared by the host’s VMs (field report 002: a 10 GbE switch).', unit: 'Gbit/s' })),
+      qemuIoMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.qemuIoMicros).meta(meta({ description: 'QEMU main-loop CPU per disk IO it emulates (a VM without iothreads). Assumption: 50,000 IOPS per main loop (docs/latency.md).', unit: 'µs' })),
+      qemuPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.qemuPacketMicros).meta(meta({ description: 'QEMU main-loop CPU per packet with vhost_net off. Assumption: 5× the vhost cost (vhost removes up to four system calls per packet, linux-kvm.org).', unit: 'µs' })),
+      vhostPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.vhostPacketMicros).meta(meta({ description: 'vhost worker CPU per packet. Assumption: 500k packets/s per worker.', unit: 'µs' })),
+      iothreadIoMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.iothreadIoMicros).meta(meta({ description: 'iothread CPU per disk IO. Data plane reaches "several times" the IOPS of the main loop (QEMU commit e72f66a0); 4× assumed.', unit: 'µs' })),
+      guestPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
+      ringPackets: z.int().min(1).default(LATENCY_DEFAULTS.costs.ringPackets).meta(meta({ description: 'virtio ring size: packets queued ahead at a saturated path (QEMU’s default rx/tx_queue_size 256).', unit: 'packets' })),
+      mainLoopBlockingShare: z.number().min(0).max(1).default(LATENCY_DEFAULTS.costs.mainLoopBlockingShare).meta(meta({ description: 'Share of a VM’s disk IOs that hold its QEMU main loop (and the BQL) for about one device latency when it has no iothread: guest flushes, qcow2 metadata (docs/latency.md, main-loop stalls). Assumption: 1 %.', unit: 'fraction' })),
+      vmExitMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.vmExitMicros).meta(meta({ description: 'One VM exit and re-entry. SplitX (WIOV 2011) measured 0.7 µs direct, up to 10× with cache effects; 1.5 µs assumed.', unit: 'µs' })),
+      exitsPerNotification: z.number().nonnegative().max(64).default(LATENCY_DEFAULTS.costs.exitsPerNotification).meta(meta({ description: 'VM exits per notification round trip of a queue: interrupt injection, EOI, the kick, HLT. Assumption 4 (2–8).', unit: 'exits' })),
+      schedSliceMicros: z.number().positive().max(1_000_000).default(LATENCY_DEFAULTS.costs.schedSliceMicros).meta(meta({ description: 'CFS slice a descheduled thread sits out per competitor; sets how long a notification waits for a contended vCPU or vhost worker. Default: the kernel’s minimal granularity, 0.75 ms × (1 + log2 8) = 3 ms.', unit: 'µs' })),
+      daemons: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1).meta(meta({ description: 'Daemon name (libvirtd, an agent).' })),
+            cpuPct: z.number().min(0).max(100).meta(meta({ description: 'CPU it would use alone, % of one core (one thread).', unit: '%' })),
+            quotaPct: z
+              .number()
+              .positive()
+              .max(100)
+              .nullable()
+              .default(null)
+              .meta(meta({ description: 'CFS quota, cpu.cfs_quota_us / cpu.cfs_period_us as % of one core (field report 003: 10000 / 100000 = 10 %); null for none.', unit: '%', defaultText: 'null' })),
+          }),
+        )
+        .default([])
+        .meta(meta({ description: 'Daemons on every host, each a thread competing with the vCPUs.' })),
+    })
+    .prefault({})
+    .meta(meta({ description: 'Host-side threads: CPU costs of device work (defaults and sources in docs/latency.md), the host NIC, daemons.' }));
+}
+
+/** Boot waves and the limits that admit them (docs/io.md). */
+function bootsSchema({ units }: FieldKit) {
+  return z
+    .strictObject({
+      maxPerHost: z.int().min(1).nullable().optional().meta(meta({ description: 'Most boots in progress at once per host (admission control); later ones queue in request order. Default (or null): no limit.', unit: 'boots' })),
+      maxPerDatastore: z.int().min(1).nullable().optional().meta(meta({ description: 'Most boots in progress at once per datastore. Default (or null): no limit.', unit: 'boots' })),
+      waves: z
+        .array(
+          z.discriminatedUnion('kind', [
+            z.strictObject({
+              kind: z.literal('storm').meta(meta({ description: '`storm`: the VMs of `groups` power on within a window (they are off before).' })),
+              at: timeOfDay(units).meta(meta({ description: 'When: a time of day (`07:30`) or a time from the start (`2h`).', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
+              spread: duration(units).pipe(z.number().nonnegative()).default(0).meta(meta({ description: 'Boots are requested uniformly over this window.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '0s' })),
+              groups: z.array(z.string().min(1)).optional().meta(meta({ description: 'VM groups that boot (default: all).' })),
+            }),
+            z.strictObject({
+              kind: z.literal('hostReboot').meta(meta({ description: '`hostReboot`: the named hosts restart with all their VMs.' })),
+              at: timeOfDay(units).meta(meta({ description: 'When: a time of day or a time from the start.', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
+              hosts: z.array(z.string().min(1)).min(1).meta(meta({ description: 'Hosts by name (`compute-3`).' })),
+              down: duration(units).pipe(z.number().nonnegative()).default(300).meta(meta({ description: 'How long the host is down before its VMs boot.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
+            }),
+            z.strictObject({
+              kind: z.literal('rolling').meta(meta({ description: '`rolling`: every host of `hostGroups` reboots in turn.' })),
+              at: timeOfDay(units).meta(meta({ description: 'When the first host goes down.', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
+              hostGroups: z.array(z.string().min(1)).optional().meta(meta({ description: 'Host groups to roll through (default: all).' })),
+              interval: duration(units).pipe(z.number().positive()).default(900).meta(meta({ description: 'Time between one host going down and the next.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '15 min' })),
+              down: duration(units).pipe(z.number().nonnegative()).default(300).meta(meta({ description: 'How long each host is down before its VMs boot.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
+            }),
+          ]),
+        )
+        .default([])
+        .meta(meta({ description: 'Boot waves. Without any, every VM is running from before the start.' })),
+    })
+    .prefault({})
+    .meta(meta({ description: 'When VMs boot, and how many may boot at once.' }));
+}
+
+/** Every top-level field, each checked alone; cross-field checks come after (refineScenario). */
+function scenarioFields(kit: FieldKit) {
+  const { units } = kit;
+  const diskArray = diskArraySchema(kit);
+  const hostGroup = hostGroupSchema(kit, diskArray);
+  const vmGroup = vmGroupSchema(kit);
+  const schedulerSpec = schedulerSchema(kit);
+  const cpuModel = cpuModelSchema(kit);
+  const sloShape = sloShapeOf();
   return z
     .strictObject({
       name: z.string().min(1).meta(meta({ description: 'Scenario name, shown in reports.' })),
@@ -515,38 +630,7 @@ export function createScenarioSchema(units?: UnitParser) {
         })
         .prefault({})
         .meta(meta({ description: 'What happens after an OOM kill.' })),
-      hostThreads: z
-        .strictObject({
-          nicGbps: z.number().positive().max(MAX_GBPS).default(LATENCY_DEFAULTS.nicGbps).meta(meta({ description: 'Host NIC bandwidth shared by the host’s VMs (field report 002: a 10 GbE switch).', unit: 'Gbit/s' })),
-          qemuIoMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.qemuIoMicros).meta(meta({ description: 'QEMU main-loop CPU per disk IO it emulates (a VM without iothreads). Assumption: 50,000 IOPS per main loop (docs/latency.md).', unit: 'µs' })),
-          qemuPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.qemuPacketMicros).meta(meta({ description: 'QEMU main-loop CPU per packet with vhost_net off. Assumption: 5× the vhost cost (vhost removes up to four system calls per packet, linux-kvm.org).', unit: 'µs' })),
-          vhostPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.vhostPacketMicros).meta(meta({ description: 'vhost worker CPU per packet. Assumption: 500k packets/s per worker.', unit: 'µs' })),
-          iothreadIoMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.iothreadIoMicros).meta(meta({ description: 'iothread CPU per disk IO. Data plane reaches "several times" the IOPS of the main loop (QEMU commit e72f66a0); 4× assumed.', unit: 'µs' })),
-          guestPacketMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.guestPacketMicros).meta(meta({ description: 'Guest softirq CPU per packet on the queue’s vCPU: one vCPU handles "in the order of 100k PPS" (ganeti PR #1950).', unit: 'µs' })),
-          ringPackets: z.int().min(1).default(LATENCY_DEFAULTS.costs.ringPackets).meta(meta({ description: 'virtio ring size: packets queued ahead at a saturated path (QEMU’s default rx/tx_queue_size 256).', unit: 'packets' })),
-          mainLoopBlockingShare: z.number().min(0).max(1).default(LATENCY_DEFAULTS.costs.mainLoopBlockingShare).meta(meta({ description: 'Share of a VM’s disk IOs that hold its QEMU main loop (and the BQL) for about one device latency when it has no iothread: guest flushes, qcow2 metadata (docs/latency.md, main-loop stalls). Assumption: 1 %.', unit: 'fraction' })),
-          vmExitMicros: z.number().nonnegative().max(MAX_MICROS).default(LATENCY_DEFAULTS.costs.vmExitMicros).meta(meta({ description: 'One VM exit and re-entry. SplitX (WIOV 2011) measured 0.7 µs direct, up to 10× with cache effects; 1.5 µs assumed.', unit: 'µs' })),
-          exitsPerNotification: z.number().nonnegative().max(64).default(LATENCY_DEFAULTS.costs.exitsPerNotification).meta(meta({ description: 'VM exits per notification round trip of a queue: interrupt injection, EOI, the kick, HLT. Assumption 4 (2–8).', unit: 'exits' })),
-          schedSliceMicros: z.number().positive().max(1_000_000).default(LATENCY_DEFAULTS.costs.schedSliceMicros).meta(meta({ description: 'CFS slice a descheduled thread sits out per competitor; sets how long a notification waits for a contended vCPU or vhost worker. Default: the kernel’s minimal granularity, 0.75 ms × (1 + log2 8) = 3 ms.', unit: 'µs' })),
-          daemons: z
-            .array(
-              z.strictObject({
-                name: z.string().min(1).meta(meta({ description: 'Daemon name (libvirtd, an agent).' })),
-                cpuPct: z.number().min(0).max(100).meta(meta({ description: 'CPU it would use alone, % of one core (one thread).', unit: '%' })),
-                quotaPct: z
-                  .number()
-                  .positive()
-                  .max(100)
-                  .nullable()
-                  .default(null)
-                  .meta(meta({ description: 'CFS quota, cpu.cfs_quota_us / cpu.cfs_period_us as % of one core (field report 003: 10000 / 100000 = 10 %); null for none.', unit: '%', defaultText: 'null' })),
-              }),
-            )
-            .default([])
-            .meta(meta({ description: 'Daemons on every host, each a thread competing with the vCPUs.' })),
-        })
-        .prefault({})
-        .meta(meta({ description: 'Host-side threads: CPU costs of device work (defaults and sources in docs/latency.md), the host NIC, daemons.' })),
+      hostThreads: hostThreadsSchema(),
       heartbeats: z
         .array(
           z.strictObject({
@@ -565,199 +649,181 @@ export function createScenarioSchema(units?: UnitParser) {
         .array(diskArray.extend({ name: z.string().min(1).meta(meta({ description: 'Datastore name, referred to by hosts’ `storage: { datastore: name }`.' })) }))
         .default([])
         .meta(meta({ description: 'Disk arrays shared by several hosts.' })),
-      boots: z
-        .strictObject({
-          maxPerHost: z.int().min(1).nullable().optional().meta(meta({ description: 'Most boots in progress at once per host (admission control); later ones queue in request order. Default (or null): no limit.', unit: 'boots' })),
-          maxPerDatastore: z.int().min(1).nullable().optional().meta(meta({ description: 'Most boots in progress at once per datastore. Default (or null): no limit.', unit: 'boots' })),
-          waves: z
-            .array(
-              z.discriminatedUnion('kind', [
-                z.strictObject({
-                  kind: z.literal('storm').meta(meta({ description: '`storm`: the VMs of `groups` power on within a window (they are off before).' })),
-                  at: timeOfDay(units).meta(meta({ description: 'When: a time of day (`07:30`) or a time from the start (`2h`).', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
-                  spread: duration(units).pipe(z.number().nonnegative()).default(0).meta(meta({ description: 'Boots are requested uniformly over this window.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '0s' })),
-                  groups: z.array(z.string().min(1)).optional().meta(meta({ description: 'VM groups that boot (default: all).' })),
-                }),
-                z.strictObject({
-                  kind: z.literal('hostReboot').meta(meta({ description: '`hostReboot`: the named hosts restart with all their VMs.' })),
-                  at: timeOfDay(units).meta(meta({ description: 'When: a time of day or a time from the start.', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
-                  hosts: z.array(z.string().min(1)).min(1).meta(meta({ description: 'Hosts by name (`compute-3`).' })),
-                  down: duration(units).pipe(z.number().nonnegative()).default(300).meta(meta({ description: 'How long the host is down before its VMs boot.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
-                }),
-                z.strictObject({
-                  kind: z.literal('rolling').meta(meta({ description: '`rolling`: every host of `hostGroups` reboots in turn.' })),
-                  at: timeOfDay(units).meta(meta({ description: 'When the first host goes down.', accepts: "a time of day such as '07:30' or a time such as '2h'" })),
-                  hostGroups: z.array(z.string().min(1)).optional().meta(meta({ description: 'Host groups to roll through (default: all).' })),
-                  interval: duration(units).pipe(z.number().positive()).default(900).meta(meta({ description: 'Time between one host going down and the next.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '15 min' })),
-                  down: duration(units).pipe(z.number().nonnegative()).default(300).meta(meta({ description: 'How long each host is down before its VMs boot.', unit: 's', accepts: DURATION_ACCEPTS, defaultText: '5 min' })),
-                }),
-              ]),
-            )
-            .default([])
-            .meta(meta({ description: 'Boot waves. Without any, every VM is running from before the start.' })),
-        })
-        .prefault({})
-        .meta(meta({ description: 'When VMs boot, and how many may boot at once.' })),
+      boots: bootsSchema(kit),
       slo: z
         .strictObject(sloShape)
         .prefault({})
         .meta(meta({ description: 'Service-level objectives, each an upper limit: PASS when the 95 % upper bound is within it, NOT DEMONSTRATED when only the point value is, FAIL when the point value is over it; the verdict is the worst of them.' })),
     })
-    .superRefine((scenario, ctx) => {
-      const fills = scenario.vms.filter((g) => g.count === 'fill');
-      if (fills.length > 1) {
-        ctx.addIssue({ code: 'custom', path: ['vms'], message: `at most one VM group may use count: fill, found ${fills.length} (${fills.map((g) => g.name).join(', ')})` });
-      }
-      checkUniqueNames(scenario.hosts, 'hosts', ctx);
-      checkUniqueNames(scenario.vms, 'vms', ctx);
-      scenario.hosts.forEach((host, i) => {
-        if (host.cpu.reservedCores >= host.cpu.cores) {
-          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'cpu', 'reservedCores'], message: `must be less than cores (${host.cpu.cores}), found ${host.cpu.reservedCores}` });
-        }
-        if ((host.cpu.cores - host.cpu.reservedCores) % host.cpu.threadsPerCore !== 0) {
-          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'cpu', 'threadsPerCore'], message: `cores less reservedCores (${host.cpu.cores - host.cpu.reservedCores}) must be a multiple of threadsPerCore (whole physical cores), found ${host.cpu.threadsPerCore}` });
-        }
-        if (host.memory.reservedGiB >= host.memory.totalGiB) {
-          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'memory', 'reservedGiB'], message: `must be less than totalGiB (${host.memory.totalGiB}), found ${host.memory.reservedGiB}` });
-        }
-      });
-      if (scenario.step > scenario.duration) {
-        ctx.addIssue({ code: 'custom', path: ['step'], message: `must not exceed duration (${scenario.duration} s), found ${scenario.step} s` });
-      }
-      checkWork(scenario, ctx);
-      scenario.vms.forEach((group, i) => {
-        const trace = group.workload.trace;
-        const at = (...path: (string | number)[]): (string | number)[] => ['vms', i, 'workload', ...path];
-        if (!trace) {
-          if (!group.workload.cpu) ctx.addIssue({ code: 'custom', path: at('cpu'), message: 'missing required field (expected a mapping: the parametric CPU demand, or give workload.trace)' });
-          else if (group.workload.cpu.utilPct === undefined) ctx.addIssue({ code: 'custom', path: at('cpu', 'utilPct'), message: 'missing required field (expected a number >= 0 and <= 100)' });
-        } else {
-          checkTrace(trace, group.workload.cpu, scenario.step, at, group.count, ctx);
-        }
-        const cpu = group.workload.cpu;
-        if (!cpu) return;
-        if (cpu.burstDistribution === 'hyperexponential' && cpu.burstCv < 1) {
-          ctx.addIssue({ code: 'custom', path: ['vms', i, 'workload', 'cpu', 'burstCv'], message: `hyperexponential needs burstCv >= 1, found ${cpu.burstCv}` });
-        }
-        if (cpu.gapDistribution === 'hyperexponential' && cpu.gapCv < 1) {
-          ctx.addIssue({ code: 'custom', path: ['vms', i, 'workload', 'cpu', 'gapCv'], message: `hyperexponential needs gapCv >= 1, found ${cpu.gapCv}` });
-        }
-      });
-      checkBootsAndStorage(scenario, ctx);
-      checkHeartbeats(scenario, ctx);
-      if (scenario.placement === 'as-is') {
-        // A pinned group must name a host that exists: a typo would silently spread its VMs.
-        const hostNames = new Set(scenario.hosts.flatMap((h) => Array.from({ length: h.count }, (_, k) => `${h.name}-${k + 1}`)));
-        scenario.vms.forEach((g, i) => {
-          if (g.host !== undefined && !hostNames.has(g.host)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'host'], message: `no host '${g.host}' (hosts are named <host group>-<n>, e.g. ${[...hostNames].slice(0, 2).join(', ')})` });
-          if (g.host !== undefined && g.count === 'fill') ctx.addIssue({ code: 'custom', path: ['vms', i, 'count'], message: 'a group pinned to a host needs a number of VMs, not fill' });
-        });
-      }
-    }, { when: (payload) => payload.issues.length === 0 }) // cross-field checks only on fields that are valid themselves
-    .transform((s): ModelScenario => ({
-      name: s.name,
-      description: s.description,
-      seed: s.seed,
-      replications: s.replications,
-      durationSeconds: s.duration,
-      stepSeconds: s.step,
-      startHour: s.startHour,
-      overcommit: s.overcommit,
-      placement: s.placement,
-      hosts: s.hosts.map((h) => ({
-        name: h.name,
-        count: h.count,
-        cpu: h.cpu,
-        memory: h.memory,
-        storage: 'datastore' in h.storage ? { kind: 'datastore' as const, name: h.storage.datastore } : { kind: 'local' as const, array: arrayOf(h.storage) },
-      })),
-      vms: s.vms.map((g) => ({
-        name: g.name,
-        host: g.host,
-        count: g.count,
-        vcpus: g.vcpus,
-        memoryGiB: g.memoryGiB,
-        os: g.os,
-        image: g.image ?? g.name,
-        workload: {
-          ...workloadOf(g.workload, s.step),
-          memory: {
-            activeGiB: g.workload.memory.activeGiB ?? g.memoryGiB / 2,
-            idleActiveGiB: g.workload.memory.idleActiveGiB ?? g.workload.memory.activeGiB ?? g.memoryGiB / 2,
-            cacheGiBPerHour: g.workload.memory.cacheGiBPerHour ?? g.memoryGiB / 10,
-            freeFloorPct: g.workload.memory.freeFloorPct ?? (g.os === 'windows' ? 10 : 2),
-            sharedPct: g.workload.memory.sharedPct ?? (g.os === 'windows' ? 25 : g.os === 'linux' ? 30 : 0),
-            crossImagePct: g.workload.memory.crossImagePct,
-            touchMiBps: g.workload.memory.touchMiBps,
-            vmCv: g.workload.memory.vmCv,
-            noiseCv: g.workload.memory.noiseCv,
-          },
-          io: { iops: g.workload.io.iops ?? (g.os === 'windows' ? 10 : 0), readPct: g.workload.io.readPct ?? (g.os === 'windows' ? 30 : 70) },
-        },
-        process: { overheadGiB: g.overheadGiB, oomScoreAdj: g.oomScoreAdj },
-        hostOverheadPct: g.hostOverheadPct,
-        uiActionMs: g.uiActionMs,
-        ...(g.network && { network: g.network }),
-        ...(g.iothreads !== undefined && { iothreads: g.iothreads }),
-        boot: {
-          ios: g.boot.ios ?? BOOT_PROFILES[g.os].ios,
-          readPct: g.boot.readPct ?? BOOT_PROFILES[g.os].readPct,
-          outstanding: g.boot.outstanding ?? BOOT_PROFILES[g.os].outstanding,
-          thinkMs: g.boot.thinkMs ?? BOOT_PROFILES[g.os].thinkMs,
-          cpuSeconds: g.boot.cpuSeconds ?? BOOT_PROFILES[g.os].cpuSeconds,
-          logonIops: g.boot.logonIops ?? BOOT_PROFILES[g.os].logonIops,
-          logonReadPct: g.boot.logonReadPct ?? BOOT_PROFILES[g.os].logonReadPct,
-          logonSeconds: g.boot.logonSeconds ?? BOOT_PROFILES[g.os].logonSeconds,
-        },
-      })),
-      scheduler: s.scheduler,
-      cpuModel: {
-        resolution: s.cpuModel.resolution,
-        microBudgetBursts: s.cpuModel.microBudgetBursts,
-        microWindows: s.cpuModel.microWindows,
-        microWindowSeconds: s.cpuModel.microWindow,
-        warmupSeconds: s.cpuModel.warmup,
+}
+
+type ScenarioFields = z.output<ReturnType<typeof scenarioFields>>;
+
+/** Checks across fields (one fill group, reserved below total, traces, boots, heartbeats, as-is hosts). */
+function refineScenario(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
+  const fills = scenario.vms.filter((g) => g.count === 'fill');
+  if (fills.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['vms'], message: `at most one VM group may use count: fill, found ${fills.length} (${fills.map((g) => g.name).join(', ')})` });
+  }
+  checkUniqueNames(scenario.hosts, 'hosts', ctx);
+  checkUniqueNames(scenario.vms, 'vms', ctx);
+  scenario.hosts.forEach((host, i) => {
+    if (host.cpu.reservedCores >= host.cpu.cores) {
+      ctx.addIssue({ code: 'custom', path: ['hosts', i, 'cpu', 'reservedCores'], message: `must be less than cores (${host.cpu.cores}), found ${host.cpu.reservedCores}` });
+    }
+    if ((host.cpu.cores - host.cpu.reservedCores) % host.cpu.threadsPerCore !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['hosts', i, 'cpu', 'threadsPerCore'], message: `cores less reservedCores (${host.cpu.cores - host.cpu.reservedCores}) must be a multiple of threadsPerCore (whole physical cores), found ${host.cpu.threadsPerCore}` });
+    }
+    if (host.memory.reservedGiB >= host.memory.totalGiB) {
+      ctx.addIssue({ code: 'custom', path: ['hosts', i, 'memory', 'reservedGiB'], message: `must be less than totalGiB (${host.memory.totalGiB}), found ${host.memory.reservedGiB}` });
+    }
+  });
+  if (scenario.step > scenario.duration) {
+    ctx.addIssue({ code: 'custom', path: ['step'], message: `must not exceed duration (${scenario.duration} s), found ${scenario.step} s` });
+  }
+  checkWork(scenario, ctx);
+  scenario.vms.forEach((group, i) => {
+    const trace = group.workload.trace;
+    const at = (...path: (string | number)[]): (string | number)[] => ['vms', i, 'workload', ...path];
+    if (!trace) {
+      if (!group.workload.cpu) ctx.addIssue({ code: 'custom', path: at('cpu'), message: 'missing required field (expected a mapping: the parametric CPU demand, or give workload.trace)' });
+      else if (group.workload.cpu.utilPct === undefined) ctx.addIssue({ code: 'custom', path: at('cpu', 'utilPct'), message: 'missing required field (expected a number >= 0 and <= 100)' });
+    } else {
+      checkTrace(trace, group.workload.cpu, scenario.step, at, group.count, ctx);
+    }
+    const cpu = group.workload.cpu;
+    if (!cpu) return;
+    if (cpu.burstDistribution === 'hyperexponential' && cpu.burstCv < 1) {
+      ctx.addIssue({ code: 'custom', path: ['vms', i, 'workload', 'cpu', 'burstCv'], message: `hyperexponential needs burstCv >= 1, found ${cpu.burstCv}` });
+    }
+    if (cpu.gapDistribution === 'hyperexponential' && cpu.gapCv < 1) {
+      ctx.addIssue({ code: 'custom', path: ['vms', i, 'workload', 'cpu', 'gapCv'], message: `hyperexponential needs gapCv >= 1, found ${cpu.gapCv}` });
+    }
+  });
+  checkBootsAndStorage(scenario, ctx);
+  checkHeartbeats(scenario, ctx);
+  if (scenario.placement === 'as-is') {
+    // A pinned group must name a host that exists: a typo would silently spread its VMs.
+    const hostNames = new Set(scenario.hosts.flatMap((h) => Array.from({ length: h.count }, (_, k) => `${h.name}-${k + 1}`)));
+    scenario.vms.forEach((g, i) => {
+      if (g.host !== undefined && !hostNames.has(g.host)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'host'], message: `no host '${g.host}' (hosts are named <host group>-<n>, e.g. ${[...hostNames].slice(0, 2).join(', ')})` });
+      if (g.host !== undefined && g.count === 'fill') ctx.addIssue({ code: 'custom', path: ['vms', i, 'count'], message: 'a group pinned to a host needs a number of VMs, not fill' });
+    });
+  }
+}
+
+/** The validated file as the model takes it: units converted, defaults by OS resolved, names kept. */
+function toModelScenario(s: ScenarioFields): ModelScenario {
+  return {
+  name: s.name,
+  description: s.description,
+  seed: s.seed,
+  replications: s.replications,
+  durationSeconds: s.duration,
+  stepSeconds: s.step,
+  startHour: s.startHour,
+  overcommit: s.overcommit,
+  placement: s.placement,
+  hosts: s.hosts.map((h) => ({
+    name: h.name,
+    count: h.count,
+    cpu: h.cpu,
+    memory: h.memory,
+    storage: 'datastore' in h.storage ? { kind: 'datastore' as const, name: h.storage.datastore } : { kind: 'local' as const, array: arrayOf(h.storage) },
+  })),
+  vms: s.vms.map((g) => ({
+    name: g.name,
+    host: g.host,
+    count: g.count,
+    vcpus: g.vcpus,
+    memoryGiB: g.memoryGiB,
+    os: g.os,
+    image: g.image ?? g.name,
+    workload: {
+      ...workloadOf(g.workload, s.step),
+      memory: {
+        activeGiB: g.workload.memory.activeGiB ?? g.memoryGiB / 2,
+        idleActiveGiB: g.workload.memory.idleActiveGiB ?? g.workload.memory.activeGiB ?? g.memoryGiB / 2,
+        cacheGiBPerHour: g.workload.memory.cacheGiBPerHour ?? g.memoryGiB / 10,
+        freeFloorPct: g.workload.memory.freeFloorPct ?? (g.os === 'windows' ? 10 : 2),
+        sharedPct: g.workload.memory.sharedPct ?? (g.os === 'windows' ? 25 : g.os === 'linux' ? 30 : 0),
+        crossImagePct: g.workload.memory.crossImagePct,
+        touchMiBps: g.workload.memory.touchMiBps,
+        vmCv: g.workload.memory.vmCv,
+        noiseCv: g.workload.memory.noiseCv,
       },
-      memory: { ksm: s.ksm, balloon: s.balloon, restartKilledAfterSeconds: s.oom.restartAfter ?? null },
-      datastores: s.datastores.map((d) => ({ name: d.name, array: arrayOf(d) })),
-      boots: {
-        maxPerHost: s.boots.maxPerHost ?? null,
-        maxPerDatastore: s.boots.maxPerDatastore ?? null,
-        waves: s.boots.waves.map((w) => {
-          const atSeconds = momentSeconds(w.at, s.startHour);
-          if (w.kind === 'storm') return { kind: 'storm' as const, atSeconds, spreadSeconds: w.spread, groups: w.groups ?? s.vms.map((g) => g.name) };
-          if (w.kind === 'hostReboot') return { kind: 'hostReboot' as const, atSeconds, hosts: w.hosts, downSeconds: w.down };
-          return { kind: 'rolling' as const, atSeconds, hostGroups: w.hostGroups ?? s.hosts.map((h) => h.name), intervalSeconds: w.interval, downSeconds: w.down };
-        }),
-      },
-      slo: s.slo,
-      ...(usesLatency(s) && {
-        latency: {
-          hostThreads: {
-            costs: {
-              qemuIoMicros: s.hostThreads.qemuIoMicros,
-              qemuPacketMicros: s.hostThreads.qemuPacketMicros,
-              vhostPacketMicros: s.hostThreads.vhostPacketMicros,
-              iothreadIoMicros: s.hostThreads.iothreadIoMicros,
-              guestPacketMicros: s.hostThreads.guestPacketMicros,
-              ringPackets: s.hostThreads.ringPackets,
-              mainLoopBlockingShare: s.hostThreads.mainLoopBlockingShare,
-              vmExitMicros: s.hostThreads.vmExitMicros,
-              exitsPerNotification: s.hostThreads.exitsPerNotification,
-              schedSliceMicros: s.hostThreads.schedSliceMicros,
-            },
-            daemons: s.hostThreads.daemons,
-            nicGbps: s.hostThreads.nicGbps,
-          },
-          heartbeats: s.heartbeats.map((hb) => {
-            const master = hb.master ?? `${hb.group}-1`;
-            const backup = hb.backup ?? `${hb.group}-2`;
-            return { name: hb.name ?? hb.group ?? `${master}/${backup}`, master, backup, intervalSeconds: hb.interval, priority: hb.priority, version: hb.version };
-          }),
-          heartbeatWindows: s.cpuModel.heartbeatWindows,
+      io: { iops: g.workload.io.iops ?? (g.os === 'windows' ? 10 : 0), readPct: g.workload.io.readPct ?? (g.os === 'windows' ? 30 : 70) },
+    },
+    process: { overheadGiB: g.overheadGiB, oomScoreAdj: g.oomScoreAdj },
+    hostOverheadPct: g.hostOverheadPct,
+    uiActionMs: g.uiActionMs,
+    ...(g.network && { network: g.network }),
+    ...(g.iothreads !== undefined && { iothreads: g.iothreads }),
+    boot: {
+      ios: g.boot.ios ?? BOOT_PROFILES[g.os].ios,
+      readPct: g.boot.readPct ?? BOOT_PROFILES[g.os].readPct,
+      outstanding: g.boot.outstanding ?? BOOT_PROFILES[g.os].outstanding,
+      thinkMs: g.boot.thinkMs ?? BOOT_PROFILES[g.os].thinkMs,
+      cpuSeconds: g.boot.cpuSeconds ?? BOOT_PROFILES[g.os].cpuSeconds,
+      logonIops: g.boot.logonIops ?? BOOT_PROFILES[g.os].logonIops,
+      logonReadPct: g.boot.logonReadPct ?? BOOT_PROFILES[g.os].logonReadPct,
+      logonSeconds: g.boot.logonSeconds ?? BOOT_PROFILES[g.os].logonSeconds,
+    },
+  })),
+  scheduler: s.scheduler,
+  cpuModel: {
+    resolution: s.cpuModel.resolution,
+    microBudgetBursts: s.cpuModel.microBudgetBursts,
+    microWindows: s.cpuModel.microWindows,
+    microWindowSeconds: s.cpuModel.microWindow,
+    warmupSeconds: s.cpuModel.warmup,
+  },
+  memory: { ksm: s.ksm, balloon: s.balloon, restartKilledAfterSeconds: s.oom.restartAfter ?? null },
+  datastores: s.datastores.map((d) => ({ name: d.name, array: arrayOf(d) })),
+  boots: {
+    maxPerHost: s.boots.maxPerHost ?? null,
+    maxPerDatastore: s.boots.maxPerDatastore ?? null,
+    waves: s.boots.waves.map((w) => {
+      const atSeconds = momentSeconds(w.at, s.startHour);
+      if (w.kind === 'storm') return { kind: 'storm' as const, atSeconds, spreadSeconds: w.spread, groups: w.groups ?? s.vms.map((g) => g.name) };
+      if (w.kind === 'hostReboot') return { kind: 'hostReboot' as const, atSeconds, hosts: w.hosts, downSeconds: w.down };
+      return { kind: 'rolling' as const, atSeconds, hostGroups: w.hostGroups ?? s.hosts.map((h) => h.name), intervalSeconds: w.interval, downSeconds: w.down };
+    }),
+  },
+  slo: s.slo,
+  ...(usesLatency(s) && {
+    latency: {
+      hostThreads: {
+        costs: {
+          qemuIoMicros: s.hostThreads.qemuIoMicros,
+          qemuPacketMicros: s.hostThreads.qemuPacketMicros,
+          vhostPacketMicros: s.hostThreads.vhostPacketMicros,
+          iothreadIoMicros: s.hostThreads.iothreadIoMicros,
+          guestPacketMicros: s.hostThreads.guestPacketMicros,
+          ringPackets: s.hostThreads.ringPackets,
+          mainLoopBlockingShare: s.hostThreads.mainLoopBlockingShare,
+          vmExitMicros: s.hostThreads.vmExitMicros,
+          exitsPerNotification: s.hostThreads.exitsPerNotification,
+          schedSliceMicros: s.hostThreads.schedSliceMicros,
         },
+        daemons: s.hostThreads.daemons,
+        nicGbps: s.hostThreads.nicGbps,
+      },
+      heartbeats: s.heartbeats.map((hb) => {
+        const master = hb.master ?? `${hb.group}-1`;
+        const backup = hb.backup ?? `${hb.group}-2`;
+        return { name: hb.name ?? hb.group ?? `${master}/${backup}`, master, backup, intervalSeconds: hb.interval, priority: hb.priority, version: hb.version };
       }),
-    }));
+      heartbeatWindows: s.cpuModel.heartbeatWindows,
+    },
+  }),
+  };
+}
+
+export function createScenarioSchema(units?: UnitParser) {
+  return scenarioFields(fieldKit(units))
+    .superRefine(refineScenario, { when: (payload) => payload.issues.length === 0 }) // cross-field checks only on fields that are valid themselves
+    .transform(toModelScenario);
 }
 
 /** Whether the scenario uses the latency paths at all (else the model skips them: docs/latency.md). */
