@@ -247,301 +247,342 @@ interface DecideRequest {
   value: number | null;
 }
 
-export async function recommend(source: ScenarioSource, runner: ReplicationRunner, options: RecommendOptions = {}): Promise<RecommendResult> {
+/**
+ * One recommendation in progress: what every step reads (the scenario as written, the options,
+ * the SLOs judged) and what the steps share (the evaluator and the memo of decisions).
+ */
+interface Search {
+  source: ScenarioSource;
+  runner: ReplicationRunner;
+  options: RecommendOptions;
+  base: ModelScenario;
+  nPlus1: boolean;
+  fleetOption: 'auto' | 'as-is';
+  /** The scenario's replications, and the most a candidate near a limit may get. */
+  R0: number;
+  Rmax: number;
+  /** Every SLO judged (with the implicit placement SLO), and those the knob searches are judged on. */
+  judgedSlos: RecommendResult['slos'];
+  setSlos: RecommendResult['slos'];
+  status: (text: string) => void;
+  evaluator: Evaluator;
+  memo: Map<string, Promise<Evaluation>>;
+  evaluations: number;
+}
+
+/** Checks the scenario and options and sets the search up; bad input is a StudyInputError. */
+async function startSearch(source: ScenarioSource, runner: ReplicationRunner, options: RecommendOptions): Promise<Search> {
   const base = await resolveScenario(source);
-  const nPlus1 = options.nPlus1 ?? false;
-  const fleetOption = options.fleet ?? 'auto';
   const R0 = base.replications;
   if (R0 < 2) throw new StudyInputError(`recommend needs at least 2 replications for a confidence interval (the scenario has ${R0}; use --replications)`);
-  const Rmax = Math.max(R0, Math.floor(options.maxReplications ?? 4 * R0));
   const judgedSlos = (Object.keys(SLO_DEFINITIONS) as (keyof typeof SLO_DEFINITIONS)[])
     .filter((name) => sloLimit(base.slo, name) !== undefined)
     .map((name) => ({ name: name as string, metric: SLO_DEFINITIONS[name].metric, unit: SLO_DEFINITIONS[name].unit, limit: sloLimit(base.slo, name)! }));
   // The SLOs the knob searches are judged on; the placement SLO is judged with the combination.
   const setSlos = judgedSlos.filter((s) => !PLACEMENT_SLOS.includes(s.name));
   if (setSlos.length === 0) throw new StudyInputError(`recommend needs at least one SLO in the scenario (slo: …, or --set slo.cpuReadyPctP95=5); defined: ${Object.keys(SLO_DEFINITIONS).filter((n) => !PLACEMENT_SLOS.includes(n)).join(', ')}`);
+  const nPlus1 = options.nPlus1 ?? false;
   if (nPlus1 && base.hosts.reduce((s, h) => s + h.count, 0) < 2) throw new StudyInputError('--n-plus-1 needs at least two hosts');
-  const selected = new Set(options.knobs ?? KNOBS.map((k) => k.id));
-  const whatIfIds = options.whatIf ?? DEFAULT_MOVERS;
-  for (const id of whatIfIds) if (!MOVERS.some((m) => m.id === id)) throw new StudyInputError(`--what-if ${id}: unknown (choose from ${MOVERS.map((m) => m.id).join(', ')}, or none)`);
-  const status = options.onStatus ?? (() => {});
-
-  const evaluator = new Evaluator(runner);
-  let evaluations = 0;
-  const memo = new Map<string, Promise<Evaluation>>();
-
-  const decide = (request: DecideRequest): Promise<Evaluation> => {
-    const key = JSON.stringify([request.overrides, request.nPlus1, request.judged]);
-    let known = memo.get(key);
-    if (!known) {
-      known = evaluate(request);
-      memo.set(key, known);
-    }
-    return known;
+  for (const id of options.whatIf ?? DEFAULT_MOVERS) if (!MOVERS.some((m) => m.id === id)) throw new StudyInputError(`--what-if ${id}: unknown (choose from ${MOVERS.map((m) => m.id).join(', ')}, or none)`);
+  return {
+    source,
+    runner,
+    options,
+    base,
+    nPlus1,
+    fleetOption: options.fleet ?? 'auto',
+    R0,
+    Rmax: Math.max(R0, Math.floor(options.maxReplications ?? 4 * R0)),
+    judgedSlos,
+    setSlos,
+    status: options.onStatus ?? (() => {}),
+    evaluator: new Evaluator(runner),
+    memo: new Map(),
+    evaluations: 0,
   };
+}
 
-  const evaluate = async ({ overrides, nPlus1: down, judged, context, value }: DecideRequest): Promise<Evaluation> => {
-    const resolved = await resolveScenario(source, overrides, context);
-    const grown = fleetOption === 'as-is' ? { scenario: resolved, factor: 1 } : growMix(resolved);
-    const degraded = down ? oneHostDown(grown.scenario) : null;
-    const simulated = degraded?.scenario ?? grown.scenario;
-    // A first look at half the replications settles what is already clear at 95 % — every judged
-    // SLO passing on its upper bound, or one failing with its whole interval beyond the limit —
-    // and the rest go on to the scenario's replications (and more near a limit, below). Most
-    // candidates of a search are far from the boundary, so this halves a search's work.
-    let replications = FIRST_LOOK(R0);
-    // The OOM risk is decided once per candidate (./risk.ts), on its first replications; more
-    // replications for other SLOs reuse the decision.
-    let risk: RiskEstimate | undefined;
-    const riskLimit = judged.includes('oomRiskPerHostMonth') ? simulated.slo.oomRiskPerHostMonth : undefined;
-    for (;;) {
-      let study = await evaluator.study(simulated, replications);
-      if (riskLimit !== undefined && options.riskMethod !== 'mc') {
-        risk ??= await decideOomRisk(study, evaluator, riskLimit, { ...(options.maxRiskHostRuns !== undefined && { maxHostRuns: options.maxRiskHostRuns }), onStage: (text) => status(`${context}: ${text}`) });
-        study = withOomRisk(study, risk);
-      }
-      const slos = readSlos(study, simulated.slo);
-      const failing = slos.filter((s) => s.status !== null && s.status !== 'pass' && judged.includes(s.name));
-      const verdict = worstStatus(failing.map((s) => s.status!));
-      const pass = verdict === 'pass';
-      if (replications < R0) {
-        const clearFail = slos.some((s) => s.limit !== null && judged.includes(s.name) && s.lower95 !== null && s.lower95 > s.limit);
-        if (!pass && !clearFail) {
-          replications = R0;
-          continue;
-        }
-      }
-      // Not demonstrated (every failing SLO within its limit on the point value): more replications may settle it.
-      if (verdict === 'not-demonstrated' && replications < Rmax) {
-        replications = Math.min(Rmax, replications * 2);
-        status(`${context}: close to a limit, ${replications} replications`);
+/** A candidate's decision, made once: the same overrides and judged SLOs reuse it. */
+function decide(search: Search, request: DecideRequest): Promise<Evaluation> {
+  const key = JSON.stringify([request.overrides, request.nPlus1, request.judged]);
+  let known = search.memo.get(key);
+  if (!known) {
+    known = evaluate(search, request);
+    search.memo.set(key, known);
+  }
+  return known;
+}
+
+/** Simulates a candidate until its judged SLOs are decided at 95 % (or Rmax replications). */
+async function evaluate(search: Search, { overrides, nPlus1: down, judged, context, value }: DecideRequest): Promise<Evaluation> {
+  const { evaluator, options, R0, Rmax, status } = search;
+  const resolved = await resolveScenario(search.source, overrides, context);
+  const grown = search.fleetOption === 'as-is' ? { scenario: resolved, factor: 1 } : growMix(resolved);
+  const degraded = down ? oneHostDown(grown.scenario) : null;
+  const simulated = degraded?.scenario ?? grown.scenario;
+  // A first look at half the replications settles what is already clear at 95 % — every judged
+  // SLO passing on its upper bound, or one failing with its whole interval beyond the limit —
+  // and the rest go on to the scenario's replications (and more near a limit, below). Most
+  // candidates of a search are far from the boundary, so this halves a search's work.
+  let replications = FIRST_LOOK(R0);
+  // The OOM risk is decided once per candidate (./risk.ts), on its first replications; more
+  // replications for other SLOs reuse the decision.
+  let risk: RiskEstimate | undefined;
+  const riskLimit = judged.includes('oomRiskPerHostMonth') ? simulated.slo.oomRiskPerHostMonth : undefined;
+  for (;;) {
+    let study = await evaluator.study(simulated, replications);
+    if (riskLimit !== undefined && options.riskMethod !== 'mc') {
+      risk ??= await decideOomRisk(study, evaluator, riskLimit, { ...(options.maxRiskHostRuns !== undefined && { maxHostRuns: options.maxRiskHostRuns }), onStage: (text) => status(`${context}: ${text}`) });
+      study = withOomRisk(study, risk);
+    }
+    const slos = readSlos(study, simulated.slo);
+    const failing = slos.filter((s) => s.status !== null && s.status !== 'pass' && judged.includes(s.name));
+    const verdict = worstStatus(failing.map((s) => s.status!));
+    const pass = verdict === 'pass';
+    if (replications < R0) {
+      const clearFail = slos.some((s) => s.limit !== null && judged.includes(s.name) && s.lower95 !== null && s.lower95 > s.limit);
+      if (!pass && !clearFail) {
+        replications = R0;
         continue;
       }
-      evaluations++;
-      // The decision is memoised; the replications themselves (histograms, timelines) are let go,
-      // which keeps a long search's memory flat. Judging the same scenario again on other SLOs
-      // (rare) recomputes them.
-      evaluator.forget(simulated);
-      status(`${context}: ${pass ? 'pass' : `fail (${failing.map((s) => s.name).join(', ')})`} · ${replications} replications`);
-      return {
-        value,
-        replications,
-        verdict,
-        pass,
-        judged: [...judged],
-        margin: Math.max(...slos.filter((s) => judged.includes(s.name)).map(excess)),
-        failing: failing.map((s) => s.name),
-        slos,
-        fleet: placementLimits(grown.scenario),
-        growth: grown.factor,
-        hostDown: degraded?.hostDown ?? null,
-        hostMonths: hostMonths(simulated, replications),
-        boots: study.boot.count + study.boot.unfinished > 0 ? { stormMinutes: study.boot.stormMinutes?.mean ?? null, unfinished: study.boot.unfinished } : null,
-        oomRisk: risk ? { method: risk.method, hostMonths: risk.hostMonths, extrapolated: risk.extrapolated } : null,
-      };
     }
-  };
-
-  const inactive = (k: KnobRecommendation): boolean => k.status === 'not-applicable' || k.status === 'not-searched';
-
-  /** Overrides that lift the other allocation ratios while `knob` is searched. */
-  const liftOthers = (knob: KnobSpec): Override[] =>
-    knob.placementRatio
-      ? KNOBS.filter((k) => k !== knob && k.placementRatio).flatMap((k) => [labelledOverride(k.path, LIFTED_RATIO, 'recommend (lifted)'), ...(k.liftResource?.(base) ?? [])])
-      : [];
-
-  /** Searches a knob; `coarse` (what-ifs) stops at 2 % of the value instead of one grid step. */
-  const searchKnob = async (
-    knob: KnobSpec,
-    context: Override[],
-    down: boolean,
-    judged: readonly string[],
-    startValue: number,
-    label: string,
-    coarse = false,
-  ): Promise<GridSearchResult<Evaluation>> => {
-    const range = knob.range;
-    return searchGrid<Evaluation>({
-      size: gridSize(range),
-      start: gridIndexBelow(range, startValue),
-      // A what-if (coarse) starts from the recommendation, and its answer is usually a few grid
-      // steps away: bracket with steps of 5 % of the value (doubling) instead of 50 %.
-      firstStep: Math.max(1, Math.round(((coarse ? 0.05 : 0.5) * Math.max(startValue, range.min)) / range.step)),
-      stopWidth: coarse ? Math.max(1, Math.floor((0.02 * Math.max(startValue, range.min)) / range.step)) : 1,
-      test: (index) => {
-        const value = gridValue(range, index);
-        return decide({ overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1: down, judged, context: `${label ? `${label} ` : ''}${knob.id} ${value}`, value });
-      },
-    });
-  };
-
-  const toRecommendation = (knob: KnobSpec, result: GridSearchResult<Evaluation>): Pick<KnobRecommendation, 'status' | 'value' | 'bindingSlo' | 'atValue' | 'firstFail'> => {
-    const at = (index: number | null): Evaluation | null => (index === null ? null : (result.evaluations.find((e) => e.index === index)?.decision ?? null));
-    const atValue = at(result.lastPass);
-    const firstFail = at(result.firstFail);
-    const status: KnobStatus = result.lastPass === null ? 'infeasible' : result.firstFail === null ? 'range-top' : 'bound';
+    // Not demonstrated (every failing SLO within its limit on the point value): more replications may settle it.
+    if (verdict === 'not-demonstrated' && replications < Rmax) {
+      replications = Math.min(Rmax, replications * 2);
+      status(`${context}: close to a limit, ${replications} replications`);
+      continue;
+    }
+    search.evaluations++;
+    // The decision is memoised; the replications themselves (histograms, timelines) are let go,
+    // which keeps a long search's memory flat. Judging the same scenario again on other SLOs
+    // (rare) recomputes them.
+    evaluator.forget(simulated);
+    status(`${context}: ${pass ? 'pass' : `fail (${failing.map((s) => s.name).join(', ')})`} · ${replications} replications`);
     return {
-      status,
-      value: result.lastPass === null ? null : gridValue(knob.range, result.lastPass),
-      bindingSlo: firstFail ? worstFailing(firstFail) : null,
-      atValue,
-      firstFail,
+      value,
+      replications,
+      verdict,
+      pass,
+      judged: [...judged],
+      margin: Math.max(...slos.filter((s) => judged.includes(s.name)).map(excess)),
+      failing: failing.map((s) => s.name),
+      slos,
+      fleet: placementLimits(grown.scenario),
+      growth: grown.factor,
+      hostDown: degraded?.hostDown ?? null,
+      hostMonths: hostMonths(simulated, replications),
+      boots: study.boot.count + study.boot.unfinished > 0 ? { stormMinutes: study.boot.stormMinutes?.mean ?? null, unfinished: study.boot.unfinished } : null,
+      oomRisk: risk ? { method: risk.method, hostMonths: risk.hostMonths, extrapolated: risk.extrapolated } : null,
     };
+  }
+}
+
+const inactive = (k: KnobRecommendation): boolean => k.status === 'not-applicable' || k.status === 'not-searched';
+
+/**
+ * The other settings while `knob` is searched: for a ratio, the other ratios lifted (and their
+ * resources, where a model reacts to them); for another knob, the ratios at the values chosen so far.
+ */
+function knobContext(search: Search, knob: KnobSpec, pasted: ReadonlyMap<KnobId, number | null>): Override[] {
+  if (knob.placementRatio) {
+    return KNOBS.filter((k) => k !== knob && k.placementRatio).flatMap((k) => [labelledOverride(k.path, LIFTED_RATIO, 'recommend (lifted)'), ...(k.liftResource?.(search.base) ?? [])]);
+  }
+  return KNOBS.filter((k) => k.placementRatio && pasted.get(k.id) !== undefined && pasted.get(k.id) !== null).map((k) => labelledOverride(k.path!, pasted.get(k.id)!, 'recommend'));
+}
+
+/** Searches a knob; `coarse` (what-ifs) stops at 2 % of the value instead of one grid step. */
+function searchKnob(search: Search, knob: KnobSpec, context: Override[], down: boolean, judged: readonly string[], startValue: number, label: string, coarse = false): Promise<GridSearchResult<Evaluation>> {
+  const range = knob.range;
+  return searchGrid<Evaluation>({
+    size: gridSize(range),
+    start: gridIndexBelow(range, startValue),
+    // A what-if (coarse) starts from the recommendation, and its answer is usually a few grid
+    // steps away: bracket with steps of 5 % of the value (doubling) instead of 50 %.
+    firstStep: Math.max(1, Math.round(((coarse ? 0.05 : 0.5) * Math.max(startValue, range.min)) / range.step)),
+    stopWidth: coarse ? Math.max(1, Math.floor((0.02 * Math.max(startValue, range.min)) / range.step)) : 1,
+    test: (index) => {
+      const value = gridValue(range, index);
+      return decide(search, { overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1: down, judged, context: `${label ? `${label} ` : ''}${knob.id} ${value}`, value });
+    },
+  });
+}
+
+function toRecommendation(knob: KnobSpec, result: GridSearchResult<Evaluation>): Pick<KnobRecommendation, 'status' | 'value' | 'bindingSlo' | 'atValue' | 'firstFail'> {
+  const at = (index: number | null): Evaluation | null => (index === null ? null : (result.evaluations.find((e) => e.index === index)?.decision ?? null));
+  const atValue = at(result.lastPass);
+  const firstFail = at(result.firstFail);
+  const status: KnobStatus = result.lastPass === null ? 'infeasible' : result.firstFail === null ? 'range-top' : 'bound';
+  return {
+    status,
+    value: result.lastPass === null ? null : gridValue(knob.range, result.lastPass),
+    bindingSlo: firstFail ? worstFailing(firstFail) : null,
+    atValue,
+    firstFail,
   };
+}
 
-  const moverContext: MoverContext = { base, nPlus1, fleet: fleetOption };
-  const recommendations: KnobRecommendation[] = [];
-  const pasted = new Map<KnobId, number | null>();
-  const judgedFor = new Map<KnobId, string[]>();
+/** A knob's recommendation before anything is searched. */
+function blankRecommendation(search: Search, knob: KnobSpec): Omit<KnobRecommendation, 'status' | 'notes'> {
+  return {
+    id: knob.id,
+    label: knob.label,
+    configName: knob.configName,
+    path: knob.path,
+    value: null,
+    bindingSlo: null,
+    confidence: null,
+    current: knobValue(knob, search.base) ?? null,
+    range: knob.range,
+    atValue: null,
+    firstFail: null,
+    margins: [],
+    nextConstraint: null,
+    ownSlosNotSet: knob.ownSlos.filter((n) => n in SLO_DEFINITIONS && !search.setSlos.some((s) => s.name === n)),
+    searched: [],
+    riskCurve: [],
+    whatIf: [],
+    outOfReach: [],
+    notJudged: [],
+  };
+}
 
-  for (const knob of KNOBS) {
-    const current = knobValue(knob, base) ?? null;
-    const ownSlosNotSet = knob.ownSlos.filter((n) => n in SLO_DEFINITIONS && !setSlos.some((s) => s.name === n));
-    const blank = {
-      id: knob.id,
-      label: knob.label,
-      configName: knob.configName,
-      path: knob.path,
-      value: null,
-      bindingSlo: null,
-      confidence: null,
-      current,
-      range: knob.range,
-      atValue: null,
-      firstFail: null,
-      margins: [],
-      nextConstraint: null,
-      ownSlosNotSet,
-      searched: [],
-      riskCurve: [],
-      whatIf: [],
-      outOfReach: [],
-      notJudged: [],
-    };
-    const inapplicable = knob.inapplicable?.(base) ?? null;
-    if (inapplicable !== null) {
-      recommendations.push({ ...blank, status: 'not-applicable', notes: [inapplicable] });
-      pasted.set(knob.id, current);
-      continue;
+/** Headroom of every set SLO at the recommended value, and the one with the least besides the binding SLO. */
+function marginsAt(search: Search, core: ReturnType<typeof toRecommendation>, result: GridSearchResult<Evaluation>, judged: readonly string[]): Pick<KnobRecommendation, 'margins' | 'nextConstraint'> {
+  const margins = search.setSlos.map((s) => {
+    const reading = core.atValue?.slos.find((r) => r.name === s.name);
+    const upper = reading?.upper95 ?? null;
+    const headroom = upper === null ? null : s.limit - upper;
+    return { name: s.name, upper95: upper, limit: s.limit, headroom, headroomPct: headroom === null || s.limit === 0 ? null : (100 * headroom) / s.limit };
+  });
+  let nextConstraint: KnobRecommendation['nextConstraint'] = null;
+  for (const m of margins) {
+    if (m.name === core.bindingSlo || !judged.includes(m.name)) continue;
+    if (nextConstraint === null || (m.headroomPct ?? Infinity) < (nextConstraint.headroomPct ?? Infinity)) {
+      const failsFrom = result.evaluations
+        .filter((e) => e.decision.slos.some((r) => r.name === m.name && r.status !== null && r.status !== 'pass'))
+        .map((e) => e.decision.value!)
+        .sort((a, b) => a - b)[0];
+      nextConstraint = { name: m.name, headroomPct: m.headroomPct, failsFrom: failsFrom ?? null };
     }
-    if (!selected.has(knob.id)) {
-      recommendations.push({ ...blank, status: 'not-searched', notes: [`not searched (--knob); the scenario's value ${current} is kept`] });
-      pasted.set(knob.id, current);
-      continue;
-    }
-    // Ratios: the others lifted. Other knobs: the ratios at the values chosen so far.
-    const context = knob.placementRatio
-      ? liftOthers(knob)
-      : KNOBS.filter((k) => k.placementRatio && pasted.get(k.id) !== undefined && pasted.get(k.id) !== null).map((k) => labelledOverride(k.path!, pasted.get(k.id)!, 'recommend'));
-    // Which SLOs judge this knob. While other ratios are lifted their own SLOs (OOM risk for the
-    // RAM ratio, say) describe a resource deliberately left unlimited, so they are left out —
-    // unless this knob has no SLO of its own set, when the fleet-density answer through the other
-    // SLOs is all there is. Then: an SLO that fails even at the bottom of the knob's range is out
-    // of its reach, and the search is judged on the rest.
-    const all = setSlos.map((x) => x.name);
-    const liftedOwned = knob.placementRatio ? KNOBS.filter((k) => k !== knob && k.placementRatio).flatMap((k) => k.ownSlos) : [];
-    const hasOwn = knob.ownSlos.some((n) => all.includes(n));
-    const notJudged = hasOwn ? all.filter((n) => liftedOwned.includes(n)) : [];
-    const candidates = all.filter((n) => !notJudged.includes(n));
-    const bottom = await decide({
-      overrides: [...context, labelledOverride(knob.path!, knob.range.min, 'recommend')],
-      nPlus1,
-      judged: candidates,
-      context: `${knob.id} ${knob.range.min} (bottom of the range)`,
-      value: knob.range.min,
-    });
-    const outOfReach = bottom.failing;
-    const judged = candidates.filter((n) => !outOfReach.includes(n));
-    judgedFor.set(knob.id, judged);
-    // A limit left unset (null: no limit) is searched downwards from the top of the range. With
-    // nothing left to judge the knob is infeasible, and the bottom evaluation's failures say why.
-    const result: GridSearchResult<Evaluation> =
-      judged.length > 0 ? await searchKnob(knob, context, nPlus1, judged, current ?? knob.range.max, '') : { lastPass: null, firstFail: 0, evaluations: [{ index: 0, decision: bottom }] };
-    const core = toRecommendation(knob, result);
-    const notes: string[] = [];
-    const atValue = core.atValue;
-    const margins = setSlos.map((s) => {
-      const reading = atValue?.slos.find((r) => r.name === s.name);
-      const upper = reading?.upper95 ?? null;
-      const headroom = upper === null ? null : s.limit - upper;
-      return { name: s.name, upper95: upper, limit: s.limit, headroom, headroomPct: headroom === null || s.limit === 0 ? null : (100 * headroom) / s.limit };
-    });
-    let nextConstraint: KnobRecommendation['nextConstraint'] = null;
-    for (const m of margins) {
-      if (m.name === core.bindingSlo || !judged.includes(m.name)) continue;
-      if (nextConstraint === null || (m.headroomPct ?? Infinity) < (nextConstraint.headroomPct ?? Infinity)) {
-        const failsFrom = result.evaluations
-          .filter((e) => e.decision.slos.some((r) => r.name === m.name && r.status !== null && r.status !== 'pass'))
-          .map((e) => e.decision.value!)
-          .sort((a, b) => a - b)[0];
-        nextConstraint = { name: m.name, headroomPct: m.headroomPct, failsFrom: failsFrom ?? null };
-      }
-    }
-    if (core.status === 'range-top') notes.push(`no SLO binds up to the top of the search range (${knob.range.max}); the answer may be higher`);
-    if (core.status === 'infeasible') notes.push(`every SLO it is judged on fails even at the bottom of the search range (${knob.range.min})${core.bindingSlo ? `; ${core.bindingSlo} by the most` : ''}`);
-    if (notJudged.length > 0) {
-      for (const owner of KNOBS.filter((k) => k !== knob && k.ownSlos.some((n) => notJudged.includes(n)))) {
-        const names = notJudged.filter((n) => owner.ownSlos.includes(n));
-        const why = owner.placementRatio ? 'lifted in this search' : 'searched next, with the ratios chosen here';
-        notes.push(`${names.join(', ')} not judged here: ${names.length === 1 ? 'it belongs' : 'they belong'} to ${owner.configName}, ${why}`);
-      }
-    }
-    if (outOfReach.length > 0 && judged.length > 0) {
-      notes.push(`${outOfReach.join(', ')} fail${outOfReach.length === 1 ? 's' : ''} even at ${knob.range.min}, so no ${knob.configName} meets ${outOfReach.length === 1 ? 'it' : 'them'}: judged on ${judged.join(', ')} (see the verification of the combination)`);
-    }
-    if (knob.placementRatio) {
-      const others = KNOBS.filter((k) => k !== knob && k.placementRatio).map((k) => k.configName);
-      if (others.length > 0) notes.push(`searched with ${others.join(' and ')} lifted (and its resource, where a model reacts to it), so ${knob.configName} is what limits the fleet`);
-    }
-    const ownActive = knob.ownSlos.filter((n) => judged.includes(n));
-    if (ownActive.length === 0 && judged.length > 0) {
-      const why = [
-        ownSlosNotSet.length > 0 ? `${ownSlosNotSet.join(', ')} not set in the scenario` : '',
-        knob.ownSlos.some((n) => outOfReach.includes(n)) ? `${knob.ownSlos.filter((n) => outOfReach.includes(n)).join(', ')} out of its reach` : '',
-      ].filter((x) => x !== '');
-      notes.push(`judged only ${knob.placementRatio ? 'through fleet density ' : ''}on ${judged.join(', ')}: of its own SLOs, ${why.join('; ')}`);
-    }
-    if (core.value !== null && core.value < 1 && knob.id === 'ramAllocationRatio') {
-      notes.push('below 1.0: at the fleet density the SLOs allow, the hosts have RAM to spare; the CPU ratio is what limits this fleet');
-    }
-    const paste = core.value !== null && ownActive.length > 0 ? core.value : current;
-    if (paste !== core.value) {
-      notes.push(
-        core.value === null
-          ? `no value in the search range meets the SLOs; the config keeps the scenario's ${current}`
-          : `the config keeps the scenario's ${current}: none of its own SLOs is modelled, set and within reach, and a value chosen through other SLOs alone would hide its own risk`,
-      );
-    }
-    pasted.set(knob.id, paste);
-    recommendations.push({
+  }
+  return { margins, nextConstraint };
+}
+
+/** One knob: which SLOs judge it, its search, and what goes into the config (see the comments). */
+async function recommendKnob(search: Search, knob: KnobSpec, pasted: ReadonlyMap<KnobId, number | null>): Promise<{ recommendation: KnobRecommendation; paste: number | null; judged: string[] | null }> {
+  const blank = blankRecommendation(search, knob);
+  const current = blank.current;
+  const inapplicable = knob.inapplicable?.(search.base) ?? null;
+  if (inapplicable !== null) return { recommendation: { ...blank, status: 'not-applicable', notes: [inapplicable] }, paste: current, judged: null };
+  if (!(search.options.knobs ?? KNOBS.map((k) => k.id)).includes(knob.id)) {
+    return { recommendation: { ...blank, status: 'not-searched', notes: [`not searched (--knob); the scenario's value ${current} is kept`] }, paste: current, judged: null };
+  }
+  const context = knobContext(search, knob, pasted);
+  // Which SLOs judge this knob. While other ratios are lifted their own SLOs (OOM risk for the
+  // RAM ratio, say) describe a resource deliberately left unlimited, so they are left out —
+  // unless this knob has no SLO of its own set, when the fleet-density answer through the other
+  // SLOs is all there is. Then: an SLO that fails even at the bottom of the knob's range is out
+  // of its reach, and the search is judged on the rest.
+  const all = search.setSlos.map((x) => x.name);
+  const liftedOwned = knob.placementRatio ? KNOBS.filter((k) => k !== knob && k.placementRatio).flatMap((k) => k.ownSlos) : [];
+  const hasOwn = knob.ownSlos.some((n) => all.includes(n));
+  const notJudged = hasOwn ? all.filter((n) => liftedOwned.includes(n)) : [];
+  const candidates = all.filter((n) => !notJudged.includes(n));
+  const bottom = await decide(search, {
+    overrides: [...context, labelledOverride(knob.path!, knob.range.min, 'recommend')],
+    nPlus1: search.nPlus1,
+    judged: candidates,
+    context: `${knob.id} ${knob.range.min} (bottom of the range)`,
+    value: knob.range.min,
+  });
+  const outOfReach = bottom.failing;
+  const judged = candidates.filter((n) => !outOfReach.includes(n));
+  // A limit left unset (null: no limit) is searched downwards from the top of the range. With
+  // nothing left to judge the knob is infeasible, and the bottom evaluation's failures say why.
+  const result: GridSearchResult<Evaluation> =
+    judged.length > 0 ? await searchKnob(search, knob, context, search.nPlus1, judged, current ?? knob.range.max, '') : { lastPass: null, firstFail: 0, evaluations: [{ index: 0, decision: bottom }] };
+  const core = toRecommendation(knob, result);
+  const ownActive = knob.ownSlos.filter((n) => judged.includes(n));
+  const notes = searchNotes(knob, core, { notJudged, outOfReach, judged, ownActive, ownSlosNotSet: blank.ownSlosNotSet });
+  const paste = core.value !== null && ownActive.length > 0 ? core.value : current;
+  if (paste !== core.value) {
+    notes.push(
+      core.value === null
+        ? `no value in the search range meets the SLOs; the config keeps the scenario's ${current}`
+        : `the config keeps the scenario's ${current}: none of its own SLOs is modelled, set and within reach, and a value chosen through other SLOs alone would hide its own risk`,
+    );
+  }
+  return {
+    recommendation: {
       ...blank,
       ...core,
       confidence: core.value !== null ? CONFIDENCE : null,
-      margins,
-      nextConstraint,
+      ...marginsAt(search, core, result, judged),
       outOfReach,
       notJudged,
       searched: [bottom, ...result.evaluations.map((e) => e.decision).filter((e) => e !== bottom)],
       notes,
-    });
-  }
+    },
+    paste,
+    judged,
+  };
+}
 
-  // Risk curves and what-ifs, all knobs at once so a worker pool stays busy.
+/** What a knob's search says in words: where it stopped, which SLOs judged it and why. */
+function searchNotes(
+  knob: KnobSpec,
+  core: ReturnType<typeof toRecommendation>,
+  slos: { notJudged: string[]; outOfReach: string[]; judged: string[]; ownActive: string[]; ownSlosNotSet: string[] },
+): string[] {
+  const { notJudged, outOfReach, judged, ownActive, ownSlosNotSet } = slos;
+  const notes: string[] = [];
+  if (core.status === 'range-top') notes.push(`no SLO binds up to the top of the search range (${knob.range.max}); the answer may be higher`);
+  if (core.status === 'infeasible') notes.push(`every SLO it is judged on fails even at the bottom of the search range (${knob.range.min})${core.bindingSlo ? `; ${core.bindingSlo} by the most` : ''}`);
+  if (notJudged.length > 0) {
+    for (const owner of KNOBS.filter((k) => k !== knob && k.ownSlos.some((n) => notJudged.includes(n)))) {
+      const names = notJudged.filter((n) => owner.ownSlos.includes(n));
+      const why = owner.placementRatio ? 'lifted in this search' : 'searched next, with the ratios chosen here';
+      notes.push(`${names.join(', ')} not judged here: ${names.length === 1 ? 'it belongs' : 'they belong'} to ${owner.configName}, ${why}`);
+    }
+  }
+  if (outOfReach.length > 0 && judged.length > 0) {
+    notes.push(`${outOfReach.join(', ')} fail${outOfReach.length === 1 ? 's' : ''} even at ${knob.range.min}, so no ${knob.configName} meets ${outOfReach.length === 1 ? 'it' : 'them'}: judged on ${judged.join(', ')} (see the verification of the combination)`);
+  }
+  if (knob.placementRatio) {
+    const others = KNOBS.filter((k) => k !== knob && k.placementRatio).map((k) => k.configName);
+    if (others.length > 0) notes.push(`searched with ${others.join(' and ')} lifted (and its resource, where a model reacts to it), so ${knob.configName} is what limits the fleet`);
+  }
+  if (ownActive.length === 0 && judged.length > 0) {
+    const why = [
+      ownSlosNotSet.length > 0 ? `${ownSlosNotSet.join(', ')} not set in the scenario` : '',
+      knob.ownSlos.some((n) => outOfReach.includes(n)) ? `${knob.ownSlos.filter((n) => outOfReach.includes(n)).join(', ')} out of its reach` : '',
+    ].filter((x) => x !== '');
+    notes.push(`judged only ${knob.placementRatio ? 'through fleet density ' : ''}on ${judged.join(', ')}: of its own SLOs, ${why.join('; ')}`);
+  }
+  if (core.value !== null && core.value < 1 && knob.id === 'ramAllocationRatio') {
+    notes.push('below 1.0: at the fleet density the SLOs allow, the hosts have RAM to spare; the CPU ratio is what limits this fleet');
+  }
+  return notes;
+}
+
+/** Risk curves and what-ifs around each knob's answer, all knobs at once so a worker pool stays busy. */
+async function curvesAndWhatIfs(search: Search, recommendations: KnobRecommendation[], pasted: ReadonlyMap<KnobId, number | null>, judgedFor: ReadonlyMap<KnobId, string[]>): Promise<void> {
+  const { options, nPlus1 } = search;
+  const moverContext: MoverContext = { base: search.base, nPlus1, fleet: search.fleetOption };
+  const whatIfIds = options.whatIf ?? DEFAULT_MOVERS;
   await Promise.all(
     recommendations.map(async (rec) => {
       const knob = KNOBS.find((k) => k.id === rec.id)!;
       if (inactive(rec)) return;
       // The curve and what-ifs cost as much as the search again; they are for values that go
       // into the config (the knob's own SLOs are modelled and set) or knobs asked for by --knob.
-      const judged = judgedFor.get(knob.id) ?? setSlos.map((x) => x.name);
+      const judged = judgedFor.get(knob.id) ?? search.setSlos.map((x) => x.name);
       const ownActive = knob.ownSlos.some((n) => judged.includes(n));
       if (!ownActive && options.knobs === undefined) {
         rec.notes.push(`no risk curve or what-ifs: the config keeps the scenario's value (ask with --knob ${knob.id === 'ramAllocationRatio' ? 'ram' : knob.id})`);
         return;
       }
-      const context = knob.placementRatio
-        ? liftOthers(knob)
-        : KNOBS.filter((k) => k.placementRatio && pasted.get(k.id) !== null && pasted.get(k.id) !== undefined).map((k) => labelledOverride(k.path!, pasted.get(k.id)!, 'recommend'));
+      const context = knobContext(search, knob, pasted);
       const centre = rec.value ?? knob.range.min;
       const jobs: Promise<unknown>[] = [];
       if (options.riskCurve ?? true) {
@@ -550,7 +591,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
           Promise.all(
             indices.map((i) => {
               const value = gridValue(knob.range, i);
-              return decide({ overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1, judged, context: `${knob.id} ${value}`, value });
+              return decide(search, { overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1, judged, context: `${knob.id} ${value}`, value });
             }),
           ).then((curve) => {
             rec.riskCurve = curve.sort((a, b) => a.value! - b.value!);
@@ -567,7 +608,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
         const mover = MOVERS.find((m) => m.id === w.id)!;
         const down = mover.nPlus1 ? mover.nPlus1(nPlus1) : nPlus1;
         jobs.push(
-          searchKnob(knob, [...context, ...mover.overrides(moverContext)], down, judged, centre, `[${w.id}]`, true)
+          searchKnob(search, knob, [...context, ...mover.overrides(moverContext)], down, judged, centre, `[${w.id}]`, true)
             .then((result) => {
               const core = toRecommendation(knob, result);
               w.value = core.value;
@@ -583,14 +624,17 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       await Promise.all(jobs);
     }),
   );
+}
 
-  // The combination to paste, verified.
+/** The combination to paste and today's settings, each judged on every SLO; what limits placement there. */
+async function verifyCombination(search: Search, pasted: ReadonlyMap<KnobId, number | null>): Promise<{ combined: RecommendResult['combined'] & { evaluation: Evaluation }; current: Evaluation }> {
   const values = Object.fromEntries(KNOBS.map((k) => [k.id, pasted.get(k.id) ?? null])) as Record<KnobId, number | null>;
   const combinedOverrides = KNOBS.filter((k) => values[k.id] !== null).map((k) => labelledOverride(k.path, values[k.id]!, 'recommend'));
   const combinedNotes: string[] = [];
+  const all = search.judgedSlos.map((x) => x.name);
   const [combinedEvaluation, currentEvaluation] = await Promise.all([
-    decide({ overrides: combinedOverrides, nPlus1, judged: judgedSlos.map((x) => x.name), context: 'combined', value: null }),
-    decide({ overrides: [], nPlus1, judged: judgedSlos.map((x) => x.name), context: 'current settings', value: null }),
+    decide(search, { overrides: combinedOverrides, nPlus1: search.nPlus1, judged: all, context: 'combined', value: null }),
+    decide(search, { overrides: [], nPlus1: search.nPlus1, judged: all, context: 'current settings', value: null }),
   ]);
   // What limits placement with these values: how much of each ratio's capacity the fleet uses.
   const limits = combinedEvaluation.fleet;
@@ -598,7 +642,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
   const ramUse = values.ramAllocationRatio ? limits.memoryAllocatedPct / 100 / values.ramAllocationRatio : 0;
   const binding = cpuUse >= ramUse ? 'cpu_allocation_ratio' : 'ram_allocation_ratio';
   combinedNotes.push(
-    `with these values placement stops at ${limits.vms} VMs: vCPU:pCPU ${limits.vcpuPerPcpu.toFixed(2)} (${(100 * cpuUse).toFixed(0)} % of the CPU ratio), RAM ${limits.memoryAllocatedPct.toFixed(1)} % allocated (${(100 * ramUse).toFixed(0)} % of the RAM ratio): ${binding} limits the fleet${fleetOption === 'as-is' ? ' (VM counts as written)' : ''}`,
+    `with these values placement stops at ${limits.vms} VMs: vCPU:pCPU ${limits.vcpuPerPcpu.toFixed(2)} (${(100 * cpuUse).toFixed(0)} % of the CPU ratio), RAM ${limits.memoryAllocatedPct.toFixed(1)} % allocated (${(100 * ramUse).toFixed(0)} % of the RAM ratio): ${binding} limits the fleet${search.fleetOption === 'as-is' ? ' (VM counts as written)' : ''}`,
   );
   if (!combinedEvaluation.pass) {
     // Over the limit at the point value is a real failure; within it, with only the interval's
@@ -613,10 +657,14 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       );
     }
   }
+  return { combined: { values, notes: combinedNotes, evaluation: combinedEvaluation }, current: currentEvaluation };
+}
 
-  // Rare events: a limit on a rate per host-month needs enough event-free host-months to show.
-  // The verified combination is what the user pastes: its evaluation judges every set SLO.
-  const atRecommendation = combinedEvaluation;
+/**
+ * Rare events: a limit on a rate per host-month needs enough event-free host-months to show. The
+ * verified combination is what the user pastes: its evaluation judges every set SLO.
+ */
+function rareEvents(search: Search, atRecommendation: Evaluation): Pick<RecommendResult['exposure'], 'decided' | 'warnings'> {
   const warnings: string[] = [];
   const decided: string[] = [];
   const risk = atRecommendation.oomRisk;
@@ -625,7 +673,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       `oomRiskPerHostMonth at the recommendation decided by ${RISK_METHOD_WORDS[risk.method]}${risk.extrapolated ? ' (an extrapolated tail)' : ''}, on ${risk.hostMonths.toFixed(1)} host-months (docs/risk.md)`,
     );
   }
-  for (const s of setSlos) {
+  for (const s of search.setSlos) {
     if (!/host-?month/i.test(`${s.name} ${s.unit} ${s.metric}`) || s.limit <= 0 || s.limit >= 1) continue;
     // Decided by the rare-event estimator (./risk.ts): nothing left to demonstrate.
     const reading = atRecommendation.slos.find((r) => r.name === s.name);
@@ -639,34 +687,51 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
       );
     }
   }
+  return { decided, warnings };
+}
 
+export async function recommend(source: ScenarioSource, runner: ReplicationRunner, options: RecommendOptions = {}): Promise<RecommendResult> {
+  const search = await startSearch(source, runner, options);
+  const { base } = search;
+  // Knobs in table order: a later knob is searched with the ratios chosen before it.
+  const recommendations: KnobRecommendation[] = [];
+  const pasted = new Map<KnobId, number | null>();
+  const judgedFor = new Map<KnobId, string[]>();
+  for (const knob of KNOBS) {
+    const { recommendation, paste, judged } = await recommendKnob(search, knob, pasted);
+    recommendations.push(recommendation);
+    pasted.set(knob.id, paste);
+    if (judged) judgedFor.set(knob.id, judged);
+  }
+  await curvesAndWhatIfs(search, recommendations, pasted, judgedFor);
+  const { combined, current } = await verifyCombination(search, pasted);
+  const atRecommendation = combined.evaluation;
   return {
     scenario: base,
     confidence: CONFIDENCE,
-    baseReplications: R0,
-    maxReplications: Rmax,
-    nPlus1,
+    baseReplications: search.R0,
+    maxReplications: search.Rmax,
+    nPlus1: search.nPlus1,
     fleetMode:
-      fleetOption === 'as-is'
+      search.fleetOption === 'as-is'
         ? { kind: 'as-is', detail: 'VM counts as written (--as-is)' }
         : hasFillGroup(base)
           ? { kind: 'fill', detail: `group ${base.vms.find((g) => g.count === 'fill')!.name} fills the hosts (count: fill)` }
           : { kind: 'grown', detail: 'the VM groups grown in proportion until Placement refuses the next VM' },
-    slos: judgedSlos,
+    slos: search.judgedSlos,
     knobs: recommendations,
     current: {
       values: Object.fromEntries(KNOBS.map((k) => [k.id, knobValue(k, base) ?? null])) as Record<KnobId, number | null>,
-      evaluation: currentEvaluation,
+      evaluation: current,
     },
-    combined: { values, notes: combinedNotes, evaluation: combinedEvaluation },
+    combined,
     exposure: {
-      hostMonthsTotal: evaluator.hostSecondsSimulated / (HOURS_PER_MONTH * 3600),
-      hostMonthsAtRecommendation: atRecommendation?.hostMonths ?? null,
-      zeroEventUpper95PerHostMonth: atRecommendation ? zeroEventUpperBound(atRecommendation.hostMonths) : null,
-      decided,
-      warnings,
+      hostMonthsTotal: search.evaluator.hostSecondsSimulated / (HOURS_PER_MONTH * 3600),
+      hostMonthsAtRecommendation: atRecommendation.hostMonths,
+      zeroEventUpper95PerHostMonth: zeroEventUpperBound(atRecommendation.hostMonths),
+      ...rareEvents(search, atRecommendation),
     },
-    stats: { evaluations, replications: evaluator.replicationsRun, workers: runner.workers },
+    stats: { evaluations: search.evaluations, replications: search.evaluator.replicationsRun, workers: runner.workers },
   };
 }
 
