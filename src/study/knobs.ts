@@ -21,10 +21,10 @@ export interface KnobSpec {
   label: string;
   /** The setting it becomes in OpenStack nova.conf. */
   configName: string;
-  /** Scenario path in file terms (`--set` syntax). */
+  /** Scenario path in file terms (`--set` syntax); the UI's knob of the same field has this id. */
   path: string;
-  /** The same field in the resolved model scenario, when it is named differently. */
-  modelPath?: string;
+  /** The same field in the resolved model scenario (typed: a renamed field fails to compile). */
+  read: (scenario: ModelScenario) => number | null;
   /** Search grid: values min, min + step, …, up to max. The step is the search tolerance. */
   range: { min: number; max: number; step: number };
   /**
@@ -52,6 +52,7 @@ export const KNOBS: readonly KnobSpec[] = [
     label: 'CPU allocation ratio',
     configName: 'cpu_allocation_ratio',
     path: 'overcommit.cpu',
+    read: (s) => s.overcommit.cpu,
     range: { min: 1, max: 32, step: 0.1 },
     placementRatio: true,
     ownSlos: ['cpuReadyPctP95', 'cpuReadyPctMean', 'schedDelayMsP99', 'hostUtilPctP95', 'uiActionMsP95'],
@@ -61,6 +62,7 @@ export const KNOBS: readonly KnobSpec[] = [
     label: 'RAM allocation ratio',
     configName: 'ram_allocation_ratio',
     path: 'overcommit.memory',
+    read: (s) => s.overcommit.memory,
     range: { min: 0.5, max: 4, step: 0.05 },
     placementRatio: true,
     // Hosts with a thousand times their RAM: no memory pressure, whatever the CPU ratio admits.
@@ -76,13 +78,11 @@ export const KNOBS: readonly KnobSpec[] = [
     // nova's max_concurrent_builds is per compute node. Monotone as long as bootSecondsP95 counts
     // from admission (a queued boot's wait is not in it): more boots at once, slower boots.
     path: 'boots.maxPerHost',
+    read: (s) => s.boots.maxPerHost,
     range: { min: 1, max: 200, step: 1 },
     placementRatio: false,
     ownSlos: ['bootSecondsP95', 'ioLatencyMsP95'],
-    inapplicable: (scenario) => {
-      const waves = readPath(scenario, 'boots.waves');
-      return Array.isArray(waves) && waves.length > 0 ? null : 'no VMs boot in this scenario (boots.waves is empty), so there is nothing to throttle';
-    },
+    inapplicable: (scenario) => (scenario.boots.waves.length > 0 ? null : 'no VMs boot in this scenario (boots.waves is empty), so there is nothing to throttle'),
   },
 ];
 
@@ -90,25 +90,9 @@ export function knobById(id: KnobId): KnobSpec {
   return KNOBS.find((k) => k.id === id)!;
 }
 
-/** Reads a dotted path from a resolved scenario; undefined when a segment is missing. */
-export function readPath(scenario: ModelScenario, path: string): unknown {
-  let node: unknown = scenario;
-  for (const segment of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
-}
-
-/**
- * The knob's value in the scenario: a number, null for "no limit" (a limit knob left unset), or
- * undefined when the scenario (its model) has no such knob.
- */
-export function knobValue(knob: KnobSpec, scenario: ModelScenario): number | null | undefined {
-  const path = knob.modelPath ?? knob.path;
-  if (path === null) return undefined;
-  const value = readPath(scenario, path);
-  return typeof value === 'number' || value === null ? value : undefined;
+/** The knob's value in the scenario: a number, or null for "no limit" (a limit knob left unset). */
+export function knobValue(knob: KnobSpec, scenario: ModelScenario): number | null {
+  return knob.read(scenario);
 }
 
 /** Grid helpers: index ↔ value, values rounded to the step's decimals. */

@@ -12,7 +12,7 @@ import { SLO_STATUS_TEXT } from '../model/slo.js';
 import { basename } from 'node:path';
 import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
 import type { Override } from '../scenarios/overrides.js';
-import type { KnobId } from '../study/knobs.js';
+import { knobById } from '../study/knobs.js';
 import { recommend, type RecommendResult } from '../study/recommend.js';
 import { entryPath, type KnobValue } from './knobs.js';
 import { grownCount } from '../study/fleet.js';
@@ -30,12 +30,6 @@ export interface RecommendRequest {
 
 export type Recommender = (request: RecommendRequest) => Promise<Recommendation>;
 
-/** Which UI knob each recommended value lands on. */
-const KNOB_OF: Record<KnobId, string> = {
-  cpuAllocationRatio: 'overcommit.cpu',
-  ramAllocationRatio: 'overcommit.memory',
-  maxConcurrentBoots: 'boots.maxPerHost',
-};
 
 /** A `replications=` override (the UI's reduced count): searches and studies choose their own. */
 export const isReplicationsOverride = (o: Override): boolean => /^\s*replications\s*=/.test(typeof o === 'string' ? o : o.set);
@@ -47,7 +41,8 @@ export function recommendationToKnobs(result: RecommendResult): Recommendation {
   for (const knob of result.knobs) {
     const value = result.combined.values[knob.id];
     if (value === null || value === undefined) continue;
-    values[KNOB_OF[knob.id]] = value;
+    // A UI knob is named by its override path, the path the recommender's knob sets.
+    values[knobById(knob.id).path] = value;
     parts.push(`${knob.configName} ${value}${knob.bindingSlo && knob.value === value ? ` (${knob.bindingSlo})` : ' (kept)'}`);
   }
   if (parts.length === 0) return { ok: false, message: 'recommendation: no knob of this scenario could be searched (see `overcast recommend`)' };
