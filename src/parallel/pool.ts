@@ -3,9 +3,8 @@
  *
  * Results are identical to a single-threaded run because each replication depends only on its
  * task (see ../model/runner.ts) and callers combine them in replication order, not in completion
- * order. The pool runs the compiled worker (dist/src/parallel/worker.js) in production; when this
- * module itself runs as TypeScript (tests under vitest, `tsx`), the workers load the .ts worker
- * through tsx, since worker threads do not inherit vitest's transform.
+ * order. The pool runs the compiled worker (dist/src/parallel/worker.js) in production and the
+ * TypeScript source under vitest or tsx (./worker-entry.ts says how).
  *
  * Tasks are posted as ./shared-traces.ts prepares them: trace series in shared memory, so a
  * trace-driven scenario's megabytes of measurements are not copied into a worker with every task.
@@ -16,6 +15,7 @@ import type { Piscina as PiscinaClass } from 'piscina';
 import type { ReplicationRunner, ReplicationTask } from '../model/runner.js';
 import type { Encoded } from '../model/transfer.js';
 import { wireTask } from './shared-traces.js';
+import { poolWorkerOptions, workerModule } from './worker-entry.js';
 
 export interface PoolOptions {
   /** Worker threads; at least 1. */
@@ -29,19 +29,16 @@ export function defaultWorkers(): number {
 
 export function createWorkerPool(options: PoolOptions): ReplicationRunner {
   const workers = Math.max(1, Math.floor(options.workers));
-  const asTypeScript = import.meta.url.endsWith('.ts');
-  const filename = new URL(asTypeScript ? './worker.ts' : './worker.js', import.meta.url).href;
   // Required here, not imported at the top: a run on one thread (and `overcast --help`) never
   // needs the pool library, whose load is about 30 ms of start-up (docs/scale.md).
   const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
   const pool = new Piscina<ReplicationTask, Encoded>({
-    filename,
+    ...poolWorkerOptions(workerModule(import.meta.url, 'worker')),
     minThreads: workers,
     maxThreads: workers,
     // One task at a time per thread: replications are CPU-bound.
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
-    ...(asTypeScript ? { execArgv: ['--import', 'tsx'] } : {}),
   });
   let closed = false;
   return {

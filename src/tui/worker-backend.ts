@@ -8,7 +8,8 @@
  * - *Simulator* workers run studies. Cancelling a run terminates its worker; a warm spare takes
  *   the next run at once and a new spare starts behind it, so a cancel costs no start-up time.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerModule } from '../parallel/worker-entry.js';
 import type { ModelScenario } from '../model/scenario.js';
 import type { Loaded } from '../scenarios/issues.js';
 import type { Override } from '../scenarios/overrides.js';
@@ -16,16 +17,9 @@ import type { RunResult } from './run-result.js';
 import type { SimulationBackend, SimulationJob } from './simulation.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
-/**
- * Starts simulation-worker.js, or under tsx or vitest (where this module is TypeScript source)
- * simulation-worker.ts with tsx registered inside the worker first: `execArgv: ['--import',
- * 'tsx']` does not work once the parent itself runs under tsx's hooks.
- */
+/** The simulation worker: compiled, or the TypeScript source under tsx or vitest (../parallel/worker-entry.ts). */
 function spawnSimulationWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./simulation-worker.js', import.meta.url));
-  const source = new URL('./simulation-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return startWorker(workerModule(import.meta.url, 'simulation-worker'));
 }
 
 /** A worker with replies routed by request id, and a way to fail every open request when it dies. */
