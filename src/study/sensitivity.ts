@@ -15,6 +15,7 @@
  * The inputs are the scenario's ranges and assumed defaults (../scenarios/assumptions.ts).
  */
 import { createStream, type Rng } from '../model/random/streams.js';
+import { MONTH_SECONDS } from '../model/stats/rare.js';
 import type { StudyResult } from '../model/run.js';
 import type { ReplicationRunner } from '../model/runner.js';
 import type { ModelScenario, Slo } from '../model/scenario.js';
@@ -97,8 +98,6 @@ export interface SensitivityResult {
   replicationsRun: number;
   hostMonths: number;
 }
-
-const MONTH_SECONDS = 30 * 86_400;
 
 /** SLOs the memory need peak stands in for. */
 const MEMORY_SLOS: readonly string[] = ['oomRiskPerHostMonth', 'swapPeakGiB'];
