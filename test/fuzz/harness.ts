@@ -120,6 +120,7 @@ export const TRACE_SEEDS: Record<string, { text: string; name: string; flags: st
   sadf: { text: head(fixture('sysstat-sadf/expected.sadf-d'), 30), name: 'host.sadf', flags: [] },
   esxtop: { text: head(fixture('esxtop/visualesxtoponline_upload-1000_origincsvfile.csv'), 6), name: 'esxtop.csv', flags: [] },
   'prometheus-text': { text: head(fixture('prometheus-text/libvirt-two-scrapes.prom'), 60), name: 'capture.prom', flags: [] },
+  prometheus: { text: fixture('prometheus/cpuPct.json'), name: 'cpuPct.json', flags: [] },
   generic: { text: 'time,vm,cpu,mem\n1400000000,a,5,40\n1400000300,a,6,41\n1400000000,b,7,50\n1400000300,b,8,51\n1400000600,a,9,42\n', name: 'g.csv', flags: ['--map', 'time=time:s,vm=vm,cpu=cpu:%,memory=mem:%'] },
 };
 
