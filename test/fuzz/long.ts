@@ -7,6 +7,7 @@
  *   npm run fuzz                 # 10,000 inputs per parser, a random seed
  *   npm run fuzz -- 2000 1234    # 2,000 inputs per parser, seed 1234
  *   npm run fuzz -- 2000 1234 validate out.json   # only parsers whose name contains 'validate'; failing inputs in full to out.json
+ *   npm run fuzz -- 2000 1234 '=import --format prometheus'   # exactly one parser
  */
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -26,7 +27,8 @@ interface Tally {
 }
 
 async function fuzz<T>(parser: string, arbitrary: fc.Arbitrary<T>, run: (input: T) => Promise<Trial>): Promise<Tally | undefined> {
-  if (!parser.includes(only)) return undefined;
+  // `=name` picks one parser exactly (`import --format prometheus` is a prefix of `…-text`).
+  if (only.startsWith('=') ? parser !== only.slice(1) : !parser.includes(only)) return undefined;
   const tally: Tally = { parser, counts: { ok: 0, refused: 0, crash: 0, slow: 0, memory: 0 }, slowestMs: 0, failures: [] };
   const inputs = fc.sample(arbitrary, { numRuns: runs, seed: seed + parser.length });
   for (const input of inputs) {
