@@ -7,6 +7,7 @@
  * A knob is listed only when the scenario has the field (`knobsFor`). To expose a new field, add
  * an entry in `knobsFor` with its override path, kind and step; nothing else in the UI changes.
  */
+import { knobById } from '../study/knobs.js';
 import type { ModelScenario } from '../model/scenario.js';
 import type { Override } from '../scenarios/overrides.js';
 
@@ -55,25 +56,30 @@ export function entryPath(list: string, name: string, index: number): string {
   return /^[A-Za-z_][\w-]*$/.test(name) ? `${list}.${name}` : `${list}.${index}`;
 }
 
+/** The recommender's knobs (../study/knobs.ts): the UI's knobs of the same fields share their paths and readers. */
+const CPU_RATIO = knobById('cpuAllocationRatio');
+const RAM_RATIO = knobById('ramAllocationRatio');
+const BOOT_LIMIT = knobById('maxConcurrentBoots');
+
 /** The knobs a scenario exposes, in display order. */
 export function knobsFor(scenario: ModelScenario, options: KnobOptions): KnobSpec[] {
   const knobs: KnobSpec[] = [
     {
-      id: 'overcommit.cpu',
+      id: CPU_RATIO.path,
       label: 'CPU ratio',
       hint: 'vCPU allocation ratio (nova cpu_allocation_ratio): a host offers usable cores × ratio vCPUs',
       kind: 'number',
-      initial: scenario.overcommit.cpu,
+      initial: CPU_RATIO.read(scenario),
       step: 0.25,
       bigStep: 1,
       min: 0.25,
     },
     {
-      id: 'overcommit.memory',
+      id: RAM_RATIO.path,
       label: 'RAM ratio',
       hint: 'RAM allocation ratio (nova ram_allocation_ratio): a host offers usable RAM × ratio',
       kind: 'number',
-      initial: scenario.overcommit.memory,
+      initial: RAM_RATIO.read(scenario),
       step: 0.05,
       bigStep: 0.25,
       min: 0.05,
@@ -166,9 +172,9 @@ export function knobsFor(scenario: ModelScenario, options: KnobOptions): KnobSpe
     ['balloon.enabled', scenario.memory.balloon.enabled, 'balloon', 'virtio-balloon reclaims idle guest memory'],
   ];
   for (const [id, value, label, hint] of switches) knobs.push({ id, label, hint, kind: 'boolean', initial: value });
-  const bootLimit = scenario.boots.maxPerHost;
+  const bootLimit = BOOT_LIMIT.read(scenario);
   knobs.push({
-    id: 'boots.maxPerHost',
+    id: BOOT_LIMIT.path,
     label: 'boots/host',
     hint: 'most boots in progress at once per host (admission control); none: no limit',
     kind: 'integer',

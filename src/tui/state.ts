@@ -7,6 +7,7 @@
  * id and asks the scheduler for a run with the current overrides. Run events carry their id, and
  * any event for an id other than the latest request is stale and ignored.
  */
+import { knobById } from '../study/knobs.js';
 import { SLO_STATUS_TEXT } from '../model/slo.js';
 import { defaultExportTarget } from './export-report.js';
 import type { Report } from '../report/report.js';
@@ -486,7 +487,8 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
   }
 }
 
-const RATIO_KNOBS: Record<string, string> = { 'overcommit.cpu': 'CPU ratio', 'overcommit.memory': 'RAM ratio' };
+/** The allocation ratios' knobs (by their override paths, ../study/knobs.ts) and how the log names them. */
+const RATIO_KNOBS: Record<string, string> = { [knobById('cpuAllocationRatio').path]: 'CPU ratio', [knobById('ramAllocationRatio').path]: 'RAM ratio' };
 
 /**
  * Why a changed allocation ratio changed nothing on screen, or null: with the VM counts fixed a
