@@ -18,8 +18,8 @@ import { SLO_DEFINITIONS } from '../model/slo.js';
 import { DISTRIBUTIONS } from '../model/random/distributions.js';
 import { SCHEDULER_POLICIES } from '../model/cpu/scheduler.js';
 import { MEMORY_GIB, RATE_MBPS, TIME_HOURS, TIME_MS, TIME_SECONDS, type Dimension, type UnitParser } from './units.js';
-import { BALLOON_DEFAULTS, KSM_DEFAULTS } from '../model/memory/spec.js';
-import { BOOT_PROFILES } from '../model/io/boot.js';
+import { BALLOON_DEFAULTS, GUEST_MEMORY_DEFAULTS, KSM_DEFAULTS } from '../model/memory/spec.js';
+import { BOOT_PROFILES, STEADY_IO_DEFAULTS } from '../model/io/boot.js';
 import { LATENCY_DEFAULTS } from '../model/latency/spec.js';
 import { hddBootIops, hddIops, RAID_LEVELS, typicalSeekMs, type ArraySpec } from '../model/io/storage.js';
 import { PROFILE_PRESETS, resolveProfile } from './profiles.js';
@@ -323,13 +323,13 @@ function vmGroupSchema(kit: FieldKit) {
             activeGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set at the day’s peak (never more than the memory the guest keeps in use: `memoryGiB` less its free floor). Default half of `memoryGiB` (assumption, range 30–90 %).', unit: 'GiB' })),
             idleActiveGiB: nonNegativeGiB.optional().meta(meta({ description: 'Working set in the quietest hour; in between it follows the CPU profile’s shape. Default `activeGiB`.', unit: 'GiB' })),
             cacheGiBPerHour: nonNegativeGiB.optional().meta(meta({ description: 'Growth of the guest’s file cache (Linux page cache, Windows standby list) while it runs, until its memory is full but for the free floor. Default 10 % of `memoryGiB` per hour (assumption, range 2–50 %/h: both kernels use otherwise free memory as cache, so it fills within hours).', unit: 'GiB/h' })),
-            freeFloorPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of memory the guest keeps free; Windows keeps free pages zeroed, which KSM merges. Default windows 10, linux/other 2 (assumption).', unit: '%' })),
+            freeFloorPct: z.number().min(0).max(100).optional().meta(meta({ description: `Share of memory the guest keeps free; Windows keeps free pages zeroed, which KSM merges. Default windows ${GUEST_MEMORY_DEFAULTS.windows.freeFloorPct}, linux/other ${GUEST_MEMORY_DEFAULTS.linux.freeFloorPct} (assumption).`, unit: '%' })),
             sharedPct: z
               .number()
               .min(0)
               .max(100)
               .optional()
-              .meta(meta({ description: 'Share of used memory identical across VMs of the same image (KSM-mergeable). Default windows 25 (range 10–37: Waldspurger OSDI’02 reclaimed 32.9 % of 10 identical Windows NT VMs; newer Windows with large pages and ASLR shares less), linux 30 (range 15–40: 12 mostly identical Linux VMs saved ~30 %, wirelessmoves 2021; Waldspurger: 9 Linux VMs shared 29.2 %), other 0.', unit: '%' })),
+              .meta(meta({ description: `Share of used memory identical across VMs of the same image (KSM-mergeable). Default windows ${GUEST_MEMORY_DEFAULTS.windows.sharedPct} (range 10–37: Waldspurger OSDI’02 reclaimed 32.9 % of 10 identical Windows NT VMs; newer Windows with large pages and ASLR shares less), linux ${GUEST_MEMORY_DEFAULTS.linux.sharedPct} (range 15–40: 12 mostly identical Linux VMs saved ~30 %, wirelessmoves 2021; Waldspurger: 9 Linux VMs shared 29.2 %), other ${GUEST_MEMORY_DEFAULTS.other.sharedPct}.`, unit: '%' })),
             crossImagePct: z
               .number()
               .min(0)
@@ -349,8 +349,8 @@ function vmGroupSchema(kit: FieldKit) {
           .meta(meta({ description: 'What the guests do with their memory (the memory model).' })),
         io: z
           .strictObject({
-            iops: z.number().nonnegative().max(MAX_IOPS).optional().meta(meta({ description: 'Steady front-end IOPS of each running VM. Default windows 10 (VDI users average 8–10 IOPS, calibration.md §2), linux/other 0.', unit: 'IOPS' })),
-            readPct: z.number().min(0).max(100).optional().meta(meta({ description: 'Share of reads. Default windows 30 (VDI steady state is write-heavy: 30/70 "average"), linux/other 70.', unit: '%' })),
+            iops: z.number().nonnegative().max(MAX_IOPS).optional().meta(meta({ description: `Steady front-end IOPS of each running VM. Default windows ${STEADY_IO_DEFAULTS.windows.iops} (VDI users average 8–10 IOPS, calibration.md §2), linux/other ${STEADY_IO_DEFAULTS.linux.iops}.`, unit: 'IOPS' })),
+            readPct: z.number().min(0).max(100).optional().meta(meta({ description: `Share of reads. Default windows ${STEADY_IO_DEFAULTS.windows.readPct} (VDI steady state is write-heavy: 30/70 "average"), linux/other ${STEADY_IO_DEFAULTS.linux.readPct}.`, unit: '%' })),
           })
           .prefault({})
           .meta(meta({ description: 'Steady disk IO of each running VM.' })),
@@ -745,14 +745,14 @@ function toModelScenario(s: ScenarioFields): ModelScenario {
         activeGiB: g.workload.memory.activeGiB ?? g.memoryGiB / 2,
         idleActiveGiB: g.workload.memory.idleActiveGiB ?? g.workload.memory.activeGiB ?? g.memoryGiB / 2,
         cacheGiBPerHour: g.workload.memory.cacheGiBPerHour ?? g.memoryGiB / 10,
-        freeFloorPct: g.workload.memory.freeFloorPct ?? (g.os === 'windows' ? 10 : 2),
-        sharedPct: g.workload.memory.sharedPct ?? (g.os === 'windows' ? 25 : g.os === 'linux' ? 30 : 0),
+        freeFloorPct: g.workload.memory.freeFloorPct ?? GUEST_MEMORY_DEFAULTS[g.os].freeFloorPct,
+        sharedPct: g.workload.memory.sharedPct ?? GUEST_MEMORY_DEFAULTS[g.os].sharedPct,
         crossImagePct: g.workload.memory.crossImagePct,
         touchMiBps: g.workload.memory.touchMiBps,
         vmCv: g.workload.memory.vmCv,
         noiseCv: g.workload.memory.noiseCv,
       },
-      io: { iops: g.workload.io.iops ?? (g.os === 'windows' ? 10 : 0), readPct: g.workload.io.readPct ?? (g.os === 'windows' ? 30 : 70) },
+      io: { iops: g.workload.io.iops ?? STEADY_IO_DEFAULTS[g.os].iops, readPct: g.workload.io.readPct ?? STEADY_IO_DEFAULTS[g.os].readPct },
     },
     process: { overheadGiB: g.overheadGiB, oomScoreAdj: g.oomScoreAdj },
     hostOverheadPct: g.hostOverheadPct,

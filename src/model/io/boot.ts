@@ -51,6 +51,17 @@ export interface BootProfile {
   logonSeconds: number;
 }
 
+/**
+ * Steady IO of a running guest by OS, where the file leaves it out: Windows desktops 10 IOPS at
+ * 30 % reads (VDI users average 8–10 IOPS, write-heavy steady state; calibration.md §2); servers
+ * 0 IOPS (their IO is the user's to give), 70 % reads.
+ */
+export const STEADY_IO_DEFAULTS: Record<GuestOs, { iops: number; readPct: number }> = {
+  windows: { iops: 10, readPct: 30 },
+  linux: { iops: 0, readPct: 70 },
+  other: { iops: 0, readPct: 70 },
+};
+
 export const BOOT_PROFILES: Record<GuestOs, BootProfile> = {
   windows: { ios: 20_000, readPct: 95, outstanding: 1, thinkMs: 0, cpuSeconds: 30, logonIops: 12, logonReadPct: 3, logonSeconds: 60 },
   linux: { ios: 4_000, readPct: 90, outstanding: 1, thinkMs: 0, cpuSeconds: 10, logonIops: 0, logonReadPct: 0, logonSeconds: 0 },

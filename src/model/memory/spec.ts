@@ -5,6 +5,8 @@
  */
 
 /** Bytes per page on x86-64. */
+import type { GuestOs } from '../scenario.js';
+
 export const PAGE_BYTES = 4096;
 export const PAGES_PER_GIB = 2 ** 30 / PAGE_BYTES;
 
@@ -80,3 +82,17 @@ export interface MemoryModelSpec {
 
 export const KSM_DEFAULTS: KsmSpec = { enabled: false, pagesToScan: 100, sleepMs: 20, tuned: false, cpuMicrosPerPage: 2.4 };
 export const BALLOON_DEFAULTS: BalloonSpec = { enabled: false, lowFreePct: 6, highFreePct: 12, rateMBps: 64, maxPct: 65 };
+
+/**
+ * Guest memory defaults by OS, where the file leaves them out (sources in the schema's field
+ * descriptions, which quote these values; ranges in ../../scenarios/assumptions.ts).
+ * - freeFloorPct: Windows keeps free pages zeroed (KSM merges them as zero pages), 10 % assumed;
+ *   Linux keeps little free beyond its reserves, 2 % assumed.
+ * - sharedPct: Windows 25 (Waldspurger OSDI'02 reclaimed 32.9 % of identical Windows NT guests;
+ *   newer Windows shares less), Linux 30 (12 mostly identical Linux guests saved ~30 %), other 0.
+ */
+export const GUEST_MEMORY_DEFAULTS: Record<GuestOs, { freeFloorPct: number; sharedPct: number }> = {
+  windows: { freeFloorPct: 10, sharedPct: 25 },
+  linux: { freeFloorPct: 2, sharedPct: 30 },
+  other: { freeFloorPct: 2, sharedPct: 0 },
+};
