@@ -15,6 +15,19 @@ import { labelledOverride } from './source.js';
 
 export type KnobId = 'cpuAllocationRatio' | 'ramAllocationRatio' | 'maxConcurrentBoots';
 
+/**
+ * The other scenario fields studies set by path (what-ifs, lifted resources), in one place: code
+ * names them by property, so a misspelt name fails to compile, and test/study/knobs-registry.test.ts
+ * checks that every path is one the scenario loader accepts.
+ */
+export const SETTING_PATHS = {
+  ksmEnabled: 'ksm.enabled',
+  ksmTuned: 'ksm.tuned',
+  groupUtilPct: (group: number) => `vms.${group}.workload.cpu.utilPct`,
+  hostCount: (hostGroup: number) => `hosts.${hostGroup}.count`,
+  hostRamGiB: (hostGroup: number) => `hosts.${hostGroup}.memory.totalGiB`,
+} as const;
+
 export interface KnobSpec {
   /** The stable JSON name (`recommendation.<id>`). */
   id: KnobId;
@@ -66,7 +79,7 @@ export const KNOBS: readonly KnobSpec[] = [
     range: { min: 0.5, max: 4, step: 0.05 },
     placementRatio: true,
     // Hosts with a thousand times their RAM: no memory pressure, whatever the CPU ratio admits.
-    liftResource: (scenario) => scenario.hosts.map((h, i) => labelledOverride(`hosts.${i}.memory.totalGiB`, h.memory.totalGiB * 1000, 'recommend (RAM lifted)')),
+    liftResource: (scenario) => scenario.hosts.map((h, i) => labelledOverride(SETTING_PATHS.hostRamGiB(i), h.memory.totalGiB * 1000, 'recommend (RAM lifted)')),
     // The memory model's SLOs (OOM risk with KSM, ballooning and swap).
     ownSlos: ['oomRiskPerHostMonth', 'swapPeakGiB'],
   },

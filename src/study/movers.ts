@@ -6,7 +6,7 @@
  */
 import type { ModelScenario } from '../model/scenario.js';
 import type { Override } from '../scenarios/overrides.js';
-import type { KnobId } from './knobs.js';
+import { SETTING_PATHS, type KnobId } from './knobs.js';
 import { labelledOverride } from './source.js';
 
 export interface MoverContext {
@@ -34,7 +34,7 @@ const round = (x: number): number => Number(x.toPrecision(6));
 
 function scaleLoad(factor: number): Pick<Mover, 'overrides'> {
   return {
-    overrides: ({ base }) => base.vms.map((g, i) => labelledOverride(`vms.${i}.workload.cpu.utilPct`, round(Math.min(100, g.workload.cpu.utilPct * factor)), 'what-if')),
+    overrides: ({ base }) => base.vms.map((g, i) => labelledOverride(SETTING_PATHS.groupUtilPct(i), round(Math.min(100, g.workload.cpu.utilPct * factor)), 'what-if')),
   };
 }
 
@@ -63,7 +63,7 @@ export const MOVERS: readonly Mover[] = [
     label: () => 'one more host per 10 (every host group’s count × 1.1, rounded up)',
     notApplicable: ({ fleet }) =>
       fleet === 'as-is' ? null : 'the fleet grows with the ratio, so more hosts add VMs but do not change the per-host density the ratio sets (use --as-is to judge a fixed fleet)',
-    overrides: ({ base }) => base.hosts.map((h, i) => labelledOverride(`hosts.${i}.count`, Math.ceil(h.count * 1.1 - 1e-9), 'what-if')),
+    overrides: ({ base }) => base.hosts.map((h, i) => labelledOverride(SETTING_PATHS.hostCount(i), Math.ceil(h.count * 1.1 - 1e-9), 'what-if')),
   },
   {
     id: 'ksm',
@@ -71,8 +71,8 @@ export const MOVERS: readonly Mover[] = [
     notApplicable: () => null,
     overrides: ({ base }) =>
       base.memory.ksm.enabled
-        ? [labelledOverride('ksm.enabled', 'false', 'what-if')]
-        : [labelledOverride('ksm.enabled', 'true', 'what-if'), labelledOverride('ksm.tuned', 'true', 'what-if')],
+        ? [labelledOverride(SETTING_PATHS.ksmEnabled, 'false', 'what-if')]
+        : [labelledOverride(SETTING_PATHS.ksmEnabled, 'true', 'what-if'), labelledOverride(SETTING_PATHS.ksmTuned, 'true', 'what-if')],
     knobs: ['ramAllocationRatio'],
   },
 ];
