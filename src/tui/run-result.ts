@@ -7,7 +7,8 @@ import type { StudyResult } from '../model/run.js';
 import { inProcessRunner } from '../model/runner.js';
 import type { ModelScenario } from '../model/scenario.js';
 import { buildReport, type Report } from '../report/report.js';
-import { runReplicated } from '../study/run.js';
+import { Evaluator } from '../study/evaluator.js';
+import { decideRareRisks } from '../study/risk.js';
 
 export interface HostVm {
   name: string;
@@ -44,10 +45,15 @@ export function toRunResult(study: StudyResult, simulateMs: number): RunResult {
 /**
  * Runs a study as `overcast run` does — the replications, then the rare risks an SLO asks for
  * decided by the same estimator (../study/risk.ts) — and packs it for the UI (in a worker, or
- * in-process in tests).
+ * in-process in tests). With `onPreview`, the first replication's result is handed over as soon
+ * as it is done, so a knob change shows a first verdict before the rest; the final result is the
+ * same bytes either way (replication 0 is computed once and reused).
  */
-export async function simulateScenario(scenario: ModelScenario, onProgress?: (done: number, total: number) => void): Promise<RunResult> {
+export async function simulateScenario(scenario: ModelScenario, onProgress?: (done: number, total: number) => void, onPreview?: (preview: RunResult) => void): Promise<RunResult> {
   const started = performance.now();
-  const study = await runReplicated(scenario, inProcessRunner(), onProgress ? { onProgress } : {});
+  let done = 0;
+  const evaluator = new Evaluator(inProcessRunner(), { onReplication: () => done < scenario.replications && onProgress?.(++done, scenario.replications) });
+  if (onPreview && scenario.replications > 1) onPreview(toRunResult(await evaluator.study(scenario, 1), performance.now() - started));
+  const study = await decideRareRisks(await evaluator.study(scenario, scenario.replications), evaluator);
   return toRunResult(study, performance.now() - started);
 }

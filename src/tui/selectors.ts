@@ -110,7 +110,7 @@ export function headerSummary(state: UiState): HeaderSummary {
 /** One line on the run in progress or the last one. */
 export function statusText(state: UiState): string {
   const run = state.run;
-  const shown = state.current ? `results of run #${state.current.runId}` : 'no results yet';
+  const shown = !state.current ? 'no results yet' : state.current.preliminary ? `run #${state.current.runId}'s first replication shown` : `results of run #${state.current.runId}`;
   switch (run.phase) {
     case 'waiting':
     case 'loading':

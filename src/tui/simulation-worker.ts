@@ -23,6 +23,10 @@ async function handle(request: WorkerRequest): Promise<void> {
     post({ type: 'loaded', id: request.id, loaded: loaded.ok ? { ok: true, value: loaded.value.scenario } : loaded });
     return;
   }
-  const result = await simulateScenario(request.scenario, (done, total) => post({ type: 'progress', id: request.id, done, total }));
+  const result = await simulateScenario(
+    request.scenario,
+    (done, total) => post({ type: 'progress', id: request.id, done, total }),
+    (preview) => post({ type: 'preview', id: request.id, result: preview }),
+  );
   post({ type: 'result', id: request.id, result });
 }

@@ -23,8 +23,8 @@ export interface SimulationJob {
 export interface SimulationBackend {
   /** The scenario file with `overrides`, through the same loader as `overcast run --set`. */
   load(overrides: readonly Override[]): Promise<Loaded<ModelScenario>>;
-  /** Starts simulating; `onProgress(done, total)` after each replication. */
-  simulate(scenario: ModelScenario, onProgress: (done: number, total: number) => void): SimulationJob;
+  /** Starts simulating; `onProgress(done, total)` after each replication; `onPreview` with the first replication's result, where the backend streams one. */
+  simulate(scenario: ModelScenario, onProgress: (done: number, total: number) => void, onPreview?: (preview: RunResult) => void): SimulationJob;
   /** Ends every worker. */
   dispose(): Promise<void>;
 }
@@ -33,6 +33,8 @@ export type RunEvent =
   | { type: 'loading'; id: number }
   | { type: 'started'; id: number; total: number }
   | { type: 'progress'; id: number; done: number; total: number }
+  /** The first replication's result while the rest run; `totalMs` as for `done`. */
+  | { type: 'preview'; id: number; result: RunResult; totalMs: number }
   /** `totalMs`: from the request to the result, the wait for a debounce included. */
   | { type: 'done'; id: number; result: RunResult; totalMs: number }
   | { type: 'invalid'; id: number; issues: ScenarioIssue[] }
@@ -131,9 +133,15 @@ export class RunScheduler {
 
   private simulate(pending: Pending, scenario: ModelScenario): void {
     this.listener({ type: 'started', id: pending.id, total: scenario.replications });
-    const job = this.backend.simulate(scenario, (done, total) => {
-      if (this.current === pending) this.listener({ type: 'progress', id: pending.id, done, total });
-    });
+    const job = this.backend.simulate(
+      scenario,
+      (done, total) => {
+        if (this.current === pending) this.listener({ type: 'progress', id: pending.id, done, total });
+      },
+      (preview) => {
+        if (this.current === pending) this.listener({ type: 'preview', id: pending.id, result: preview, totalMs: this.now() - pending.requestedAt });
+      },
+    );
     pending.job = job;
     job.result.then(
       (result) => this.finish(pending, { type: 'done', id: pending.id, result, totalMs: this.now() - pending.requestedAt }),

@@ -41,6 +41,8 @@ export interface Shown {
   runId: number;
   result: RunResult;
   values: Record<string, KnobValue>;
+  /** The first replication's result while the run goes on; replaced by the run's own when it ends. */
+  preliminary?: boolean;
 }
 
 export interface RunStatus {
@@ -100,7 +102,10 @@ export interface UiState {
   runRequest: number;
   requestValues: Record<string, KnobValue>;
   run: RunStatus;
+  /** What is on screen: the last run's result, or a newer run's first replication (`preliminary`). */
   current: Shown | null;
+  /** The last run that ended: what a new result is compared with. */
+  final: Shown | null;
   baseline: Shown | null;
   log: LogEntry[];
   size: { columns: number; rows: number };
@@ -147,6 +152,7 @@ export function initialState(options: InitOptions): UiState {
     requestValues: {},
     run: { id: 1, phase: 'waiting', done: 0, total: 0 },
     current: null,
+    final: null,
     baseline: null,
     log: [{ at: options.at ?? 0, kind: 'info', text: `opened ${options.scenarioArg}; run #1 started` }],
     size: options.size,
@@ -452,6 +458,11 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
       return { ...state, run: { ...state.run, phase: 'running', done: 0, total: event.total } };
     case 'progress':
       return { ...state, run: { ...state.run, phase: 'running', done: event.done, total: event.total } };
+    case 'preview': {
+      // A first verdict on screen at once; the tab, the selection and the log wait for the run's end.
+      const hosts = event.result.report.placement.byHost.length;
+      return { ...state, current: { runId: event.id, result: event.result, values: state.requestValues, preliminary: true }, selectedHost: clampIndex(state.selectedHost, hosts) };
+    }
     case 'invalid': {
       const message = event.issues.map((i) => formatIssue(i)).join('; ');
       const reverted = { ...state, values: state.validValues, run: { ...state.run, phase: 'invalid' as const, message } };
@@ -461,7 +472,9 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
       return log({ ...state, run: { ...state.run, phase: 'failed', message: event.message } }, at, 'error', `run #${event.id} failed: ${event.message}`);
     case 'done': {
       const report = event.result.report;
-      const previous = state.current?.result.report;
+      // Compared with the last run that ended, not with a first-replication preview on screen.
+      const prior = state.final;
+      const previous = prior?.result.report;
       const shown: Shown = { runId: event.id, result: event.result, values: state.requestValues };
       const hosts = report.placement.byHost.length;
       const sections = presentSections(report);
@@ -469,16 +482,17 @@ function onRunEvent(state: UiState, event: RunEvent, at: number): UiState {
       let next: UiState = {
         ...state,
         current: shown,
+        final: shown,
         validValues: state.requestValues,
         run: { ...state.run, phase: 'done', done: state.run.total, totalMs: event.totalMs },
         selectedHost: clampIndex(state.selectedHost, hosts),
         detail: state.detail !== null && report.placement.byHost.some((h) => h.name === state.detail) ? state.detail : null,
         // The first result opens on the binding SLO's tab; later ones keep the tab the user chose.
-        section: !state.current ? (bindingSection(report) ?? sections[0]?.id ?? state.section) : tabs.some((s) => s.id === state.section) ? state.section : (sections[0]?.id ?? state.section),
+        section: !prior ? (bindingSection(report) ?? sections[0]?.id ?? state.section) : tabs.some((s) => s.id === state.section) ? state.section : (sections[0]?.id ?? state.section),
       };
       const reps = report.scenario.replications;
       next = log(next, at, 'run', `run #${event.id}: ${Math.round(event.totalMs)} ms (simulation ${Math.round(event.result.simulateMs)}) · ${verdictText(previous, report)} · ${reps} replication${reps === 1 ? '' : 's'}`);
-      const idle = idleRatioChange(state, shown, previous, report);
+      const idle = idleRatioChange(state, prior, shown, previous, report);
       if (idle) next = log(next, at, 'info', idle);
       // What sections report as events (OOM kills, unplaced VMs) are problems: marked `!`.
       for (const section of sections) for (const line of section.events?.(report) ?? []) next = log(next, at, 'error', line);
@@ -495,8 +509,7 @@ const RATIO_KNOBS: Record<string, string> = { [knobById('cpuAllocationRatio').pa
  * ratio only decides where VMs may go, so when every VM already fitted and each host keeps the
  * same VMs, the simulation is the same. Said in the log so the knob does not look broken.
  */
-function idleRatioChange(state: UiState, shown: Shown, previous: Report | undefined, report: Report): string | null {
-  const before = state.current;
+function idleRatioChange(state: UiState, before: Shown | null, shown: Shown, previous: Report | undefined, report: Report): string | null {
   if (!before || !previous) return null;
   const same = previous.placement.unplaced === 0 && report.placement.unplaced === 0 && previous.placement.byHost.length === report.placement.byHost.length && previous.placement.byHost.every((h, i) => report.placement.byHost[i]!.vms === h.vms && report.placement.byHost[i]!.name === h.name);
   if (!same) return null;

@@ -111,7 +111,7 @@ export class WorkerBackend implements SimulationBackend {
     });
   }
 
-  simulate(scenario: ModelScenario, onProgress: (done: number, total: number) => void): SimulationJob {
+  simulate(scenario: ModelScenario, onProgress: (done: number, total: number) => void, onPreview?: (preview: RunResult) => void): SimulationJob {
     const id = this.nextId++;
     const handle = this.take();
     this.running.add(handle);
@@ -133,6 +133,7 @@ export class WorkerBackend implements SimulationBackend {
         { type: 'simulate', id, scenario },
         (reply) => {
           if (reply.type === 'progress') onProgress(reply.done, reply.total);
+          else if (reply.type === 'preview') onPreview?.(reply.result);
           else if (reply.type === 'result') {
             release();
             resolve(reply.result);

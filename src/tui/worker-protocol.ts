@@ -11,5 +11,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'loaded'; id: number; loaded: Loaded<ModelScenario> }
   | { type: 'progress'; id: number; done: number; total: number }
+  /** The first replication's result, before the rest (run-result.ts). */
+  | { type: 'preview'; id: number; result: RunResult }
   | { type: 'result'; id: number; result: RunResult }
   | { type: 'error'; id: number; message: string };
