@@ -47,6 +47,18 @@ export function resolveWorkers(option: string | undefined, env: CliIo['env']): n
   return Number(given);
 }
 
+/**
+ * Where a study puts each uncertain input (`--ends`, `--robust`): `whole` (the option's word for
+ * the ranges' own ends) → [0, 1]; `q90` → the 10th and 90th percentiles, [0.1, 0.9].
+ */
+export function parseRangeEnds(text: string, option: string, whole: string): [number, number] {
+  if (text === whole) return [0, 1];
+  const m = /^q(\d{2})$/.exec(text.trim());
+  const q = m ? Number(m[1]) / 100 : Number.NaN;
+  if (!(q > 0.5 && q < 1)) throw new UsageError(`${option} ${text}: expected '${whole}' or a percentile q51–q99 such as q90`);
+  return [Number((1 - q).toFixed(2)), q];
+}
+
 /** A pool when more than one worker and more than one task; this thread otherwise. */
 export function createRunner(workers: number, tasks: number): ReplicationRunner {
   return workers > 1 && tasks > 1 ? createWorkerPool({ workers: Math.min(workers, tasks) }) : inProcessRunner();

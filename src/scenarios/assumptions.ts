@@ -11,7 +11,7 @@
  */
 import type { ModelScenario, VmGroup } from '../model/scenario.js';
 import { LATENCY_DEFAULTS } from '../model/latency/spec.js';
-import { describeRange, type FileRange, type RangeDistribution } from './ranges.js';
+import { describeRange, valueAt, type FileRange, type RangeDistribution } from './ranges.js';
 
 export interface UncertainInput {
   /** The `--set` path, list entries by name: `vms.desktop.workload.memory.sharedPct`. */
@@ -321,16 +321,6 @@ export function assumptionFor(path: readonly (string | number)[]): Pick<Assumpti
   return ASSUMPTIONS.find((a) => (a.scope === 'top' ? a.field === path.join('.') : a.scope === scope && a.field === rest));
 }
 
-/** Reads a value at a dotted path of an object, undefined where any step is missing. */
-function at(value: unknown, path: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}
-
 /** The model's value of a registry field (where the scenario's default resolved to). */
 function modelValue(s: ModelScenario, a: Assumption, index: number): number | undefined {
   const entry: unknown = a.scope === 'vms' ? s.vms[index] : a.scope === 'hosts' ? s.hosts[index] : s;
@@ -339,7 +329,7 @@ function modelValue(s: ModelScenario, a: Assumption, index: number): number | un
     a.scope === 'top' ? ['latency', 'hostThreads', 'costs', a.field.split('.')[1]!]
     : a.field === 'overheadGiB' ? ['process', 'overheadGiB']
     : a.field.split('.');
-  const v = at(entry, path);
+  const v = valueAt(entry, path);
   return typeof v === 'number' ? v : undefined;
 }
 
@@ -348,7 +338,7 @@ export function namedPath(document: unknown, path: readonly (string | number)[])
   const out: string[] = [];
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
-    const name = typeof segment === 'number' ? at(document, [...path.slice(0, i), segment, 'name']) : undefined;
+    const name = typeof segment === 'number' ? valueAt(document, [...path.slice(0, i), segment, 'name']) : undefined;
     out.push(typeof name === 'string' && /^[\w-]+$/.test(name) ? name : String(segment));
   }
   return out.join('.');
@@ -377,7 +367,7 @@ export function uncertainInputs(s: ModelScenario, document: unknown, fileRanges:
     const count = a.scope === 'vms' ? s.vms.length : a.scope === 'hosts' ? s.hosts.length : 1;
     for (let index = 0; index < count; index++) {
       const filePath: (string | number)[] = a.scope === 'top' ? a.field.split('.') : [a.scope, index, ...a.field.split('.')];
-      if (at(document, filePath) !== undefined) continue; // written in the file: given, or a file range
+      if (valueAt(document, filePath) !== undefined) continue; // written in the file: given, or a file range
       const range = a.range(s, index);
       const nominal = a.nominal?.(s, index) ?? modelValue(s, a, index);
       if (!range || nominal === undefined) continue;

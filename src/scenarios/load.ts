@@ -19,7 +19,7 @@ import { applyOverrides, type AppliedOverride, type Override } from './overrides
 import { loadUnitParser, needsExpressions, type UnitParser } from './units.js';
 import { describeSchema, expectedType, schemaTypes, type SchemaNode } from './schema-words.js';
 import { firstSyntaxError } from './yaml-errors.js';
-import { extractRanges, valueText, withValuesAt, type FileRange } from './ranges.js';
+import { extractRanges, valueAt, valueText, withValuesAt, type FileRange } from './ranges.js';
 import { checkDocumentLimits, checkTextNesting, MAX_DEPTH, MAX_SCENARIO_BYTES } from './yaml-limits.js';
 
 export interface LoadOptions {
@@ -291,15 +291,6 @@ function explain(issue: z.core.$ZodIssue, raw: unknown): Explained[] {
     default:
       return [{ path, message: issue.message }];
   }
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let node = raw;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment];
-  }
-  return node;
 }
 
 /** The JSON Schema node for a field path (through lists, defaults and optional wrappers). */

@@ -145,6 +145,16 @@ export function extractRanges(raw: unknown, isInteger: (path: readonly (string |
   return { raw: replaced, ranges, problems };
 }
 
+/** The value at a path of a parsed document, undefined where any step is missing. */
+export function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node = raw;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node;
+}
+
 /** A copy of the document with the value at each path replaced (paths that exist only). */
 export function withValuesAt(raw: unknown, values: readonly { path: readonly (string | number)[]; value: unknown }[]): unknown {
   const copy = structuredClone(raw);
@@ -185,6 +195,23 @@ export function quantile(distribution: RangeDistribution, u: number): number {
     }
   }
   return distribution.integer ? Math.round(x) : x;
+}
+
+/** The cumulative probability of `x` (the CDF, the inverse of `quantile`): 0 at the low end, 1 at the high end. */
+export function cumulative(distribution: RangeDistribution, x: number): number {
+  const { low, high } = distribution;
+  if (x <= low) return 0;
+  if (x >= high) return 1;
+  switch (distribution.kind) {
+    case 'between':
+      return (x - low) / (high - low);
+    case 'loguniform':
+      return Math.log(x / low) / Math.log(high / low);
+    case 'triangular': {
+      const mode = distribution.mode ?? distribution.nominal;
+      return x <= mode ? (x - low) ** 2 / ((high - low) * (mode - low)) : 1 - (high - x) ** 2 / ((high - low) * (high - mode));
+    }
+  }
 }
 
 /** How a range reads in reports: `triangular 10–25–40 %`, `between 4–16 GiB (nominal 8)`. */

@@ -17,12 +17,18 @@ export interface RunProgress {
 export interface RunOptions extends RunProgress {
   /** How rare risks are decided (./risk.ts); `auto` unless told otherwise. */
   risk?: RiskOptions;
+  /**
+   * Handed the first replication's study as soon as it is done, before the rest (the UI shows a
+   * first verdict). Replication 0 is computed once and reused, so the result is the same.
+   */
+  onFirstReplication?: (study: StudyResult) => void;
 }
 
 /** The scenario's replications, then its rare risks decided where an SLO needs it (./risk.ts). */
 export async function runReplicated(scenario: ModelScenario, runner: ReplicationRunner, options: RunOptions = {}): Promise<StudyResult> {
   let done = 0;
   const evaluator = new Evaluator(runner, { onReplication: () => done < scenario.replications && options.onProgress?.(++done, scenario.replications) });
+  if (options.onFirstReplication && scenario.replications > 1) options.onFirstReplication(await evaluator.study(scenario, 1));
   const study = await evaluator.study(scenario, scenario.replications);
   return decideRareRisks(study, evaluator, options.risk);
 }

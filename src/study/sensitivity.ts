@@ -21,7 +21,7 @@ import type { ReplicationRunner } from '../model/runner.js';
 import type { ModelScenario, Slo } from '../model/scenario.js';
 import { SLO_DEFINITIONS, sloStatus, type SloStatus } from '../model/slo.js';
 import type { UncertainInput } from '../scenarios/assumptions.js';
-import { quantile, valueText } from '../scenarios/ranges.js';
+import { cumulative, quantile, valueText } from '../scenarios/ranges.js';
 import { Evaluator } from './evaluator.js';
 import { labelledOverride, resolveScenario, type ScenarioSource } from './source.js';
 
@@ -158,7 +158,8 @@ function overridesAt(inputs: readonly UncertainInput[], u: readonly number[], or
 export async function runSensitivity(source: ScenarioSource, nominal: ModelScenario, inputs: readonly UncertainInput[], runner: ReplicationRunner, options: SensitivityOptions): Promise<SensitivityResult> {
   const evaluator = new Evaluator(runner);
   const k = inputs.length;
-  const nominalU = inputs.map((input) => cumulativeAt(input));
+  // The tornado's baseline: each nominal value's place on [0, 1].
+  const nominalU = inputs.map((input) => cumulative(input.distribution, input.distribution.nominal));
   // The nominal study fixes the metrics (the SLOs the scenario judges).
   const nominalStudy = await evaluator.study(nominal, options.tornadoReplications);
   const metrics = sensitivityMetrics(nominalStudy);
@@ -251,20 +252,6 @@ export async function runSensitivity(source: ScenarioSource, nominal: ModelScena
     replicationsRun: evaluator.replicationsRun,
     hostMonths: evaluator.hostSecondsSimulated / MONTH_SECONDS,
   };
-}
-
-/** The nominal value's place on [0, 1] (its cumulative probability), for the tornado's baseline. */
-function cumulativeAt(input: UncertainInput): number {
-  // Bisection on the quantile function: exact enough, and one place that knows the distributions.
-  let lo = 0;
-  let hi = 1;
-  const target = input.distribution.nominal;
-  for (let i = 0; i < 50; i++) {
-    const mid = (lo + hi) / 2;
-    if (quantile({ ...input.distribution, integer: false }, mid) < target) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
 }
 
 function effectOf(changes: readonly number[]): InputEffect {

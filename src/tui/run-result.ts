@@ -7,8 +7,7 @@ import type { StudyResult } from '../model/run.js';
 import { inProcessRunner } from '../model/runner.js';
 import type { ModelScenario } from '../model/scenario.js';
 import { buildReport, type Report } from '../report/report.js';
-import { Evaluator } from '../study/evaluator.js';
-import { decideRareRisks } from '../study/risk.js';
+import { runReplicated } from '../study/run.js';
 
 export interface HostVm {
   name: string;
@@ -51,9 +50,9 @@ export function toRunResult(study: StudyResult, simulateMs: number): RunResult {
  */
 export async function simulateScenario(scenario: ModelScenario, onProgress?: (done: number, total: number) => void, onPreview?: (preview: RunResult) => void): Promise<RunResult> {
   const started = performance.now();
-  let done = 0;
-  const evaluator = new Evaluator(inProcessRunner(), { onReplication: () => done < scenario.replications && onProgress?.(++done, scenario.replications) });
-  if (onPreview && scenario.replications > 1) onPreview(toRunResult(await evaluator.study(scenario, 1), performance.now() - started));
-  const study = await decideRareRisks(await evaluator.study(scenario, scenario.replications), evaluator);
+  const study = await runReplicated(scenario, inProcessRunner(), {
+    ...(onProgress && { onProgress }),
+    ...(onPreview && { onFirstReplication: (first: StudyResult) => onPreview(toRunResult(first, performance.now() - started)) }),
+  });
   return toRunResult(study, performance.now() - started);
 }

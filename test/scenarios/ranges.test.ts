@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenarios/load.js';
-import { quantile, readRange, type RangeDistribution } from '../../src/scenarios/ranges.js';
+import { cumulative, quantile, readRange, type RangeDistribution } from '../../src/scenarios/ranges.js';
 import { uncertainInputs } from '../../src/scenarios/assumptions.js';
 
 const read = (value: Record<string, unknown>, integer = false): RangeDistribution => {
@@ -51,6 +51,15 @@ describe('quantile', () => {
         expect(quantile(d, 1)).toBeCloseTo(high, 9);
         const [a, b] = u <= v ? [u, v] : [v, u];
         expect(quantile(d, a)).toBeLessThanOrEqual(quantile(d, b) + 1e-9);
+      }),
+    );
+  });
+
+  it('has the CDF as its inverse: cumulative(quantile(u)) = u', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.1, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 100, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('between', 'triangular', 'loguniform'), fc.double({ min: 0, max: 1, noNaN: true }), (low, width, m, kind, u) => {
+        const d: RangeDistribution = { kind: kind as RangeDistribution['kind'], low, high: low + width, nominal: low + m * width, mode: low + m * width };
+        expect(cumulative(d, quantile(d, u))).toBeCloseTo(u, 6);
       }),
     );
   });

@@ -21,7 +21,7 @@ import { sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
 import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
 import type { ScenarioOptions } from '../scenario-arg.js';
 import type { RiskMethodOption } from '../../study/risk.js';
-import { createRunner, createStatusLine, loadScenarioSource, resolveWorkers, riskMethodOption, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
+import { createRunner, createStatusLine, loadScenarioSource, parseRangeEnds, resolveWorkers, riskMethodOption, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
 
 export const RECOMMEND_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 
@@ -108,22 +108,13 @@ export function renderRecommendation(report: RecommendReport, format: (typeof RE
   }
 }
 
-/** `worst` → the ranges' ends; `q90` → the 10th and 90th percentiles. */
-function parseRobust(text: string): [number, number] {
-  if (text === 'worst') return [0, 1];
-  const m = /^q(\d{2})$/.exec(text.trim());
-  const q = m ? Number(m[1]) / 100 : Number.NaN;
-  if (!(q > 0.5 && q < 1)) throw new UsageError(`--robust ${text}: expected 'worst' or a percentile q51–q99 such as q90`);
-  return [Number((1 - q).toFixed(2)), q];
-}
-
 export async function recommendCommand(scenarioArg: string, options: RecommendCliOptions, io: CliIo): Promise<number> {
   if (options.json && options.format !== undefined && options.format !== 'json') throw new UsageError(`--json conflicts with --format ${options.format}`);
   const format = options.json ? 'json' : ((options.format ?? 'text') as (typeof RECOMMEND_FORMATS)[number]);
   const knobs = parseKnobs(options.knob ?? []);
   const maxReplications = parseCount(options.maxReplications, '--max-replications');
   const whatIf = options.whatIf === undefined ? undefined : options.whatIf.trim() === 'none' ? [] : options.whatIf.split(',').map((s) => s.trim());
-  const robustEnds = options.robust === undefined ? undefined : parseRobust(options.robust);
+  const robustEnds = options.robust === undefined ? undefined : parseRangeEnds(options.robust, '--robust', 'worst');
   await checkOutputOption(options.output, io);
   const source = await loadScenarioSource(scenarioArg, io, options);
   let inputs: UncertainInput[] = [];

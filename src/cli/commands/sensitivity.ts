@@ -15,7 +15,7 @@ import { scenarioOptions, type RegisterCommand } from '../command.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
 import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
 import type { ScenarioOptions } from '../scenario-arg.js';
-import { createRunner, createStatusLine, loadScenarioSource, resolveWorkers, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
+import { createRunner, createStatusLine, loadScenarioSource, parseRangeEnds, resolveWorkers, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
 
 export const SENSITIVITY_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 type SensitivityFormat = (typeof SENSITIVITY_FORMATS)[number];
@@ -62,15 +62,6 @@ function count(text: string | undefined, option: string, min: number, max: numbe
   return value;
 }
 
-/** `range` → [0, 1]; `q90` → [0.1, 0.9]. */
-export function parseEnds(text: string): [number, number] {
-  if (text === 'range') return [0, 1];
-  const m = /^q(\d{2})$/.exec(text.trim());
-  const q = m ? Number(m[1]) / 100 : Number.NaN;
-  if (!(q > 0.5 && q < 1)) throw new UsageError(`--ends ${text}: expected 'range' or a percentile q51–q99 such as q90`);
-  return [Number((1 - q).toFixed(2)), q];
-}
-
 export function renderSensitivity(result: SensitivityResult, format: SensitivityFormat, width: number, elapsedSeconds?: number): string {
   switch (format) {
     case 'json':
@@ -91,7 +82,7 @@ export async function sensitivityCommand(scenarioArg: string, options: Sensitivi
   const screenReplications = count(options.screenReplications ?? '1', '--screen-replications', 1, 1000);
   const tornadoReplications = count(options.tornadoReplications ?? '3', '--tornado-replications', 1, 1000);
   const top = count(options.top ?? '5', '--top', 1, 50);
-  const ends = parseEnds(options.ends ?? 'range');
+  const ends = parseRangeEnds(options.ends ?? 'range', '--ends', 'range');
   await checkOutputOption(options.output, io);
   const source = await loadScenarioSource(scenarioArg, io, options);
   const { parseScenario } = await import('../../scenarios/load.js');
