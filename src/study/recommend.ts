@@ -431,7 +431,7 @@ function blankRecommendation(search: Search, knob: KnobSpec): Omit<KnobRecommend
     value: null,
     bindingSlo: null,
     confidence: null,
-    current: knobValue(knob, search.base) ?? null,
+    current: knobValue(knob, search.base),
     range: knob.range,
     atValue: null,
     firstFail: null,
@@ -721,7 +721,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     slos: search.judgedSlos,
     knobs: recommendations,
     current: {
-      values: Object.fromEntries(KNOBS.map((k) => [k.id, knobValue(k, base) ?? null])) as Record<KnobId, number | null>,
+      values: Object.fromEntries(KNOBS.map((k) => [k.id, knobValue(k, base)])) as Record<KnobId, number | null>,
       evaluation: current,
     },
     combined,
