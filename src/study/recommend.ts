@@ -37,7 +37,7 @@ import { SLO_DEFINITIONS, sloLimit, sloStatus, worstStatus, type SloStatus } fro
 import type { Override } from '../scenarios/overrides.js';
 import { StudyInputError } from './errors.js';
 import { Evaluator } from './evaluator.js';
-import { decideOomRisk, withOomRisk, type RiskMethodOption } from './risk.js';
+import { decideOomRisk, oomRiskIdentity, withOomRisk, type RiskMethodOption, type RiskOptions } from './risk.js';
 import { RISK_METHOD_WORDS, type RiskEstimate } from '../model/memory/summary.js';
 import { HOURS_PER_MONTH, hostMonths, hostMonthsToDemonstrate, zeroEventUpperBound } from './exposure.js';
 import { growMix, hasFillGroup, LIFTED_RATIO, oneHostDown, placementLimits, type PlacementLimits } from './fleet.js';
@@ -267,6 +267,8 @@ interface Search {
   status: (text: string) => void;
   evaluator: Evaluator;
   memo: Map<string, Promise<Evaluation>>;
+  /** OOM risk decisions by what they depend on (./risk.ts, oomRiskIdentity). */
+  risks: Map<string, Promise<RiskEstimate>>;
   evaluations: number;
 }
 
@@ -298,6 +300,7 @@ async function startSearch(source: ScenarioSource, runner: ReplicationRunner, op
     status: options.onStatus ?? (() => {}),
     evaluator: new Evaluator(runner),
     memo: new Map(),
+    risks: new Map(),
     evaluations: 0,
   };
 }
@@ -309,6 +312,17 @@ function decide(search: Search, request: DecideRequest): Promise<Evaluation> {
   if (!known) {
     known = evaluate(search, request);
     search.memo.set(key, known);
+  }
+  return known;
+}
+
+/** The OOM risk of a study, decided once per memory identity (the same memory met again reuses it). */
+function decideOomRiskOnce(search: Search, study: StudyResult, limit: number, options: RiskOptions): Promise<RiskEstimate> {
+  const key = oomRiskIdentity(study, limit, options);
+  let known = search.risks.get(key);
+  if (!known) {
+    known = decideOomRisk(study, search.evaluator, limit, options);
+    search.risks.set(key, known);
   }
   return known;
 }
@@ -332,7 +346,7 @@ async function evaluate(search: Search, { overrides, nPlus1: down, judged, conte
   for (;;) {
     let study = await evaluator.study(simulated, replications);
     if (riskLimit !== undefined && options.riskMethod !== 'mc') {
-      risk ??= await decideOomRisk(study, evaluator, riskLimit, { ...(options.maxRiskHostRuns !== undefined && { maxHostRuns: options.maxRiskHostRuns }), onStage: (text) => status(`${context}: ${text}`) });
+      risk ??= await decideOomRiskOnce(search, study, riskLimit, { ...(options.maxRiskHostRuns !== undefined && { maxHostRuns: options.maxRiskHostRuns }), onStage: (text) => status(`${context}: ${text}`) });
       study = withOomRisk(study, risk);
     }
     const slos = readSlos(study, simulated.slo);

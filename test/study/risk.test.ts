@@ -15,7 +15,7 @@ import { simulateReplication } from '../../src/model/replication.js';
 import type { ModelScenario } from '../../src/model/scenario.js';
 import { importanceEstimate, crossEntropyShift, type HostRun } from '../../src/model/stats/rare.js';
 import { tailProbability } from '../../src/model/stats/tail.js';
-import { hostRuns, decideOomRisk } from '../../src/study/risk.js';
+import { hostRuns, decideOomRisk, oomRiskIdentity } from '../../src/study/risk.js';
 import { Evaluator } from '../../src/study/evaluator.js';
 import { inProcessRunner } from '../../src/model/runner.js';
 import { runStudy } from '../../src/model/run.js';
@@ -181,5 +181,25 @@ describe('bound', () => {
     const decided = await decideOomRisk(study, evaluator, 0.001);
     expect(decided.method).toBe('bound');
     expect(decided.upper95).toBe(0);
+  });
+});
+
+describe('one decision per memory identity', () => {
+  it('a CPU ratio that leaves the placement alone leaves the memory results, and so the identity, alone', async () => {
+    const base = await scenario(8, 24, 3, 2);
+    // 4 cores: at CPU ratio 2 or 4 memory binds (8 VMs per host, 32 GiB on 24 GiB at 1:1.33); at 1 the CPU does (4 per host).
+    const withCpu = (cpu: number): ModelScenario => ({ ...base, hosts: base.hosts.map((h) => ({ ...h, cpu: { ...h.cpu, cores: 4 } })), overcommit: { ...base.overcommit, cpu } });
+    const [two, four, one] = [2, 4, 1].map((cpu) => runStudy(withCpu(cpu)));
+    expect(two!.placement.vms.length).toBe(24);
+    expect(one!.placement.vms.length).toBe(12);
+    expect(JSON.stringify(four!.memory)).toBe(JSON.stringify(two!.memory));
+    expect(oomRiskIdentity(four!, 0.01)).toBe(oomRiskIdentity(two!, 0.01));
+    // Another placement, another limit, another replication count: another decision.
+    expect(oomRiskIdentity(one!, 0.01)).not.toBe(oomRiskIdentity(two!, 0.01));
+    expect(oomRiskIdentity(two!, 0.001)).not.toBe(oomRiskIdentity(two!, 0.01));
+    expect(oomRiskIdentity(runStudy({ ...withCpu(2), replications: 3 }), 0.01)).not.toBe(oomRiskIdentity(two!, 0.01));
+    // A memory input changes it.
+    const moreCache = { ...withCpu(2), vms: withCpu(2).vms.map((v) => ({ ...v, workload: { ...v.workload, memory: { ...v.workload.memory, cacheGiBPerHour: 0.1 } } })) };
+    expect(oomRiskIdentity(runStudy(moreCache), 0.01)).not.toBe(oomRiskIdentity(two!, 0.01));
   });
 });
