@@ -171,6 +171,20 @@ describe('peaks over threshold', () => {
     expect(t.shape).toBeLessThan(0);
     expect(t.estimate).toBe(0);
   });
+
+  it('a point mass is not a tail: scores tied at the threshold are not exceedances', () => {
+    // vdi-callcenter at RAM 1:1.2: 1,096 of 1,100 host-runs end at the same smallest headroom and
+    // four dip one desktop lower. Fitting a Pareto tail to 216 zeros and 4 outliers would answer
+    // whatever the shape's search bound makes it answer; with fewer than 10 values strictly above
+    // the threshold there is no tail to fit.
+    const xs = [...Array.from({ length: 1096 }, () => -6.03), -2.51, -2.18, -1.81, -1.75];
+    expect(tailProbability(xs, 0)).toBeUndefined();
+    // The same point mass with a continuous spread of 300 values above it: fitted on those alone.
+    const spread = [...Array.from({ length: 800 }, () => -6.03), ...Array.from({ length: 300 }, (_, i) => -6 + (4 * (i + 0.5)) / 300)];
+    const t = tailProbability(spread, 0)!;
+    expect(t.exceedances).toBe(220);
+    expect(t.threshold).toBeGreaterThan(-6.03);
+  });
 });
 
 describe('bound', () => {

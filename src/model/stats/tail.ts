@@ -105,9 +105,12 @@ export function tailProbability(scores: readonly number[], level: number, tailSh
   const k = Math.max(minExceedances, Math.floor(tailShare * n));
   if (n < k + 1) return undefined;
   const u = sorted[n - k - 1]!;
-  const y = sorted.slice(n - k).map((x) => x - u);
-  if (!(level > u) || y.every((v) => v === 0)) return undefined;
-  const zeta = k / n;
+  // Exceedances are the values strictly above u. Scores tied at u (a point mass: many host-runs
+  // ending at the same headroom) are not a continuous tail, and a generalized Pareto fitted to
+  // zeros and a few outliers is set by the shape's search bounds, not by the data.
+  const y = sorted.slice(n - k).filter((x) => x > u).map((x) => x - u);
+  if (!(level > u) || y.length < minExceedances) return undefined;
+  const zeta = y.length / n;
   const d = level - u;
 
   // Maximum likelihood: for each ξ the best σ (one-dimensional), then the best ξ.
@@ -149,5 +152,5 @@ export function tailProbability(scores: readonly number[], level: number, tailSh
   const anchorInside = inside(logP(anchor));
   const lower95 = !anchorInside ? estimate : inside(logP(lowLog)) ? 0 : edge(anchor, lowLog);
   const upper95 = !anchorInside ? estimate : inside(logP(highLog)) ? zeta : edge(anchor, highLog);
-  return { estimate, lower95, upper95, shape: xiHat, scale: sigmaHat, threshold: u, exceedances: k, samples: n };
+  return { estimate, lower95, upper95, shape: xiHat, scale: sigmaHat, threshold: u, exceedances: y.length, samples: n };
 }
