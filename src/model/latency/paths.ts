@@ -128,14 +128,10 @@ class Reservoirs {
     return Math.min(RESERVOIR, this.seen[j]!);
   }
   draw(j: number, rng: Rng): number {
-    return this.quantile(j, rng());
+    return this.pick(j, rng());
   }
-  /** Sorts each sample, so `quantile` is the sample's u-quantile (done once, after the micro runs). */
-  sort(): void {
-    for (let j = 0; j < this.count; j++) this.values.subarray(j * RESERVOIR, j * RESERVOIR + this.size(j)).sort();
-  }
-  /** The value at rank ⌊u·n⌋ of sample j (its u-quantile once sorted), 0 when empty. */
-  quantile(j: number, u: number): number {
+  /** The sample j's value at index ⌊u·n⌋: a uniform draw for a uniform u; 0 when empty. */
+  pick(j: number, u: number): number {
     const n = this.size(j);
     return n > 0 ? this.values[j * RESERVOIR + Math.min(n - 1, Math.floor(u * n))]! : 0;
   }
@@ -644,11 +640,9 @@ export class LatencyPaths {
       let t = rng() * A;
       for (let j = 0; j < hb.roles[0]!.count; j++) for (let role = 0; role < ROLES; role++) out.delaySamples += hb.roles[role]!.size(j);
       // Each VM's main-loop stalls come from its own stream, so a VM in two heartbeats stalls alike in both.
-      for (const r of hb.roles) r.sort();
-      for (const r of this.hostReservoirs) r.sort();
       // A stall ends when the loop's thread gets a CPU back: one of its wake-up delays in that
       // interval (the path role watches the QEMU main loop when vhost_net is off; otherwise, or with
-      // too few wake-ups, all wake-ups on its host), drawn as the u-quantile of the sorted sample.
+      // too few wake-ups, all wake-ups on its host).
       const wakeOf = (v: number, role: number): WakeDelay => {
         const own = hb.roles[role]!;
         const host = this.hostReservoirs[this.watchedHost[hb.roleHost[role]!]!]!;
@@ -656,7 +650,7 @@ export class LatencyPaths {
         return (k, u) => {
           const j = this.stepToSample[k]!;
           if (j < 0) return 0;
-          return loopWatched && own.size(j) >= MIN_SAMPLES ? own.quantile(j, u) : host.quantile(j, u);
+          return loopWatched && own.size(j) >= MIN_SAMPLES ? own.pick(j, u) : host.pick(j, u);
         };
       };
       const loopOf = (v: number, role: number): MainLoopStalls | null => {

@@ -52,7 +52,7 @@ export class FixedStall implements StallSource {
   }
 }
 
-/** A thread's wake-up delay in interval k for a uniform u (a quantile draw, so larger u never gives less), s. */
+/** A thread's wake-up delay in interval k, drawn with the uniform u, s. */
 export type WakeDelay = (k: number, u: number) => number;
 
 /** Optional stall sources beside blocking IO. Absent: no writeback flushes; the loop gets a CPU at once. */
