@@ -119,11 +119,13 @@ describe('sources in a bundled run (libvirtd-bql, field report 003)', () => {
     // Each blocking IO holds the loop for the interval's latency, so the stalled time grows: by the
     // closed loop (one IO in flight, X = 1/(Z + R)) from ~0.15 % to ~0.4 % of the storm's time.
     const window = ['startHour=7.5', 'duration=1h', 'vms.desk.count=90', 'vms.desk.workload.io.iops=0'];
-    const storm = longest(await load(...window));
-    const light = longest(await load(...window, 'vms.desk.boot.ios=100'));
+    // Fewer micro-simulated windows: the CPU waits play no part here (the hosts have spare cores).
+    const cheap = (s: ModelScenario): ModelScenario => ({ ...s, cpuModel: { ...s.cpuModel, microWindows: 0 }, latency: { ...s.latency!, heartbeatWindows: 2 } });
+    const storm = longest(cheap(await load(...window)));
+    const light = longest(cheap(await load(...window, 'vms.desk.boot.ios=100')));
     expect(storm.stalledSeconds).toBeGreaterThan(1.15 * light.stalledSeconds);
     expect(storm.stall).toBeGreaterThan(light.stall);
-  }, 60_000);
+  }, 180_000);
 
   it('iothreads take every disk stall off the main loop: blocking IO, boot storm and writeback alike', async () => {
     const off = longest(await load('vms.lb.disk.cache=writeback'));
