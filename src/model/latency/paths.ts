@@ -29,8 +29,9 @@
  * loop under the BQL for `mainLoopBlockingShare` of the IOs its device serves, each for about the
  * device's IO latency in the interval as the IO model measured it (`ioStep`: boot IO included),
  * and, with cache=writeback, for each guest flush until the image's dirty pages are written back at
- * the bandwidth the array leaves; each stall ends only when the loop's thread gets a CPU again (its
- * ready share in the CPU solution: host daemons such as libvirtd raise it, a CFS quota lowers it).
+ * the bandwidth the array leaves; each blocking call ends only when the loop's thread gets a CPU
+ * again (one of its micro-simulated wake-up delays: host daemons such as libvirtd lengthen them, a
+ * CFS quota shortens them).
  * An advert that reaches a stalled loop (sender's or receiver's, vhost_net off) waits for the
  * stall's end, so consecutive adverts share one stall.
  *
@@ -103,7 +104,6 @@ interface StallInput {
 }
 
 const MIN_SAMPLES = 8;
-
 const RESERVOIR = 64;
 const ROLES = 4;
 
@@ -639,7 +639,8 @@ export class LatencyPaths {
       const A = hb.spec.intervalSeconds;
       let t = rng() * A;
       for (let j = 0; j < hb.roles[0]!.count; j++) for (let role = 0; role < ROLES; role++) out.delaySamples += hb.roles[role]!.size(j);
-      // Each VM's main-loop stalls come from its own stream, so a VM in two heartbeats stalls alike in both.
+      // Each VM's main-loop stalls come from its own stream, so a VM in two heartbeats has the same
+      // blocking operations in both (their CPU waits come from each heartbeat's own wake-up samples).
       // A stall ends when the loop's thread gets a CPU back: one of its wake-up delays in that
       // interval (the path role watches the QEMU main loop when vhost_net is off; otherwise, or with
       // too few wake-ups, all wake-ups on its host).
