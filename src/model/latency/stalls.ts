@@ -7,18 +7,18 @@
  * off, that includes every packet of the VM's virtio-net device.
  *
  * The blocking operations of one VM arrive as a Poisson process whose rate is piecewise constant
- * per interval (share of the VM's IOs × the IOPS the device serves it); each holds the loop for an
- * exponential time whose mean is the device's IO latency in the interval of its arrival (for a
- * flush, draining the device queue takes backlog / throughput = the latency, by Little's law). One
- * loop serves them in turn (M/G/1), so a stall is a busy period: an operation arriving during a
- * stall extends it, and every packet reaching the loop during a stall waits for its end — the same
- * stall for consecutive adverts, which is the temporal correlation independent draws lack. The
- * stalled share of time is then exactly rate × mean duration (M/G/1 utilisation) while it is below 1.
+ * per interval. One loop serves them in turn (M/G/1), so a stall is a busy period: an operation
+ * arriving during a stall extends it, and every packet reaching the loop during a stall waits for
+ * its end — the same stall for consecutive adverts, which is the temporal correlation independent
+ * draws lack. The stalled share of time is then exactly rate × mean duration (M/G/1 utilisation)
+ * while it is below 1.
  *
  * Three sources feed the one loop (per interval, from paths.ts):
  * - blocking IO: rate = share × the IOPS the device serves the VM, duration exponential with mean
  *   the device's IO latency in the interval, boot IO included (the IO model's device readings), so
- *   a boot storm that drives the array to ~0.2 s per IO (field report 004) stretches each stall;
+ *   a boot storm that drives the array to ~0.2 s per IO (field report 004) stretches each stall
+ *   (for a flush, draining the device queue takes backlog / throughput = the latency, by Little's
+ *   law);
  * - writeback flushes (cache=writeback): one per guest flush interval, each waiting for the dirty
  *   host page cache of the image to be written: duration = dirty data / write bandwidth left
  *   (`writebackSeconds`), deterministic within an interval;
@@ -26,7 +26,7 @@
  *   before it releases the lock: one wake-up delay of that thread, drawn (paths.ts) from the
  *   micro-level simulation's wake-ups of the same thread in that interval. Host daemons (a runaway
  *   libvirtd) lengthen those waits; a CFS quota shortens them.
- * Every operation consumes the same four uniforms whatever its class and durations, so runs that
+ * Every operation consumes the same uniforms (arrival, class, length, CPU wait) whatever its class and durations, so runs that
  * differ only in durations (another quota, another device latency) see the same arrivals: common
  * random numbers, and a longer duration can only lengthen the stalls (FIFO workload is monotone).
  *
