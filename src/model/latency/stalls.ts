@@ -26,9 +26,10 @@
  *   before it releases the lock: one wake-up delay of that thread, drawn (paths.ts) from the
  *   micro-level simulation's wake-ups of the same thread in that interval. Host daemons (a runaway
  *   libvirtd) lengthen those waits; a CFS quota shortens them.
- * Every operation consumes the same uniforms (arrival, class, length, CPU wait) whatever its class and durations, so runs that
- * differ only in durations (another quota, another device latency) see the same arrivals: common
- * random numbers, and a longer duration can only lengthen the stalls (FIFO workload is monotone).
+ * Every operation consumes the same uniforms (arrival, class, length, CPU wait) whatever its class
+ * and durations, so runs that differ only in durations (another quota) see the same arrivals:
+ * common random numbers, and a longer duration can only lengthen the stalls (the workload of a
+ * FIFO server is monotone in its service times).
  *
  * The process is generated lazily as queries advance in time, so it costs O(operations) and
  * nothing per interval; queries should come in time order (an earlier query than the last only
