@@ -81,6 +81,8 @@ function simulateSlice(scenario: ModelScenario, placement: Placement, slice: Fle
       scheduleBootDone: (at, device, generation) => sim.scheduleAt(at, BOOT_DONE, device, generation),
       bootStarted: (vm, t) => lifecycle.bootStarted(vm, t),
       bootFinished: (vm, t) => lifecycle.bootFinished(vm, t),
+      // The main-loop stalls of heartbeat VMs take each device's latency as the IO model measured it.
+      deviceStep: (k, d, latency, util, served, streams) => paths?.ioStep(k, d, latency, util, served, streams),
     },
     slice.datastores,
   );
@@ -92,6 +94,7 @@ function simulateSlice(scenario: ModelScenario, placement: Placement, slice: Fle
   // them feeds back into the lifecycle, IO or memory.
   const focused = scenario.memoryFocus !== undefined;
   const paths = plan && !focused ? new LatencyPaths(scenario, placement, ctx.layout, steps, ctx.streams, cpuMethod(scenario, placement) === 'micro', isRunning) : undefined;
+  paths?.connectIo((h) => io.deviceOf(h));
   const cpu = focused
     ? undefined
     : new CpuModel(ctx, {

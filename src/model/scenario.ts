@@ -9,7 +9,7 @@ import type { TraceWorkload } from './workload/trace-demand.js';
 import type { GuestMemorySpec, MemoryModelSpec, VmMemoryParams } from './memory/spec.js';
 import type { ArraySpec } from './io/storage.js';
 import type { BootProfile } from './io/boot.js';
-import type { HeartbeatSpec, HostThreadsSpec, NetworkSpec } from './latency/spec.js';
+import type { DiskSpec, HeartbeatSpec, HostThreadsSpec, NetworkSpec } from './latency/spec.js';
 
 /** `as-is`: groups that name a `host` stay on it (an imported cloud as it runs today); the rest spread. */
 export type PlacementPolicy = 'pack' | 'spread' | 'as-is';
@@ -110,6 +110,8 @@ export interface VmGroup {
   network?: NetworkSpec | undefined;
   /** Dedicated iothreads per VM (virtio-blk data plane): disk emulation leaves the QEMU main loop. */
   iothreads?: number | undefined;
+  /** Its virtual disk's cache mode and guest flush interval (undefined: cache none). */
+  disk?: DiskSpec | undefined;
 }
 
 /**

@@ -247,6 +247,18 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   },
   {
     scope: 'vms',
+    field: 'disk.flushSeconds',
+    unit: 's',
+    range: (s, i) => {
+      const g = s.vms[i]!;
+      // Only a writeback disk's flushes stall the main loop, and only without an iothread.
+      if (s.latency === undefined || g.disk?.cache !== 'writeback' || (g.iothreads ?? 0) > 0 || !(g.workload.io.iops > 0)) return undefined;
+      return { distribution: tri(1, 5, 30), reason: 'ext4 commits (and flushes) every 5 s by default (commit=5); other guest filesystems and applications that fsync flush more or less often' };
+    },
+    measure: 'on the host, `perf trace -e fdatasync,fsync -p <qemu pid> -- sleep 60` (the guest’s flushes reach the image as fdatasync calls), or in a Linux guest `grep commit= /proc/mounts`',
+  },
+  {
+    scope: 'vms',
     field: 'network.segmentBytes',
     unit: 'bytes',
     range: (s, i) => {

@@ -408,6 +408,13 @@ function vmGroupSchema(kit: FieldKit) {
       .max(64)
       .optional()
       .meta(meta({ description: 'Dedicated iothreads per VM (virtio-blk data plane, x-data-plane): disk emulation moves off the QEMU main loop (field report 003). Default 0.', unit: 'threads' })),
+    disk: z
+      .strictObject({
+        cache: z.enum(['none', 'writeback']).default(LATENCY_DEFAULTS.disk.cache).meta(meta({ description: 'QEMU cache mode of the disk (libvirt `<driver cache=…>`). `writeback`: writes land in the host page cache and each guest flush waits for the image’s dirty pages to be written back, holding the QEMU main loop without an iothread (docs/latency.md). Default none (nova’s choice where O_DIRECT works; CloudStack’s default).' })),
+        flushSeconds: z.number().positive().max(3600).default(LATENCY_DEFAULTS.disk.flushSeconds).meta(meta({ description: 'How often the guest flushes its disk while it writes. Assumption 5 s (ext4’s journal commit interval), range 1–30.', unit: 's' })),
+      })
+      .optional()
+      .meta(meta({ description: 'The virtual disk as QEMU opens it: cache mode and guest flush interval (main-loop stalls, docs/latency.md).' })),
     overheadGiB: nonNegativeGiB.default(0.2).meta(meta({ description: 'QEMU/KVM process memory beside guest RAM (assumption: 200 MiB; LF Edge found 600 MiB enough for most guests).', unit: 'GiB', defaultText: '0.2' })),
     oomScoreAdj: z.int().min(-1000).max(1000).default(0).meta(meta({ description: 'Linux `oom_score_adj` of the VMs’ QEMU processes (−1000: never killed).' })),
     hostOverheadPct: z.number().min(0).max(100).default(0).meta(meta({ description: 'Host CPU each running VM’s QEMU process uses beside its vCPUs (device emulation, timers, display protocol encoding), % of one core; it competes with the vCPUs (docs/cpu.md). Default 0; for Windows desktops an assumption of 5 (range 1–30: an idle Windows 10 guest costs ~1 % of a host core with Hyper-V enlightenments, 30 % without).', unit: '%', defaultText: '0' })),
@@ -759,6 +766,7 @@ function toModelScenario(s: ScenarioFields): ModelScenario {
     uiActionMs: g.uiActionMs,
     ...(g.network && { network: g.network }),
     ...(g.iothreads !== undefined && { iothreads: g.iothreads }),
+    ...(g.disk && { disk: g.disk }),
     boot: {
       ios: g.boot.ios ?? BOOT_PROFILES[g.os].ios,
       readPct: g.boot.readPct ?? BOOT_PROFILES[g.os].readPct,

@@ -30,6 +30,12 @@ export interface IoHooks {
   bootStarted(vm: number, timeSeconds: number): void;
   /** A boot finished (the VM is up now). */
   bootFinished(vm: number, timeSeconds: number): void;
+  /**
+   * Optional: device d closed interval k. `latencySeconds`: the mean latency of the IOs it served
+   * (boot and steady); `utilization`: its busy share; `servedShare`: the share of their nominal IOPS
+   * the running VMs got; `streams`: VMs doing IO on it (running with steady IO, and booting).
+   */
+  deviceStep?(k: number, device: number, latencySeconds: number, utilization: number, servedShare: number, streams: number): void;
 }
 
 export interface IoReplication {
@@ -360,6 +366,11 @@ export class IoSystem {
       if (utilPct > utilMax) utilMax = utilPct;
       if (utilPct > r.deviceUtilPctMax[d]!) r.deviceUtilPctMax[d] = utilPct;
       if (device.steadyServed < 0.95 * device.steadyWanted) r.deviceShortSteps[d]!++;
+      if (this.hooks.deviceStep) {
+        const latency = device.ios > 0 ? device.latencyIoSeconds / device.ios : device.state.latencySeconds;
+        const served = device.steadyWanted > 0 ? Math.min(1, device.steadyServed / device.steadyWanted) : 1;
+        this.hooks.deviceStep(k, d, latency, Math.min(1, Math.max(0, device.busySeconds / stepSeconds)), served, device.steadyVms + device.inFlightSeconds / stepSeconds);
+      }
       r.steadyIosWanted += device.steadyWanted;
       r.steadyIosServed += device.steadyServed;
       device.steadyWanted = 0;

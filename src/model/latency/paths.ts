@@ -27,12 +27,16 @@
  *
  * Main-loop stalls (./stalls.ts): a heartbeat VM with disk IO and no iothread blocks its QEMU main
  * loop under the BQL for `mainLoopBlockingShare` of the IOs its device serves, each for about the
- * device's latency in the interval (the IO model's device solution for the steady load). An advert
- * that reaches a stalled loop (sender's or receiver's, vhost_net off) waits for the stall's end, so
- * consecutive adverts share one stall.
+ * device's IO latency in the interval as the IO model measured it (`ioStep`: boot IO included),
+ * and, with cache=writeback, for each guest flush until the image's dirty pages are written back at
+ * the bandwidth the array leaves; each blocking call ends only when the loop's thread gets a CPU
+ * again (one of its micro-simulated wake-up delays: host daemons such as libvirtd lengthen them, a
+ * CFS quota shortens them).
+ * An advert that reaches a stalled loop (sender's or receiver's, vhost_net off) waits for the
+ * stall's end, so consecutive adverts share one stall.
  *
  * The model's limits are listed in docs/latency.md: scheduling delays are independent draws beyond
- * FIFO order; boot-time IO is not charged to QEMU; all traffic leaves the host.
+ * FIFO order; boot-time IO is not charged to QEMU's CPU; all traffic leaves the host.
  */
 import type { ModelScenario } from '../scenario.js';
 import type { Placement } from '../placement.js';
@@ -42,10 +46,9 @@ import { Histogram } from '../stats/histogram.js';
 import { LATENCY_DEFAULTS, type HeartbeatSpec, type NetworkSpec } from './spec.js';
 import { BOTTLENECKS, NONE, pathSegmentBytes, ringSegments, shareNic, vmPacketRate, type PathCosts } from './network.js';
 import { HeartbeatTracker, masterDownSeconds } from './vrrp.js';
-import { MainLoopStalls, mainLoopOnPath, stallHold } from './stalls.js';
+import { MainLoopStalls, bandwidthLeft, mainLoopOnPath, stallHold, writebackSeconds, type WakeDelay } from './stalls.js';
 import { PathBacklog, admitted } from './backlog.js';
-import { deviceState, solveDevice, thinkForRate, type DeviceLoad } from '../io/device.js';
-import { backendOpsPerIo, type ArraySpec } from '../io/storage.js';
+import { arrayIops, type ArraySpec } from '../io/storage.js';
 
 /** Per replication: what the latency paths measured. */
 export interface LatencyReplication {
@@ -76,19 +79,28 @@ export interface HeartbeatReplication {
   /** Time the master's and the backup's QEMU main loops were stalled under the BQL, s (./stalls.ts). */
   masterStallSeconds: number;
   backupStallSeconds: number;
+  /** Longest main-loop stall of either side, s (0 without stalls). */
+  longestStallSeconds: number;
 }
 
-/** A VM whose main loop can stall: in a heartbeat, disk IO, no iothread. Its device's load per interval. */
+/** A VM whose main loop can stall: in a heartbeat, disk IO, no iothread. Its stall inputs per interval. */
 interface StallInput {
   vm: number;
-  /** The VMs with disk IO on the same device (this host's disks or its datastore). */
-  deviceVms: Int32Array;
-  array: ArraySpec;
-  load: DeviceLoad;
+  host: number;
+  /** The IO model's device of its host (-1 until `connectIo`). */
+  device: number;
+  /** Its nominal IOPS and write IOPS (what it dirties with cache=writeback). */
+  iops: number;
+  writeIops: number;
+  /** cache=writeback: guest flushes per second (0 for cache=none), and the array's all-write IOPS. */
+  flushPerSecond: number;
+  writeCapacityIops: number;
   /** Per interval: blocking operations per second and their mean duration (the device latency), s. */
   rate: Float64Array;
   meanSeconds: Float64Array;
-  lastStep: number;
+  /** Per interval: writeback flushes per second and the duration of each, s. */
+  flushRate: Float64Array;
+  flushSeconds: Float64Array;
 }
 
 const MIN_SAMPLES = 8;
@@ -116,8 +128,12 @@ class Reservoirs {
     return Math.min(RESERVOIR, this.seen[j]!);
   }
   draw(j: number, rng: Rng): number {
+    return this.pick(j, rng());
+  }
+  /** The sample j's value at index ⌊u·n⌋: a uniform draw for a uniform u; 0 when empty. */
+  pick(j: number, u: number): number {
     const n = this.size(j);
-    return n > 0 ? this.values[j * RESERVOIR + Math.floor(rng() * n)]! : 0;
+    return n > 0 ? this.values[j * RESERVOIR + Math.min(n - 1, Math.floor(u * n))]! : 0;
   }
 }
 
@@ -230,7 +246,8 @@ export class LatencyPaths {
   private readonly streams: StreamFactory;
   /** Per VM: its main-loop stall inputs, when it can stall (heartbeat VMs only). */
   private readonly stallInputs: (StallInput | undefined)[];
-  private readonly deviceScratch = deviceState();
+  /** The VMs with stall inputs, in the order they were found. */
+  private readonly stallVms: number[] = [];
   private readonly holdScratch = new Float64Array(2);
   readonly result: LatencyReplication;
 
@@ -336,7 +353,7 @@ export class LatencyPaths {
           this.hostReservoirs.push(new Reservoirs(J));
         }
       }
-      this.result.heartbeats.push({ gapMs: new Histogram(), delayMs: new Histogram(), sent: 0, lost: 0, failovers: 0, flaps: 0, delaySamples: 0, stalledAdverts: 0, masterStallSeconds: 0, backupStallSeconds: 0 });
+      this.result.heartbeats.push({ gapMs: new Histogram(), delayMs: new Histogram(), sent: 0, lost: 0, failovers: 0, flaps: 0, delaySamples: 0, stalledAdverts: 0, masterStallSeconds: 0, backupStallSeconds: 0, longestStallSeconds: 0 });
       return {
         spec,
         masterDown: masterDownSeconds(spec.intervalSeconds, spec.priority, spec.version),
@@ -356,15 +373,10 @@ export class LatencyPaths {
     this.stallInputs = this.stallInputsOf(latency.hostThreads.costs.mainLoopBlockingShare);
   }
 
-  /** The heartbeat VMs whose main loop can stall (disk IO, no iothread, a blocking share > 0). */
+  /** The heartbeat VMs whose main loop can stall (disk IO, no iothread, a blocking share or writeback flushes). */
   private stallInputsOf(share: number): (StallInput | undefined)[] {
     const { scenario, placement, layout, steps } = this;
     const out = new Array<StallInput | undefined>(placement.vms.length).fill(undefined);
-    if (!(share > 0)) return out;
-    const deviceKey = (h: number): string => {
-      const storage = scenario.hosts[placement.hosts[h]!.group]!.storage;
-      return storage.kind === 'datastore' ? `datastore:${storage.name}` : `host:${h}`;
-    };
     const arrayOf = (h: number): ArraySpec => {
       const storage = scenario.hosts[placement.hosts[h]!.group]!.storage;
       return storage.kind === 'datastore' ? scenario.datastores.find((d) => d.name === storage.name)!.array : storage.array;
@@ -372,55 +384,72 @@ export class LatencyPaths {
     for (const hb of this.hb) {
       for (const v of [hb.master, hb.backup]) {
         if (v < 0 || out[v] || layout.iothreadCount[v]! > 0 || !(this.iops[v]! > 0)) continue;
+        const group = scenario.vms[placement.vms[v]!.group]!;
+        const disk = group.disk;
+        const writeback = disk !== undefined && disk.cache === 'writeback';
+        const writeIops = (this.iops[v]! * (100 - group.workload.io.readPct)) / 100;
+        const flushPerSecond = writeback && writeIops > 0 ? 1 / disk.flushSeconds : 0;
+        if (!(share > 0) && flushPerSecond === 0) continue;
         const host = placement.vms[v]!.host;
-        const key = deviceKey(host);
-        const deviceVms = Int32Array.from(placement.vms.map((_, u) => u).filter((u) => this.iops[u]! > 0 && deviceKey(placement.vms[u]!.host) === key));
+        this.stallVms.push(v);
         out[v] = {
           vm: v,
-          deviceVms,
-          array: arrayOf(host),
-          load: { servers: 0, serviceSeconds: 0, steady: { outstanding: 0, thinkSeconds: 0 }, boot: { outstanding: 0, thinkSeconds: 0 } },
+          host,
+          device: -1,
+          iops: this.iops[v]!,
+          writeIops,
+          flushPerSecond,
+          writeCapacityIops: arrayIops(arrayOf(host), 0),
           rate: new Float64Array(steps),
           meanSeconds: new Float64Array(steps),
-          lastStep: -1,
+          flushRate: new Float64Array(steps),
+          flushSeconds: new Float64Array(steps),
         };
       }
     }
     return out;
   }
 
-  /**
-   * Interval k's blocking operations of VM v's main loop: the IO model's steady-state solution of
-   * its device (./io/device.ts, the same load the IO model gives it: the running VMs' nominal IOPS
-   * and read share) gives the latency R and the IOPS the device serves v; the loop blocks for
-   * `mainLoopBlockingShare` of those IOs, each for a mean of R.
-   */
-  private updateStalls(v: number, k: number): void {
-    const input = this.stallInputs[v];
-    if (!input || input.lastStep === k) return;
-    input.lastStep = k;
-    if (!this.isRunning(v)) return;
-    let vms = 0;
-    let iops = 0;
-    let reads = 0;
-    const list = input.deviceVms;
-    for (let i = 0; i < list.length; i++) {
-      const u = list[i]!;
-      if (!this.isRunning(u)) continue;
-      const x = this.iops[u]!;
-      vms++;
-      iops += x;
-      reads += (x * this.scenario.vms[this.placement.vms[u]!.group]!.workload.io.readPct) / 100;
+  /** Tells the stalls which IO device each VM's host uses (the IO model's `deviceOf`). */
+  connectIo(deviceOf: (host: number) => number): void {
+    for (const v of this.stallVms) {
+      const input = this.stallInputs[v]!;
+      input.device = deviceOf(input.host);
     }
-    const { array, load } = input;
-    const service = backendOpsPerIo(array.raid, reads / iops) / array.iopsPerDisk;
-    load.servers = array.disks;
-    load.serviceSeconds = service;
-    load.steady.outstanding = vms;
-    load.steady.thinkSeconds = thinkForRate(vms, iops, service);
-    const state = solveDevice(load, this.deviceScratch);
-    input.rate[k] = this.scenario.latency!.hostThreads.costs.mainLoopBlockingShare * state.steadyIops * (this.iops[v]! / iops);
-    input.meanSeconds[k] = state.latencySeconds;
+  }
+
+  /**
+   * The IO model closed interval k of device d (boot IO included): `latencySeconds` is the mean
+   * latency of the IOs it served, `utilization` its busy share, `servedShare` the share of their
+   * nominal IOPS the running VMs got, `streams` the VMs doing IO on it. Sets the interval's stall
+   * inputs of the heartbeat VMs on that device:
+   * - blocking IO: `mainLoopBlockingShare` of the IOs the device serves the VM, each holding the loop
+   *   for a mean of the interval's IO latency (a flush drains the queue: backlog / throughput = R);
+   * - cache=writeback: each guest flush waits for the writes the VM made since its last flush, all
+   *   still dirty in the host page cache (the kernel writes back pages only after
+   *   dirty_expire_centisecs, 30 s, unless over dirty_background_ratio), written at the bandwidth the
+   *   array leaves (./stalls.ts bandwidthLeft). Writeback IOs are taken to be the guest's random
+   *   writes, so data and bandwidth are both counted in write IOs (the IO size cancels).
+   */
+  ioStep(k: number, d: number, latencySeconds: number, utilization: number, servedShare: number, streams: number): void {
+    const list = this.stallVms;
+    const share = this.scenario.latency!.hostThreads.costs.mainLoopBlockingShare;
+    for (let i = 0; i < list.length; i++) {
+      const input = this.stallInputs[list[i]!]!;
+      if (input.device !== d || k >= this.steps) continue;
+      if (!this.isRunning(input.vm)) {
+        input.rate[k] = 0;
+        input.flushRate[k] = 0;
+        continue;
+      }
+      input.rate[k] = share * input.iops * servedShare;
+      input.meanSeconds[k] = latencySeconds;
+      if (input.flushPerSecond > 0) {
+        const dirtyIos = input.writeIops / input.flushPerSecond;
+        input.flushRate[k] = input.flushPerSecond;
+        input.flushSeconds[k] = writebackSeconds(dirtyIos, bandwidthLeft(input.writeCapacityIops, utilization, streams));
+      }
+    }
   }
 
   /** Fleet resolution: the intervals at which the heartbeat hosts are micro-simulated. */
@@ -556,7 +585,6 @@ export class LatencyPaths {
       for (let side = 0; side < 2; side++) {
         const v = side === 0 ? hb.master : hb.backup;
         if (v < 0 || this.placement.vms[v]!.host !== h) continue;
-        this.updateStalls(v, k);
         const up = this.isRunning(v) ? 1 : 0;
         const want = this.wantPps[v]!;
         const loss = up && want > 0 ? Math.max(0, 1 - this.gotPps[v]! / want) : 0;
@@ -611,13 +639,32 @@ export class LatencyPaths {
       const A = hb.spec.intervalSeconds;
       let t = rng() * A;
       for (let j = 0; j < hb.roles[0]!.count; j++) for (let role = 0; role < ROLES; role++) out.delaySamples += hb.roles[role]!.size(j);
-      // Each VM's main-loop stalls come from its own stream, so a VM in two heartbeats stalls alike in both.
-      const loopOf = (v: number): MainLoopStalls | null => {
-        const input = v >= 0 ? this.stallInputs[v] : undefined;
-        return input ? new MainLoopStalls(this.streams.stream(`vm:${this.placement.vms[v]!.name}`, 'main-loop-stalls'), step, input.rate, input.meanSeconds) : null;
+      // Each VM's main-loop stalls come from its own stream, so a VM in two heartbeats has the same
+      // blocking operations in both (their CPU waits come from each heartbeat's own wake-up samples).
+      // A stall ends when the loop's thread gets a CPU back: one of its wake-up delays in that
+      // interval (the path role watches the QEMU main loop when vhost_net is off; otherwise, or with
+      // too few wake-ups, all wake-ups on its host).
+      const wakeOf = (v: number, role: number): WakeDelay => {
+        const own = hb.roles[role]!;
+        const host = this.hostReservoirs[this.watchedHost[hb.roleHost[role]!]!]!;
+        const loopWatched = !this.net[v]!.vhostNet;
+        return (k, u) => {
+          const j = this.stepToSample[k]!;
+          if (j < 0) return 0;
+          return loopWatched && own.size(j) >= MIN_SAMPLES ? own.pick(j, u) : host.pick(j, u);
+        };
       };
-      const masterLoop = loopOf(hb.master);
-      const backupLoop = loopOf(hb.backup);
+      const loopOf = (v: number, role: number): MainLoopStalls | null => {
+        const input = v >= 0 ? this.stallInputs[v] : undefined;
+        if (!input) return null;
+        return new MainLoopStalls(this.streams.stream(`vm:${this.placement.vms[v]!.name}`, 'main-loop-stalls'), step, input.rate, input.meanSeconds, {
+          flushRate: input.flushPerSecond > 0 ? input.flushRate : undefined,
+          flushSeconds: input.flushSeconds,
+          wake: wakeOf(v, role),
+        });
+      };
+      const masterLoop = loopOf(hb.master, 1);
+      const backupLoop = loopOf(hb.backup, 2);
       const senderLoop = hb.master >= 0 ? mainLoopOnPath(this.net[hb.master]!.vhostNet, masterLoop) : null;
       const receiverLoop = hb.backup >= 0 ? mainLoopOnPath(this.net[hb.backup]!.vhostNet, backupLoop) : null;
       const hold = this.holdScratch;
@@ -684,6 +731,7 @@ export class LatencyPaths {
       tracker.finish(endSeconds);
       out.masterStallSeconds = masterLoop ? masterLoop.stalledSeconds(endSeconds) : 0;
       out.backupStallSeconds = backupLoop ? backupLoop.stalledSeconds(endSeconds) : 0;
+      out.longestStallSeconds = Math.max(masterLoop ? masterLoop.longestStallSeconds(endSeconds) : 0, backupLoop ? backupLoop.longestStallSeconds(endSeconds) : 0);
       out.failovers = tracker.failovers;
       out.flaps = tracker.flaps;
     });

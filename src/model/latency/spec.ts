@@ -32,6 +32,17 @@ export interface NetworkSpec {
   pinned: boolean;
 }
 
+/**
+ * A VM group's virtual disk as QEMU opens it, for the main-loop stalls of docs/latency.md.
+ * `cache`: libvirt's `<driver cache=…>`. With `none` (O_DIRECT) writes go to the array as the guest
+ * makes them; with `writeback` they land in the host page cache and a guest flush waits until the
+ * image's dirty pages are written back. `flushSeconds`: how often the guest flushes while it writes.
+ */
+export interface DiskSpec {
+  cache: 'none' | 'writeback';
+  flushSeconds: number;
+}
+
 /** CPU costs of the device work, in microseconds of one core. */
 export interface HostThreadCosts {
   /** QEMU main loop per disk IO it emulates (a VM without iothreads). */
@@ -159,5 +170,6 @@ export const LATENCY_DEFAULTS = {
   segmentBytes: 32768,
   /** keepalived VRRP_ADVER_DFL 1 s; priority 100 (RFC default for a backup); version 2 (keepalived's default); calibration.md §5. */
   heartbeat: { intervalSeconds: 1, priority: 100, version: 2 as const },
+  disk: { cache: 'none' as const, flushSeconds: 5 },
   heartbeatWindows: 12,
 } as const;
