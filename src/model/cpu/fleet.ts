@@ -41,8 +41,9 @@
  * Cost per host-interval: O(VMs) when the host is uncontended (the common case); otherwise
  * O(VMs + bins × vCPUs) with no allocation (scratch arrays grow once to the largest host).
  */
-import { solveRepairman, solveSmtRepairman, type RepairmanMeans, type SmtMeans } from './queueing.js';
-import { gridPosition, interpolate, tableRow, type GridPosition } from './repairman-table.js';
+import { solveRepairman, solveRepairmanRunning, solveSmtRepairman, type RepairmanMeans, type SmtMeans } from './queueing.js';
+import { binomialSumTail, repairmanWaitingBound } from './quiet-bound.js';
+import { gridPosition, interpolate, LOOKUP_GAIN, LOOKUP_REACH, tableRow, type GridPosition } from './repairman-table.js';
 
 /** How the fleet kernel divides waiting among VMs; follows the scheduler being modelled. */
 export type FleetSplit = 'cfs' | 'fifo';
@@ -54,6 +55,11 @@ const BINS = BIN_EDGES.length + 1;
 const NEGLIGIBLE = 1e-12;
 /** Probabilities below this are dropped from the busy-count distributions. */
 const TINY = 1e-15;
+/**
+ * A bin whose waiting is provably below this is quiet (100 times under the NEGLIGIBLE waiting the
+ * split treats as none, a margin for the rounding of the distribution and the table).
+ */
+const QUIET = 1e-14;
 
 /** Reusable scratch state so the per-interval call allocates nothing. */
 export interface FleetScratch {
@@ -67,6 +73,16 @@ export interface FleetScratch {
   bins: Uint8Array;
   binStart: Int32Array;
   binFill: Int32Array;
+  /** Each bin's Σ c·u and Σ c·u² (added in VM order) and its moment match (n 0 when the bin is idle). */
+  binS1: Float64Array;
+  binS2: Float64Array;
+  binN: Float64Array;
+  binU: Float64Array;
+  /**
+   * Whether the CFS split may skip a host on which it proves that no bin can wait (quietHost); the
+   * skip gives the same shares bit for bit, and tests turn it off to check that.
+   */
+  skipQuiet: boolean;
   /** Lowest busy count with mass (the convolution drops negligible cells at the bottom). */
   low: Int32Array;
   /** A moment match's result, [n, ū]. */
@@ -96,6 +112,11 @@ export function fleetScratch(): FleetScratch {
     bins: new Uint8Array(64),
     binStart: new Int32Array(BINS + 1),
     binFill: new Int32Array(BINS),
+    binS1: new Float64Array(BINS),
+    binS2: new Float64Array(BINS),
+    binN: new Float64Array(BINS),
+    binU: new Float64Array(BINS),
+    skipQuiet: true,
     low: new Int32Array(1),
     matched: new Float64Array(2),
     grid: { index: -1, fraction: 0 },
@@ -184,7 +205,8 @@ export function solveHostInterval(
   }
   const matched = scratch.matched;
   momentMatch(s1, s2, matched);
-  const means = solveRepairman(scratch.means, matched[0]!, pcpus, matched[1]!);
+  // Only the running count is used, and whether anyone waits (FIFO): see solveRepairmanRunning.
+  const means = solveRepairmanRunning(scratch.means, matched[0]!, pcpus, matched[1]!);
   const utilization = means.meanRunning / pcpus;
   // No more vCPUs want CPU than there are pCPUs: nobody can wait. (The moment match alone is not
   // a safe test: it can round a few heavy plus a few light vCPUs down to n <= P.)
@@ -238,14 +260,40 @@ function solveCfs(
     scratch.bins = new Uint8Array(2 * count);
   }
   if (scratch.distribution.length < pcpus + 2) scratch.distribution = new Float64Array(2 * (pcpus + 2));
-  // Counting sort of the VMs into bins.
-  const { binStart, binFill, order, bins, matched } = scratch;
+  // Each VM's bin, and each bin's Σu and Σu² (in VM order, as the sorted order below visits them).
+  const { binStart, binFill, order, bins, matched, binS1, binS2, binN, binU } = scratch;
   binStart.fill(0);
+  binS1.fill(0);
+  binS2.fill(0);
+  let hostS1 = 0;
   for (let i = from; i < to; i++) {
-    const b = binOf(demand[i]!);
+    const u = demand[i]!;
+    const b = binOf(u);
     bins[i - from] = b;
     binStart[b + 1]!++;
+    const c = vcpus[i]!;
+    binS1[b]! += c * u;
+    binS2[b]! += c * u * u;
+    hostS1 += c * u;
   }
+  for (let b = 0; b < BINS; b++) {
+    if (binS1[b]! > 0) {
+      momentMatch(binS1[b]!, binS2[b]!, matched);
+      binN[b] = matched[0]!;
+      binU[b] = matched[1]!;
+    } else {
+      binN[b] = 0;
+      binU[b] = 0;
+    }
+  }
+  // A quiet host: every bin's waiting would come out below NEGLIGIBLE, which the split treats as
+  // none (stretch 1 in every bin), so each VM's shares are those of stretch 1. Only tried where it
+  // can hold, with fewer than a quarter of the pCPUs busy on average.
+  if (scratch.skipQuiet && 4 * hostS1 <= pcpus && quietHost(binN, binU, pcpus)) {
+    writeShares(from, to, null, vcpus, demand, 1, readyOut, runOut);
+    return;
+  }
+  // Counting sort of the VMs into bins.
   for (let b = 0; b < BINS; b++) binStart[b + 1]! += binStart[b]!;
   for (let b = 0; b < BINS; b++) binFill[b] = binStart[b]!;
   for (let i = from; i < to; i++) order[binFill[bins[i - from]!]!++] = i;
@@ -260,19 +308,10 @@ function solveCfs(
     const start = binStart[b]!;
     const end = binStart[b + 1]!;
     if (start === end) continue;
-    let s1 = 0;
-    let s2 = 0;
-    for (let m = start; m < end; m++) {
-      const i = order[m]!;
-      const u = demand[i]!;
-      s1 += vcpus[i]! * u;
-      s2 += vcpus[i]! * u * u;
-    }
     let waiting = 0;
-    if (s1 > 0) {
-      momentMatch(s1, s2, matched);
-      const n = matched[0]!;
-      const u = matched[1]!;
+    if (binN[b]! > 0) {
+      const n = binN[b]!;
+      const u = binU[b]!;
       // Probability mass of each number of free pCPUs; the bin can only wait with fewer than n free.
       if (busyMax > pcpus - n) {
         const lowest = Math.max(0, pcpus - busyMax);
@@ -294,6 +333,40 @@ function solveCfs(
     }
     splitByStretch(start, end, order, vcpus, demand, waiting, readyOut, runOut);
   }
+}
+
+/**
+ * Whether no bin of a host can wait: for each bin j (n_j vCPUs at u_j, moment-matched) the waiting
+ * solveCfs would add up is Σ_k P(lighter bins busy = k)·W_j(P − k), each W_j a table look-up (at
+ * most LOOKUP_GAIN times the exact waiting at ρ·LOOKUP_REACH, since the waiting rises with ρ), an
+ * exact solve, or n_j with no pCPU free. Split at m lighter vCPUs busy: for k <= m the waiting is
+ * at most that with P − m free (it falls with more free pCPUs); beyond m at most LOOKUP_GAIN·n_j,
+ * with probability binomialSumTail. So
+ *     waiting_j <= LOOKUP_GAIN·(W_j(P − m) + n_j·P(K > m)),
+ * and the host is quiet when that is below QUIET for every bin (./quiet-bound.ts for the bounds).
+ * m is the lighter bins' mean plus 8 standard deviations (Poisson-like) and 8, at most their count.
+ */
+export function quietHost(binN: Float64Array, binU: Float64Array, pcpus: number): boolean {
+  let lighterCount = 0;
+  let lighterMean = 0;
+  for (let j = 0; j < BINS; j++) {
+    const n = binN[j]!;
+    if (n === 0) continue;
+    const u = binU[j]!;
+    if (u >= 1) return false;
+    // Otherwise the lighter bins always leave n pCPUs free and solveCfs adds no waiting at all.
+    if (lighterCount > pcpus - n) {
+      let m = Math.ceil(lighterMean + 8 * Math.sqrt(lighterMean) + 8);
+      if (m > lighterCount) m = lighterCount;
+      if (m >= pcpus) return false;
+      const tail = m < lighterCount ? binomialSumTail(binN, binU, j, m + 1) : 0;
+      const bound = LOOKUP_GAIN * (repairmanWaitingBound(n, pcpus - m, (u / (1 - u)) * LOOKUP_REACH) + n * tail);
+      if (!(bound < QUIET)) return false;
+    }
+    lighterCount += n;
+    lighterMean += n * u;
+  }
+  return true;
 }
 
 /**

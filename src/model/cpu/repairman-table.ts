@@ -29,6 +29,14 @@ const BLOCK = 32;
 /** Bytes of rows kept per process before the cache is cleared. */
 const BUDGET_BYTES = 64 * 2 ** 20;
 
+/**
+ * The four grid points a look-up interpolates lie at most this factor above its ρ (two spacings
+ * of at most 1/POINTS_PER_UNIT in ln ρ): bounds on the looked-up waiting use it (./quiet-bound.ts).
+ */
+export const LOOKUP_REACH = Math.exp(2 / POINTS_PER_UNIT);
+/** The Catmull–Rom weights' absolute values add up to at most 1.25 (at t = 1/2). */
+export const LOOKUP_GAIN = 1.25;
+
 /** Grid points of the rows for n vCPUs (the same for every c). */
 function gridPoints(n: number): number {
   return Math.ceil((LN_RHO_MAX - LN_RHO_MIN) * POINTS_PER_UNIT * Math.sqrt(n));
