@@ -126,9 +126,11 @@ export function fleetScratch(): FleetScratch {
   };
 }
 
+/** The bin of utilisation u: the first b with u < BIN_EDGES[b] (else the last), by three comparisons. */
 function binOf(u: number): number {
-  for (let b = 0; b < BIN_EDGES.length; b++) if (u < BIN_EDGES[b]!) return b;
-  return BIN_EDGES.length;
+  if (u < 0.3) return u < 0.05 ? 0 : u < 0.15 ? 1 : 2;
+  if (u < 0.7) return u < 0.5 ? 3 : 4;
+  return u < 0.85 ? 5 : 6;
 }
 
 /** Moment-matched (n, ū) of a set of vCPUs from Σu and Σu²; written into `out` as [n, ū]. */
@@ -400,17 +402,31 @@ function convolveBinomial(busy: Float64Array, low: Int32Array, busyMax: number, 
   }
   const q = 1 - u;
   for (let t = 0; t < n; t++) {
+    // Cells k > bottom from the top down: busy[k] = q·busy[k] + u·busy[k − 1], two cells per pass
+    // with the cell above carried in a register (the same arithmetic as one cell at a time).
+    let k: number;
+    let above: number;
     if (max < pcpus) {
       // The new top cell is kept only when it carries mass (at least TINY): on a lightly loaded
       // host the distribution then stops a few standard deviations above its mean instead of
       // growing to P, which halves the work; what is dropped is < TINY per vCPU added.
-      const top = u * busy[max]!;
-      for (let k = max; k > bottom; k--) busy[k] = q * busy[k]! + u * busy[k - 1]!;
+      above = busy[max]!;
+      const top = u * above;
+      k = max;
       if (top >= TINY) busy[++max] = top;
     } else {
-      busy[pcpus]! += u * busy[pcpus - 1]!;
-      for (let k = pcpus - 1; k > bottom; k--) busy[k] = q * busy[k]! + u * busy[k - 1]!;
+      above = busy[pcpus - 1]!;
+      busy[pcpus]! += u * above;
+      k = pcpus - 1;
     }
+    for (; k > bottom + 1; k -= 2) {
+      const below = busy[k - 1]!;
+      const below2 = busy[k - 2]!;
+      busy[k] = q * above + u * below;
+      busy[k - 1] = q * below + u * below2;
+      above = below2;
+    }
+    if (k > bottom) busy[k] = q * above + u * busy[k - 1]!;
     busy[bottom]! *= q;
     while (bottom < max && busy[bottom]! < TINY) busy[bottom++] = 0;
   }
@@ -437,19 +453,20 @@ function splitByStretch(
   let stretch = 1;
   if (waiting > NEGLIGIBLE) {
     solveStretch(start, end, order, vcpus, demand, waiting);
-    stretch = stretchOut[0]!;
+    stretch = doubleOut[0]!;
   }
   // The waiting comes from the moment-matched system; the running shares from the actual vCPUs.
   // On an overloaded host of mixed VMs those can add up to more CPU than the matched system's
   // busy pCPUs (3.4 cores on 2, test/model/fleet.test.ts): then the capacity decides the stretch,
   // and the VMs wait more than the matched system says.
-  if (writeShares(start, end, order, vcpus, demand, stretch, readyOut, runOut) > busyPcpus * (1 + 1e-12)) {
+  writeShares(start, end, order, vcpus, demand, stretch, readyOut, runOut);
+  if (doubleOut[1]! > busyPcpus * (1 + 1e-12)) {
     writeShares(start, end, order, vcpus, demand, capacityStretch(start, end, order, vcpus, demand, busyPcpus, stretch), readyOut, runOut);
   }
 }
 
-/** Each VM's ready and running shares at stretch s; returns the vCPUs running, Σ c_i·run_i. */
-function writeShares(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, stretch: number, readyOut: Float64Array, runOut: Float64Array): number {
+/** Each VM's ready and running shares at stretch s; the vCPUs running, Σ c_i·run_i, go to doubleOut[1]. */
+function writeShares(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, stretch: number, readyOut: Float64Array, runOut: Float64Array): void {
   const readyScale = 1 - 1 / stretch;
   let running = 0;
   for (let m = start; m < end; m++) {
@@ -460,7 +477,7 @@ function writeShares(start: number, end: number, order: Int32Array | null, vcpus
     runOut[i] = a / stretch;
     running += vcpus[i]! * runOut[i]!;
   }
-  return running;
+  doubleOut[1] = running;
 }
 
 /** Σ c_i·a_i(s)/s: the vCPUs running at stretch s (each a_i/s = u_i / (1 − u_i + s·u_i)), decreasing in s. */
@@ -505,15 +522,14 @@ function capacityStretch(start: number, end: number, order: Int32Array | null, v
   return s;
 }
 
-/** Where solveStretch leaves s (a double returned from a call that is not inlined is boxed). */
-const stretchOut = new Float64Array(1);
+/**
+ * Where solveStretch leaves s ([0]) and writeShares the vCPUs running ([1]): a double returned
+ * from a call that V8 does not inline is boxed, an allocation per call in the step loop.
+ */
+const doubleOut = new Float64Array(2);
 
-/** Solves Σ c_i·a_i(s)·(1 − 1/s) = W for s >= 1 by safeguarded Newton iteration; s goes to stretchOut[0]. */
+/** Solves Σ c_i·a_i(s)·(1 − 1/s) = W for s >= 1 by safeguarded Newton iteration; s goes to doubleOut[0]. */
 function solveStretch(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, waiting: number): void {
-  stretchOut[0] = stretchFactor(start, end, order, vcpus, demand, waiting);
-}
-
-function stretchFactor(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, waiting: number): number {
   // g(s) is increasing from 0 at s = 1 towards the number of active vCPUs as s → ∞.
   let active = 0;
   let s1 = 0;
@@ -522,7 +538,10 @@ function stretchFactor(start: number, end: number, order: Int32Array | null, vcp
     if (demand[i]! > 0) active += vcpus[i]!;
     s1 += vcpus[i]! * demand[i]!;
   }
-  if (waiting >= active * (1 - 1e-9)) return 1e9;
+  if (waiting >= active * (1 - 1e-9)) {
+    doubleOut[0] = 1e9;
+    return;
+  }
   let lo = 1;
   let hi = Number.POSITIVE_INFINITY;
   let s = 1 + waiting / s1; // light-load guess: ready ≈ u·(s − 1)
@@ -546,13 +565,19 @@ function stretchFactor(start: number, end: number, order: Int32Array | null, vcp
       g += c * a * (1 - inv);
       dg += c * (da * (1 - inv) + a * inv * inv);
     }
-    if (Math.abs(g) <= 1e-12 * (1 + waiting)) return s;
+    if (Math.abs(g) <= 1e-12 * (1 + waiting)) {
+      doubleOut[0] = s;
+      return;
+    }
     if (g > 0) hi = s;
     else lo = s;
     let next = s - g / dg;
     if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? (lo + hi) / 2 : lo * 2;
-    if (Math.abs(next - s) <= 1e-13 * s) return next;
+    if (Math.abs(next - s) <= 1e-13 * s) {
+      doubleOut[0] = next;
+      return;
+    }
     s = next;
   }
-  return s;
+  doubleOut[0] = s;
 }

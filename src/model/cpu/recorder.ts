@@ -103,10 +103,11 @@ export class CpuRecorder {
     const from = layout.hostFrom[h]!;
     const to = layout.hostVmTo[h]!;
     const result = this.result;
-    result.readyPct.addScaled(ready, weight, from, to, 100);
+    // The host's group runs cover from..to in order, so the pooled histogram gets its values in
+    // the same order as one addScaled over the host would give them.
+    const runs = layout.groupRuns;
     for (let r = layout.hostRunFrom[h]!; r < layout.hostRunTo[h]!; r++) {
-      const runs = layout.groupRuns;
-      result.readyPctByGroup[runs[3 * r + 2]!]!.addScaled(ready, weight, runs[3 * r]!, runs[3 * r + 1]!, 100);
+      result.readyPct.addScaledToBoth(result.readyPctByGroup[runs[3 * r + 2]!]!, ready, weight, runs[3 * r]!, runs[3 * r + 1]!, 100);
     }
     let weighted = 0;
     let total = 0;
