@@ -143,24 +143,29 @@ export class CpuModel {
     const groups = scenario.vms.length;
     const runningByGroup = this.runningByGroup;
     runningByGroup.fill(0);
-    for (let v = 0; v < placement.vms.length; v++) {
-      const slot = layout.slotOfVm[v]!;
-      const state = vmState[v]!;
-      this.running[slot] = state === RUNNING ? 1 : 0;
-      if (state === RUNNING) {
-        weight[slot] = layout.vcpus[slot]!;
-        runningByGroup[layout.hostOf[slot]! * groups + layout.groupOf[slot]!]!++;
+    // In slot order (host by host), so the per-slot arrays are walked in sequence; each VM's
+    // shares depend on its own state alone, so the order changes nothing.
+    const { running, overheadPerVcpu } = this;
+    for (let h = 0; h < placement.hosts.length; h++) {
+      const byGroup = h * groups;
+      for (let slot = layout.hostFrom[h]!; slot < layout.hostVmTo[h]!; slot++) {
+        const v = layout.vmOfSlot[slot]!;
+        const state = vmState[v]!;
+        running[slot] = state === RUNNING ? 1 : 0;
+        if (state === RUNNING) {
+          weight[slot] = layout.vcpus[slot]!;
+          runningByGroup[byGroup + layout.groupOf[slot]!]!++;
+        } else if (state === BOOTING) {
+          weight[slot] = layout.vcpus[slot]!;
+          demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
+        } else {
+          weight[slot] = 0;
+          demand[slot] = 0;
+          continue;
+        }
+        const overhead = overheadPerVcpu[slot]!;
+        if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
       }
-      else if (state === BOOTING) {
-        weight[slot] = layout.vcpus[slot]!;
-        demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
-      } else {
-        weight[slot] = 0;
-        demand[slot] = 0;
-        continue;
-      }
-      const overhead = this.overheadPerVcpu[slot]!;
-      if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
     }
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {

@@ -34,6 +34,9 @@ export class CpuDemandField {
   private readonly noise: RandomField;
   /** Where each VM's utilisation goes in the output array. */
   private readonly slots: Int32Array;
+  /** base · profile[hour] of each VM for `hour` (−1 before the first fill): the profile read strides 24 doubles per VM, so it is done once per hour. */
+  private readonly hourly: Float64Array;
+  private hour = -1;
 
   /** `slots[i]` is the output index of vms[i] (default: i). */
   constructor(vms: readonly DemandVm[], streams: StreamFactory, slots?: Int32Array) {
@@ -44,6 +47,7 @@ export class CpuDemandField {
     this.sigma = new Float64Array(n);
     this.mu = new Float64Array(n);
     this.profiles = new Float64Array(24 * n);
+    this.hourly = new Float64Array(n);
     vms.forEach((vm, i) => {
       const w = vm.workload;
       const factor = noiseFactor(streams.stream(`vm:${vm.name}`, 'cpu-factor'), w.vmCv);
@@ -59,9 +63,13 @@ export class CpuDemandField {
   /** Writes every VM's utilisation for the next interval, which starts at `hourOfDay` (0..24). Call once per step, in order. */
   fill(hourOfDay: number, out: Float64Array): void {
     const hour = Math.floor(hourOfDay) % 24;
-    const { base, sigma, mu, profiles, noise, slots } = this;
+    const { base, sigma, mu, profiles, noise, slots, hourly } = this;
+    if (hour !== this.hour) {
+      for (let i = 0; i < this.size; i++) hourly[i] = base[i]! * profiles[24 * i + hour]!;
+      this.hour = hour;
+    }
     for (let i = 0; i < this.size; i++) {
-      let u = base[i]! * profiles[24 * i + hour]!;
+      let u = hourly[i]!;
       const s = sigma[i]!;
       if (s > 0) u *= Math.exp(mu[i]! + s * noise.normal(i));
       out[slots[i]!] = u > 1 ? 1 : u;
