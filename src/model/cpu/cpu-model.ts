@@ -143,18 +143,21 @@ export class CpuModel {
     const groups = scenario.vms.length;
     const runningByGroup = this.runningByGroup;
     runningByGroup.fill(0);
-    // In slot order (host by host), so the per-slot arrays are walked in sequence; each VM's
-    // shares depend on its own state alone, so the order changes nothing.
+    // In slot order, host by host and group run by group run (./fleet-layout.ts), so the per-slot
+    // arrays are walked in sequence and each run's running VMs are counted in a register; each
+    // VM's entries depend on its own state alone, so the order changes nothing.
     const { running, overheadPerVcpu } = this;
-    for (let h = 0; h < placement.hosts.length; h++) {
-      const byGroup = h * groups;
-      for (let slot = layout.hostFrom[h]!; slot < layout.hostVmTo[h]!; slot++) {
+    const runs = layout.groupRuns;
+    for (let r = 0; r < runs.length / 3; r++) {
+      const end = runs[3 * r + 1]!;
+      let runningInRun = 0;
+      for (let slot = runs[3 * r]!; slot < end; slot++) {
         const v = layout.vmOfSlot[slot]!;
         const state = vmState[v]!;
         running[slot] = state === RUNNING ? 1 : 0;
         if (state === RUNNING) {
           weight[slot] = layout.vcpus[slot]!;
-          runningByGroup[byGroup + layout.groupOf[slot]!]!++;
+          runningInRun++;
         } else if (state === BOOTING) {
           weight[slot] = layout.vcpus[slot]!;
           demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
@@ -166,6 +169,7 @@ export class CpuModel {
         const overhead = overheadPerVcpu[slot]!;
         if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
       }
+      runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
     }
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {
