@@ -39,7 +39,10 @@
  * rate model and sources are in docs/cpu.md. σ is a host mean over the interval: a vCPU's burst
  * that happens to find idle cores runs at full speed, one at the peak slower.
  * Cost per host-interval: O(VMs) when the host is uncontended (the common case); otherwise
- * O(VMs + bins × vCPUs) with no allocation (scratch arrays grow once to the largest host).
+ * O(VMs + bins × vCPUs) with no allocation (scratch arrays grow once to the largest host). A CFS
+ * host with more vCPUs than pCPUs but little load (the bundled desktops: ~5 of 56 threads busy)
+ * is O(VMs) too: closed-form bounds (./quiet-bound.ts) prove every bin's waiting negligible before
+ * any convolution (quietHost), and the shares are written as the full split would write them.
  */
 import { solveRepairman, solveRepairmanRunning, solveSmtRepairman, type RepairmanMeans, type SmtMeans } from './queueing.js';
 import { binomialSumTail, repairmanWaitingBound } from './quiet-bound.js';
