@@ -120,10 +120,10 @@ function solveChain(
     // Below P (waiting still 0): stop once the next term, and so every later one (the ratio is at
     // most 1/2 and falls), is too small to move total or running (times at most P, and n for the
     // bound on the waiting dropped: 2n·next/total < 2⁻⁵⁵).
+    // (Multiplied out, without a division: the next term is p·(n − kk)·ρ / (kk + 1).)
     if (settle && kk < pcpus) {
-      const ratio = ((n - kk) * rho) / (kk + 1);
-      const next = p * ratio;
-      if (ratio <= 0.5 && 4 * (n + pcpus) * next < BELOW_LAST_PLACE * (total < running ? total : running)) break;
+      const grow = (n - kk) * rho;
+      if (grow <= 0.5 * (kk + 1) && 4 * (n + pcpus) * p * grow < BELOW_LAST_PLACE * (total < running ? total : running) * (kk + 1)) break;
     }
     // Past P the ratio of successive terms, (n − k)·ρ/P, only falls; once it is below 1 the rest
     // of the series is bounded by a geometric tail. Stop when that tail cannot move the total, the
@@ -271,9 +271,11 @@ export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores
   let runnable = 0;
   let busy = 0;
   let work = 0;
+  let nextRate = smtWorkRate(1, pcpus, cores, smtGain);
   for (let k = 0; k < n; k++) {
     const kk = k + 1;
-    const rate = smtWorkRate(kk, pcpus, cores, smtGain);
+    const rate = nextRate;
+    nextRate = smtWorkRate(kk + 1, pcpus, cores, smtGain);
     p = (p * (n - k) * rho) / rate;
     if (p > RESCALE_ABOVE) {
       p /= RESCALE_ABOVE;
@@ -289,11 +291,11 @@ export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores
     // The terms have died out before P (a lightly loaded host): once the next term, and so every
     // later one (the ratio is at most 1/2 and falls), is too small to move any of the four sums
     // (runnable weights a term by at most n, busy and work by at most 2P), the sums are final.
+    // (Multiplied out, without a division: the next term is p·(n − kk)·ρ / μ(kk + 1).)
     if (kk < pcpus) {
-      const ratio = ((n - kk) * rho) / smtWorkRate(kk + 1, pcpus, cores, smtGain);
-      const next = p * ratio;
+      const grow = (n - kk) * rho;
       const least = total < work ? total : work; // work <= busy <= runnable here
-      if (ratio <= 0.5 && 4 * (n + 2 * pcpus) * next < BELOW_LAST_PLACE * least) break;
+      if (grow <= 0.5 * nextRate && 4 * (n + 2 * pcpus) * p * grow < BELOW_LAST_PLACE * least * nextRate) break;
     }
     // Past P the rate is constant and the ratio of successive terms only falls: once the geometric
     // tail bound cannot move the sums in the 16th digit, stop (as solveRepairman does).
