@@ -58,15 +58,18 @@ export function packResult(value: unknown, path = 'result'): Packed {
   return out;
 }
 
-/** The value packResult packed (after structured cloning, or not cloned at all), histograms restored. */
+/**
+ * The value packResult packed (after structured cloning, or not cloned at all), histograms
+ * restored around the received counts (the packed value must not be used afterwards).
+ */
 export function unpackResult(value: Packed): unknown {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof Histogram) return value;
   if (Array.isArray(value)) return value.map(unpackResult);
   const record = value as Record<string, unknown>;
   if (record[TAG] === 'Histogram') {
     const packed = record as unknown as PackedHistogram;
-    const h = new Histogram();
-    h.counts.set(packed.counts);
+    // The clone's counts are this thread's own array: adopted, not copied.
+    const h = new Histogram(packed.counts);
     h.count = packed.count;
     h.sum = packed.sum;
     h.min = packed.min;
