@@ -396,7 +396,7 @@ ksm: { enabled: true, tuned: true }
   let singleJson = '';
   for (const workers of [1, 2]) {
     await measure(`recommend vdi-callcenter, ${workers} worker${workers === 1 ? '' : 's'}`, async () => {
-      // The command line's runner (this thread computes too when there are two).
+      // The command line's runner (this thread alone for one worker, a pool for two).
       const runner = createRunner(workers, Number.POSITIVE_INFINITY);
       // CPU time of the whole process (worker threads included): cores actually used = CPU / wall,
       // which shows how much of the machine the run got when others share it.

@@ -59,13 +59,9 @@ export function parseRangeEnds(text: string, option: string, whole: string): [nu
   return [Number((1 - q).toFixed(2)), q];
 }
 
-/**
- * A pool when more than one worker and more than one task, with this thread as one of the
- * workers (it has nothing else to do, and every worker thread started costs a start-up and a
- * warm-up of its own: ../parallel/pool.ts); this thread alone otherwise.
- */
+/** A pool when more than one worker and more than one task; this thread otherwise. */
 export function createRunner(workers: number, tasks: number): ReplicationRunner {
-  return workers > 1 && tasks > 1 ? createWorkerPool({ workers: Math.min(workers, tasks), mainThread: true }) : inProcessRunner();
+  return workers > 1 && tasks > 1 ? createWorkerPool({ workers: Math.min(workers, tasks) }) : inProcessRunner();
 }
 
 export function parseShardOption(text: string | undefined): ShardSpec | undefined {

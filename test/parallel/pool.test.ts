@@ -32,22 +32,6 @@ describe('worker pool', () => {
     expect(reportJson(buildReport(await runReplicated(s, pool)))).toBe(reportJson(buildReport(runStudy(s))));
   });
 
-  it('with the calling thread as one of the workers, gives the bytes one thread gives', async () => {
-    const s = await scenario(NOISY_YAML, ['replications=6']);
-    const hybrid = createWorkerPool({ workers: 2, mainThread: true });
-    try {
-      expect(hybrid.workers).toBe(2);
-      expect(reportJson(buildReport(await runReplicated(s, hybrid)))).toBe(reportJson(buildReport(runStudy(s))));
-    } finally {
-      await hybrid.close();
-    }
-    await expect(hybrid.run({ scenario: s, replication: 0 })).rejects.toThrow(/closed/);
-    // One worker that is the calling thread: no thread started, every task computed here.
-    const here = createWorkerPool({ workers: 1, mainThread: true });
-    expect(reportJson(buildReport(await runReplicated(s, here)))).toBe(reportJson(buildReport(runStudy(s))));
-    await here.close();
-  });
-
   it('gives the same sweep and the same recommendation as one thread', async () => {
     const plan = await planSweep(source(NOISY_YAML, ['replications=2']), [parseVary('overcommit.cpu=2:4:1')]);
     expect(sweepJson(buildSweepReport(await runSweep(plan, pool)))).toBe(sweepJson(buildSweepReport(await runSweep(plan, inProcessRunner()))));
