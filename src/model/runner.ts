@@ -5,8 +5,9 @@
  * A replication's result depends only on the scenario, its seed and the replication index: every
  * random stream is derived from (seed, replication, entity, purpose) (./random/streams.ts), and
  * placement is deterministic. So a task carries just the scenario and the index, results come back
- * in the lossless transfer encoding (./transfer.ts), and combining them in replication order gives
- * the same bytes whoever computed them.
+ * packed for structured cloning (./packed.ts: exact, and the typed arrays move instead of being
+ * copied), and combining them in replication order gives the same bytes whoever computed them.
+ * Shard files hold the JSON encoding (./transfer.ts) instead.
  *
  * A trace-driven scenario carries megabytes of measured series. Keys made from scenarios
  * (`scenarioKey`) therefore never spell out typed arrays: the scenario loader describes its traces
@@ -19,6 +20,7 @@ import { fleetChunks, type FleetChunk } from './chunks.js';
 import { mergeSlices, type SliceResult } from './merge.js';
 import type { ModelScenario } from './scenario.js';
 import { decodeTransfer, encodeTransfer, type Encoded } from './transfer.js';
+import { unpackResult, type Packed } from './packed.js';
 
 export interface ReplicationTask {
   scenario: ModelScenario;
@@ -32,11 +34,11 @@ export interface ReplicationTask {
   chunk?: number | undefined;
 }
 
-/** Runs replication tasks somewhere and returns their encoded results. */
+/** Runs replication tasks somewhere and returns their results, packed (./packed.ts). */
 export interface ReplicationRunner {
   /** Threads that compute at the same time (1 for the in-process runner). */
   readonly workers: number;
-  run(task: ReplicationTask): Promise<Encoded>;
+  run(task: ReplicationTask): Promise<Packed>;
   /** Releases threads; the runner must not be used afterwards. */
   close(): Promise<void>;
 }
@@ -87,10 +89,11 @@ export function fleetPlan(scenario: ModelScenario): FleetPlan {
 }
 
 /**
- * Computes one replication, or one chunk of it, and encodes it. `plans` caches placements and
- * chunks by scenario key (both deterministic, and a worker receives many tasks of one scenario).
+ * Computes one replication (a ReplicationResult), or one chunk of it (a ChunkPart). `plans`
+ * caches placements and chunks by scenario key (both deterministic, and a worker receives many
+ * tasks of one scenario). The result is not packed: a worker packs it to post it (./packed.ts).
  */
-export function computeReplication(task: ReplicationTask, plans?: Map<string, FleetPlan>): Encoded {
+export function computeReplication(task: ReplicationTask, plans?: Map<string, FleetPlan>): ReplicationResult | ChunkPart {
   let plan: FleetPlan | undefined;
   if (plans) {
     const key = task.key ?? scenarioKey(task.scenario);
@@ -102,19 +105,38 @@ export function computeReplication(task: ReplicationTask, plans?: Map<string, Fl
       plans.set(key, plan);
     }
   } else plan = fleetPlan(task.scenario);
-  if (task.chunk === undefined) return encodeTransfer(simulateReplication(task.scenario, plan.placement, task.replication, plan.chunks));
+  if (task.chunk === undefined) return simulateReplication(task.scenario, plan.placement, task.replication, plan.chunks);
   const { slice, result } = simulateChunk(task.scenario, plan.placement, task.replication, plan.chunks, task.chunk);
   // The slice travels without the fleet's placement, which the receiver has.
-  return encodeTransfer({ hostInFleet: slice.hostInFleet, vmInFleet: slice.vmInFleet, datastores: [...slice.datastores], result });
+  return { hostInFleet: slice.hostInFleet, vmInFleet: slice.vmInFleet, datastores: [...slice.datastores], result };
 }
 
+/** A chunk's result as it travels: its slice without the fleet's placement. */
+export interface ChunkPart {
+  hostInFleet: Int32Array;
+  vmInFleet: Int32Array;
+  datastores: string[];
+  result: ReplicationResult;
+}
+
+/** A replication's result from its JSON encoding (a shard file, ./transfer.ts). */
 export function decodeReplication(encoded: Encoded): ReplicationResult {
   return decodeTransfer(encoded) as ReplicationResult;
 }
 
-/** A chunk's encoded result, with its slice re-attached to the fleet it belongs to. */
-export function decodeChunk(encoded: Encoded, fleet: Placement): SliceResult {
-  const part = decodeTransfer(encoded) as { hostInFleet: Int32Array; vmInFleet: Int32Array; datastores: string[]; result: ReplicationResult };
+/** A replication's result as a runner returned it, in the JSON encoding for a shard file. */
+export function encodeReplication(packed: Packed): Encoded {
+  return encodeTransfer(unpackResult(packed));
+}
+
+/** A replication's result as a runner returned it (./packed.ts). */
+export function unpackReplication(packed: Packed): ReplicationResult {
+  return unpackResult(packed) as ReplicationResult;
+}
+
+/** A chunk's result as a runner returned it, with its slice re-attached to the fleet it belongs to. */
+export function unpackChunk(packed: Packed, fleet: Placement): SliceResult {
+  const part = unpackResult(packed) as ChunkPart;
   return { slice: { fleet, hostInFleet: part.hostInFleet, vmInFleet: part.vmInFleet, datastores: part.datastores }, result: part.result };
 }
 
@@ -124,12 +146,12 @@ export function decodeChunk(encoded: Encoded, fleet: Placement): SliceResult {
  * task computes, since chunks are fixed by the scenario (./chunks.ts), not by the runner.
  */
 export async function runReplication(runner: ReplicationRunner, scenario: ModelScenario, plan: FleetPlan, replication: number, key: string): Promise<ReplicationResult> {
-  if (runner.workers <= 1 || plan.chunks.length <= 1) return decodeReplication(await runner.run({ scenario, replication, key }));
+  if (runner.workers <= 1 || plan.chunks.length <= 1) return unpackReplication(await runner.run({ scenario, replication, key }));
   const parts = await Promise.all(plan.chunks.map((_, chunk) => runner.run({ scenario, replication, key, chunk })));
   return mergeSlices(
     scenario,
     plan.placement,
-    parts.map((encoded) => decodeChunk(encoded, plan.placement)),
+    parts.map((packed) => unpackChunk(packed, plan.placement)),
   );
 }
 

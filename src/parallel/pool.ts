@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Piscina as PiscinaClass } from 'piscina';
 import type { ReplicationRunner, ReplicationTask } from '../model/runner.js';
-import type { Encoded } from '../model/transfer.js';
+import type { Packed } from '../model/packed.js';
 import { wireTask } from './shared-traces.js';
 import { poolWorkerOptions, workerModule } from './worker-entry.js';
 
@@ -32,7 +32,7 @@ export function createWorkerPool(options: PoolOptions): ReplicationRunner {
   // Required here, not imported at the top: a run on one thread (and `overcast --help`) never
   // needs the pool library, whose load is about 30 ms of start-up (docs/scale.md).
   const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
-  const pool = new Piscina<ReplicationTask, Encoded>({
+  const pool = new Piscina<ReplicationTask, Packed>({
     ...poolWorkerOptions(workerModule(import.meta.url, 'worker')),
     minThreads: workers,
     maxThreads: workers,

@@ -4,7 +4,7 @@
  * `runStudy` in ../model/run.ts whatever ran them.
  */
 import type { StudyResult } from '../model/run.js';
-import type { ReplicationRunner } from '../model/runner.js';
+import { encodeReplication, type ReplicationRunner } from '../model/runner.js';
 import type { ModelScenario } from '../model/scenario.js';
 import { Evaluator } from './evaluator.js';
 import { decideRareRisks, type RiskOptions } from './risk.js';
@@ -39,7 +39,7 @@ export async function runShard(scenario: ModelScenario, shard: ShardSpec, runner
   let done = 0;
   const results = await Promise.all(
     mine.map(async (replication) => {
-      const result = await runner.run({ scenario, replication });
+      const result = encodeReplication(await runner.run({ scenario, replication }));
       options.onProgress?.(++done, mine.length);
       return { replication, result };
     }),

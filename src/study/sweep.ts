@@ -6,7 +6,7 @@
  * replication order, as a single `run` at that point would.
  */
 import type { StudyResult } from '../model/run.js';
-import type { ReplicationRunner } from '../model/runner.js';
+import { encodeReplication, type ReplicationRunner } from '../model/runner.js';
 import { StudyInputError } from './errors.js';
 import { Evaluator } from './evaluator.js';
 import { shardTasks, sweepPartial, type PartialFile, type ShardSpec, type SweepPointSpec } from './shards.js';
@@ -115,7 +115,7 @@ export async function runSweepShard(plan: SweepPlan, shard: ShardSpec, runner: R
     mine.map(async (task) => {
       const point = Math.floor(task / R);
       const replication = task % R;
-      const result = await runner.run({ scenario: plan.points[point]!.scenario, replication });
+      const result = encodeReplication(await runner.run({ scenario: plan.points[point]!.scenario, replication }));
       options.onProgress?.(++done, mine.length);
       return { point, replication, result };
     }),

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { computeReplication, scenarioKey, type ReplicationTask } from '../../src/model/runner.js';
 import type { ModelScenario } from '../../src/model/scenario.js';
 import type { TraceSeries } from '../../src/model/workload/trace-demand.js';
+import { encodeTransfer } from '../../src/model/transfer.js';
 import { wireTask } from '../../src/parallel/shared-traces.js';
 import { NOISY_YAML, scenario } from '../study/helpers.js';
 import { TRACE_YAML } from './traces.js';
@@ -61,7 +62,7 @@ describe('tasks for worker threads', () => {
     expect(cpu.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(received.key).toBe(task.key);
     expect(received.key!.length).toBeLessThan(20_000);
-    expect(JSON.stringify(computeReplication(received, new Map()))).toBe(JSON.stringify(computeReplication({ scenario: s, replication: 1 })));
+    expect(JSON.stringify(encodeTransfer(computeReplication(received, new Map())))).toBe(JSON.stringify(encodeTransfer(computeReplication({ scenario: s, replication: 1 }))));
   });
 
   it('leave scenarios without traces as they are', async () => {

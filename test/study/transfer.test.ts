@@ -14,7 +14,7 @@ describe('transfer encoding', () => {
     const s = await scenario(NOISY_YAML, ['replications=2']);
     const placement = place(s);
     const direct = [0, 1].map((r) => simulateReplication(s, placement, r));
-    const viaJson = [0, 1].map((r) => decodeReplication(JSON.parse(JSON.stringify(computeReplication({ scenario: s, replication: r }))) as Encoded));
+    const viaJson = [0, 1].map((r) => decodeReplication(JSON.parse(JSON.stringify(encodeTransfer(computeReplication({ scenario: s, replication: r })))) as Encoded));
     const a = reportJson(buildReport(combineReplications(s, placement, direct)));
     const b = reportJson(buildReport(combineReplications(s, placement, viaJson)));
     expect(b).toBe(a);

@@ -107,8 +107,10 @@ export class Histogram {
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
-  constructor() {
-    this.counts = new Float64Array(BUCKETS);
+  /** Empty; or around `counts` (BUCKETS long, taken over, not copied: a result received from a worker). */
+  constructor(counts?: Float64Array) {
+    if (counts && counts.length !== BUCKETS) throw new RangeError(`histogram counts must have ${BUCKETS} buckets, got ${counts.length}`);
+    this.counts = counts ?? new Float64Array(BUCKETS);
   }
 
   /** Adds `value` with the given weight (a count; weights keep totals exact when integral). */
