@@ -173,12 +173,18 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
   while (simulatedRuns < maxRuns) {
     options.onStage?.(plainTail ? `OOM risk: plain memory-only replications (${plainRuns.length + finalRuns.length} host-runs so far)` : `OOM risk: importance sampling at θ = ${shift.toFixed(2)} (${finalRuns.length} host-runs so far)`);
     const firstBatch = batch;
+    // Plain batches without a kill so far cannot decide before the tail may (a Wilson interval
+    // with no kill needs ~11,500 host-runs to show 1 % per host-month): one batch straight to
+    // TAIL_DECIDE_SAMPLES keeps every worker busy instead of stopping to look every 200.
+    const killSeen = plainRuns.some((r) => r.hit) || finalRuns.some((r) => r.hit);
+    const wanted = plainTail && !killSeen ? Math.max(BATCH_HOST_RUNS, TAIL_DECIDE_SAMPLES - plainRuns.length - finalRuns.length) : BATCH_HOST_RUNS;
     // Each batch its own seed: number its replications apart so clusters stay distinct.
-    for (const run of await runBatch(shift, perBatch(BATCH_HOST_RUNS))) finalRuns.push({ ...run, replication: run.replication + 100_000 * firstBatch });
+    for (const run of await runBatch(shift, perBatch(wanted))) finalRuns.push({ ...run, replication: run.replication + 100_000 * firstBatch });
     if (plainTail) {
       const all = [...plainRuns, ...finalRuns];
       plainEstimate = wilsonInterval(all.filter((r) => r.hit).length, all.length);
-      plainTailEstimate = tailProbability(all.map((r) => r.score), 0);
+      // A fit costs tens of milliseconds on this thread; below TAIL_DECIDE_SAMPLES it could not decide.
+      if (all.length >= TAIL_DECIDE_SAMPLES || simulatedRuns >= maxRuns) plainTailEstimate = tailProbability(all.map((r) => r.score), 0);
       // A tail fitted to few host-runs extrapolates far: it may decide only from TAIL_DECIDE_SAMPLES on.
       if (decides(plainEstimate, limitRun) || (plainTailEstimate && all.length >= TAIL_DECIDE_SAMPLES && decides(plainTailEstimate, limitRun))) break;
     } else {
