@@ -5,6 +5,11 @@
  * per host daemon, then for each VM whose device work is modelled (docs/latency.md) its QEMU main
  * loop, its vhost workers (one per queue, with vhost_net) and its iothreads, in VM order. The CPU
  * kernel solves a host over its whole range; VM metrics use the VM part only.
+ *
+ * Pinned VMs (`network.pinned`, docs/latency.md): a pinned VM's vCPUs and its path threads (vhost
+ * workers, or the QEMU main loop without vhost_net) own dedicated cores. The layout lists those
+ * slots per host (`pinnedSlots[hostPinnedFrom[h]..hostPinnedTo[h])`) and the cores they take
+ * (`pinnedCores[h]`), which the CPU model removes from the host's shared pool.
  */
 import type { Placement } from './placement.js';
 
@@ -27,6 +32,8 @@ export interface VmThreads {
   qemu: boolean;
   vhost: number;
   iothreads: number;
+  /** vCPUs and path threads on dedicated cores (vhost workers, or the QEMU main loop without them). */
+  pinned?: boolean;
 }
 
 /** What host threads beyond ksmd a fleet has. */
@@ -71,6 +78,12 @@ export interface FleetLayout {
   iothreadCount: Int32Array;
   /** Any device threads at all (false: the layout of a fleet without latency paths). */
   deviceThreads: boolean;
+  /** Slots on dedicated cores (pinned VMs and their path threads), host by host; host h owns hostPinnedFrom[h]..hostPinnedTo[h]−1. */
+  pinnedSlots: Int32Array;
+  hostPinnedFrom: Int32Array;
+  hostPinnedTo: Int32Array;
+  /** Per host: cores its pinned slots take out of the shared pool (a VM's vCPUs count one each). */
+  pinnedCores: Int32Array;
 }
 
 export function layoutFleet(placement: Placement, plan?: ThreadPlan): FleetLayout {
@@ -104,8 +117,13 @@ export function layoutFleet(placement: Placement, plan?: ThreadPlan): FleetLayou
     iothreadFrom: new Int32Array(vmSlots).fill(-1),
     iothreadCount: new Int32Array(vmSlots),
     deviceThreads: deviceSlots > 0,
+    pinnedSlots: new Int32Array(0),
+    hostPinnedFrom: new Int32Array(hosts),
+    hostPinnedTo: new Int32Array(hosts),
+    pinnedCores: new Int32Array(hosts),
   };
   const runs: number[] = [];
+  const pinned: number[] = [];
   let slot = 0;
   placement.hosts.forEach((host, h) => {
     layout.hostFrom[h] = slot;
@@ -135,6 +153,7 @@ export function layoutFleet(placement: Placement, plan?: ThreadPlan): FleetLayou
     };
     thread(KIND_KSMD, -1);
     for (let d = 0; d < daemons; d++) thread(KIND_DAEMON, d);
+    layout.hostPinnedFrom[h] = pinned.length;
     for (const v of sorted) {
       const t = perVm[v];
       if (!t) continue;
@@ -149,10 +168,19 @@ export function layoutFleet(placement: Placement, plan?: ThreadPlan): FleetLayou
         const s = thread(KIND_IOTHREAD, v);
         if (q === 0) layout.iothreadFrom[v] = s;
       }
+      if (t.pinned) {
+        pinned.push(layout.slotOfVm[v]!);
+        layout.pinnedCores[h]! += layout.vcpus[layout.slotOfVm[v]!]!;
+        const paths = t.vhost > 0 ? Array.from({ length: t.vhost }, (_, q) => layout.vhostFrom[v]! + q) : t.qemu ? [layout.qemuSlot[v]!] : [];
+        for (const s of paths) pinned.push(s);
+        layout.pinnedCores[h]! += paths.length;
+      }
     }
+    layout.hostPinnedTo[h] = pinned.length;
     layout.hostTo[h] = slot;
   });
   layout.groupRuns = Int32Array.from(runs);
+  layout.pinnedSlots = Int32Array.from(pinned);
   return layout;
 }
 

@@ -398,7 +398,7 @@ function vmGroupSchema(kit: FieldKit) {
         pinned: z
           .boolean()
           .default(false)
-          .meta(meta({ description: 'vCPUs and the VM’s vhost workers (or QEMU main loop) pinned to dedicated cores, other threads kept off them (field report 002’s fix): the path is never descheduled. The dedicated cores are not taken out of the other VMs’ pool.' })),
+          .meta(meta({ description: 'vCPUs and the VM’s vhost workers (or QEMU main loop) pinned to dedicated cores, other threads kept off them (field report 002’s fix): the path is never descheduled, and those cores (vCPUs + path threads) leave the host’s shared pool.' })),
       })
       .optional()
       .meta(meta({ description: 'Network demand and virtio NIC; the group’s QEMU main loop, vhost workers and guest softirq are then modelled (docs/latency.md).' })),

@@ -18,6 +18,13 @@
  * competes for the pCPUs and its waiting counts as the VM's; SMT hosts (threadsPerCore > 1) are
  * solved with their physical cores and SMT gain; and every running VM's UI action time is recorded
  * from its ready and running shares and the host's speed (./ui-action.ts).
+ *
+ * Pinning (`network.pinned`, docs/latency.md): a pinned VM's vCPUs and path threads own dedicated
+ * cores (libvirt `<vcpupin>`, nova's dedicated CPU policy, `taskset` of the other threads). The
+ * kernel solves the rest of the host on its remaining pCPUs — the shared pool shrinks by those
+ * cores, so the other VMs wait more — and a pinned slot runs its demand at once (never ready). Its
+ * dedicated cores count as busy only while it runs. The micro-level simulation does not model
+ * pinning (docs/latency.md, Limits).
  */
 import { BOOTING, RUNNING, type ReplicationContext } from '../fleet-state.js';
 import { threadSlot } from '../fleet-layout.js';
@@ -96,6 +103,8 @@ export class CpuModel {
   private readonly cores: Float64Array;
   private readonly smtGain: Float64Array;
   private readonly scratch = fleetScratch();
+  /** Demand of the pinned slots while the shared pool is solved without them (grows to the largest host's). */
+  private pinnedSave = new Float64Array(0);
   private readonly recorder: CpuRecorder;
   private readonly micro: MicroLevel;
 
@@ -128,6 +137,12 @@ export class CpuModel {
     });
     this.cores = Float64Array.from(placement.hosts, (host) => host.pcpus / (scenario.hosts[host.group]!.cpu.threadsPerCore ?? 1));
     this.smtGain = Float64Array.from(placement.hosts, (host) => (scenario.hosts[host.group]!.cpu.smtGainPct ?? 0) / 100);
+    placement.hosts.forEach((host, h) => {
+      if (layout.pinnedCores[h]! >= host.pcpus) {
+        throw new RangeError(`host ${host.name}: its pinned VMs need ${layout.pinnedCores[h]} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${host.pcpus} pCPUs; at least one must stay shared`);
+      }
+      this.pinnedSave = new Float64Array(Math.max(this.pinnedSave.length, layout.hostPinnedTo[h]! - layout.hostPinnedFrom[h]!));
+    });
     this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps, uiWorkMs);
     this.micro = new MicroLevel(ctx, this.method, this.split, inputs.paths);
   }
@@ -178,7 +193,7 @@ export class CpuModel {
       for (let h = 0; h < placement.hosts.length; h++) {
         paths.openHost(h, demand);
         if (paths.twoPass[h]) {
-          solveHostInterval(layout.hostFrom[h]!, layout.hostTo[h]!, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
+          this.solveHost(h);
           paths.applyCapacity(h, demand, ready, runShare);
           if (this.method === 'micro') paths.closeHost(h, k, runShare, ready);
         } else if (this.method === 'micro') paths.closeHost(h, k, runShare, ready);
@@ -190,9 +205,8 @@ export class CpuModel {
       return;
     }
     for (let h = 0; h < placement.hosts.length; h++) {
-      const from = layout.hostFrom[h]!;
       const to = layout.hostTo[h]!;
-      const util = solveHostInterval(from, to, layout.vcpus, demand, placement.hosts[h]!.pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
+      const util = this.solveHost(h);
       paths?.closeHost(h, k, runShare, ready);
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
@@ -200,6 +214,43 @@ export class CpuModel {
       this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
+  }
+
+  /**
+   * Solves host h's interval with the closed-form kernel into `ready` and `runShare`; returns its
+   * pCPU utilisation. Pinned slots leave the shared pool: their demand is set aside (0 for the
+   * kernel, which then gives them no share and no waiting) and the kernel runs on the pCPUs left
+   * (on an SMT host the cores shrink in proportion); then each pinned slot runs its demand.
+   */
+  private solveHost(h: number): number {
+    const { demand, ready, runShare, scratch } = this;
+    const layout = this.ctx.layout;
+    const from = layout.hostFrom[h]!;
+    const to = layout.hostTo[h]!;
+    const pcpus = this.ctx.placement.hosts[h]!.pcpus;
+    const dedicated = layout.pinnedCores[h]!;
+    if (dedicated === 0) return solveHostInterval(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
+    const pinFrom = layout.hostPinnedFrom[h]!;
+    const pinTo = layout.hostPinnedTo[h]!;
+    const pinned = layout.pinnedSlots;
+    const save = this.pinnedSave;
+    for (let i = pinFrom; i < pinTo; i++) {
+      const s = pinned[i]!;
+      save[i - pinFrom] = demand[s]!;
+      demand[s] = 0;
+    }
+    const shared = pcpus - dedicated;
+    const util = solveHostInterval(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!);
+    let busy = util * shared;
+    for (let i = pinFrom; i < pinTo; i++) {
+      const s = pinned[i]!;
+      const u = save[i - pinFrom]!;
+      demand[s] = u;
+      ready[s] = 0;
+      runShare[s] = u;
+      busy += layout.vcpus[s]! * u;
+    }
+    return busy / pcpus;
   }
 
   /** After the step loop: the micro level, then the replication's CPU result. */

@@ -178,7 +178,7 @@ export function threadPlan(scenario: ModelScenario, placement: Placement): Threa
     const net = networkOf(scenario, vm.group, inHeartbeat);
     const iothreads = group.iothreads ?? 0;
     if (!net && iothreads === 0) return undefined;
-    return { qemu: true, vhost: net && net.vhostNet ? net.queues : 0, iothreads };
+    return { qemu: true, vhost: net && net.vhostNet ? net.queues : 0, iothreads, pinned: net?.pinned ?? false };
   });
   const daemons = latency.hostThreads.daemons.length;
   if (daemons === 0 && threads.every((t) => t === undefined)) return undefined;

@@ -27,7 +27,8 @@ export interface NetworkSpec {
   /**
    * vCPUs and the VM's vhost workers (or QEMU main loop) pinned to dedicated cores (libvirt
    * `<vcpupin>`/`<emulatorpin>`, `taskset`), other threads kept off them: the path's threads are
-   * never descheduled (f = 1, no notification wait).
+   * never descheduled (f = 1, no notification wait), and those cores leave the host's shared pool
+   * (../cpu/cpu-model.ts, solveHost).
    */
   pinned: boolean;
 }
