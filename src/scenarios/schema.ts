@@ -709,6 +709,16 @@ function refineScenario(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
   });
   checkBootsAndStorage(scenario, ctx);
   checkHeartbeats(scenario, ctx);
+  // A pinned VM's vCPUs and path threads take dedicated cores; every host must keep one shared.
+  const smallestHost = Math.min(...scenario.hosts.map((h) => h.cpu.cores - h.cpu.reservedCores));
+  scenario.vms.forEach((g, i) => {
+    const net = g.network;
+    if (!net?.pinned) return;
+    const paths = net.vhostNet ? net.queues : 1;
+    if (g.vcpus + paths >= smallestHost) {
+      ctx.addIssue({ code: 'custom', path: ['vms', i, 'network', 'pinned'], message: `a pinned VM takes ${g.vcpus + paths} dedicated cores (${g.vcpus} vCPUs + ${paths} ${net.vhostNet ? (paths === 1 ? 'vhost worker' : 'vhost workers') : 'QEMU main loop'}); the smallest host has ${smallestHost} pCPUs and must keep at least one shared` });
+    }
+  });
   if (scenario.placement === 'as-is') {
     // A pinned group must name a host that exists: a typo would silently spread its VMs.
     const hostNames = new Set(scenario.hosts.flatMap((h) => Array.from({ length: h.count }, (_, k) => `${h.name}-${k + 1}`)));

@@ -9,6 +9,7 @@ import { machineRepairman } from '../../src/model/cpu/queueing.js';
 import { LATENCY_DEFAULTS } from '../../src/model/latency/spec.js';
 import { runStudy } from '../../src/model/run.js';
 import type { ModelScenario } from '../../src/model/scenario.js';
+import { parseScenarioText } from '../../src/scenarios/load.js';
 import { hostGroup, scenario, vmGroup } from './helpers.js';
 
 const PCPUS = 16;
@@ -63,5 +64,18 @@ describe('pinned cores leave the shared pool', () => {
     s.vms[1]!.vcpus = PCPUS;
     s.overcommit.cpu = 4;
     expect(() => runStudy(s)).toThrow(/pinned VMs need 17 dedicated cores .* 16 pCPUs/);
+  });
+
+  it('a scenario whose pinned VM would take every pCPU of a host is refused at the field', async () => {
+    const text = `
+name: t
+hosts: [{ name: h, count: 1, cpu: { cores: 8, reservedCores: 0 }, memory: { totalGiB: 64, reservedGiB: 0 } }]
+vms:
+  - { name: big, count: 1, vcpus: 7, memoryGiB: 4, workload: { cpu: { utilPct: 10 } }, network: { gbps: 1, pinned: true } }
+`;
+    const parsed = await parseScenarioText(text, 't.yaml');
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.issues.map((i) => i.message).join('\n')).toMatch(/takes 8 dedicated cores \(7 vCPUs \+ 1 vhost worker\); the smallest host has 8 pCPUs/);
   });
 });
