@@ -399,6 +399,18 @@ function vmGroupSchema(kit: FieldKit) {
           .boolean()
           .default(false)
           .meta(meta({ description: 'vCPUs and the VM’s vhost workers (or QEMU main loop) pinned to dedicated cores, other threads kept off them (field report 002’s fix): the path is never descheduled, and those cores (vCPUs + path threads) leave the host’s shared pool.' })),
+        peer: z
+          .string()
+          .min(1)
+          .nullable()
+          .default(null)
+          .meta(meta({ description: 'The VM its traffic goes to and comes from: a VM name (`server-1`) for every VM of the group, or a group name (VM n talks to that group’s VM n, wrapping at its count). When the placement puts the peer on the same host, that traffic is switched by the host’s bridge, not its NIC, and the peer’s vhost worker (or QEMU main loop) and guest softirq carry it too (field report 002: 25 Gbit/s VM-to-VM on one host). On another host it uses the NIC as any traffic.', defaultText: 'none' })),
+        peerShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(1)
+          .meta(meta({ description: 'Share of the VM’s bandwidth exchanged with `peer`; the rest leaves through the host NIC.', unit: 'fraction' })),
       })
       .optional()
       .meta(meta({ description: 'Network demand and virtio NIC; the group’s QEMU main loop, vhost workers and guest softirq are then modelled (docs/latency.md).' })),
@@ -709,6 +721,17 @@ function refineScenario(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
   });
   checkBootsAndStorage(scenario, ctx);
   checkHeartbeats(scenario, ctx);
+  // A traffic peer names a VM (<group>-<n>) or a group.
+  const groupCounts = new Map(scenario.vms.map((g) => [g.name, g.count]));
+  scenario.vms.forEach((g, i) => {
+    const peer = g.network?.peer;
+    if (peer === undefined || peer === null || groupCounts.has(peer)) return;
+    const m = /^(.*)-(\d+)$/.exec(peer);
+    const count = m ? groupCounts.get(m[1]!) : undefined;
+    if (count === undefined || (count !== 'fill' && Number(m![2]) > count) || Number(m![2]) < 1) {
+      ctx.addIssue({ code: 'custom', path: ['vms', i, 'network', 'peer'], message: `no VM or group named '${peer}' (a VM is <group>-<n>; groups: ${[...groupCounts.keys()].join(', ')})` });
+    }
+  });
   // A pinned VM's vCPUs and path threads take dedicated cores; every host must keep one shared.
   const smallestHost = Math.min(...scenario.hosts.map((h) => h.cpu.cores - h.cpu.reservedCores));
   scenario.vms.forEach((g, i) => {

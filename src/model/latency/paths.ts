@@ -172,7 +172,7 @@ const QUIET_NETWORK: NetworkSpec = {
 export function threadPlan(scenario: ModelScenario, placement: Placement): ThreadPlan | undefined {
   const latency = scenario.latency;
   if (!latency) return undefined;
-  const inHeartbeat = heartbeatGroups(scenario, placement);
+  const inHeartbeat = modelledGroups(scenario, placement);
   const threads = placement.vms.map((vm): VmThreads | undefined => {
     const group = scenario.vms[vm.group]!;
     const net = networkOf(scenario, vm.group, inHeartbeat);
@@ -185,7 +185,8 @@ export function threadPlan(scenario: ModelScenario, placement: Placement): Threa
   return { daemons, vmThreads: (v) => threads[v] };
 }
 
-function heartbeatGroups(scenario: ModelScenario, placement: Placement): Set<number> {
+/** Groups whose device threads are modelled without a network of their own: heartbeat VMs and traffic peers. */
+function modelledGroups(scenario: ModelScenario, placement: Placement): Set<number> {
   const byName = new Map(placement.vms.map((vm) => [vm.name, vm.group]));
   const groups = new Set<number>();
   for (const hb of scenario.latency?.heartbeats ?? []) {
@@ -194,7 +195,32 @@ function heartbeatGroups(scenario: ModelScenario, placement: Placement): Set<num
       if (g !== undefined) groups.add(g);
     }
   }
+  for (const p of peersOf(scenario, placement)) if (p >= 0) groups.add(placement.vms[p]!.group);
   return groups;
+}
+
+/**
+ * Per placement VM: the placement index of its traffic peer (`network.peer`), or −1. A VM name
+ * names one VM for the whole group; a group name pairs VM n with that group's VM n (wrapping at
+ * its count when that is a number). Resolved by name alone, so a slice of the fleet (./chunks.ts)
+ * pairs alike: a peer outside the slice is on another host. A peer not placed, or the VM itself,
+ * is none.
+ */
+export function peersOf(scenario: ModelScenario, placement: Placement): Int32Array {
+  const byName = new Map(placement.vms.map((vm, v) => [vm.name, v]));
+  const groups = new Map(scenario.vms.map((g) => [g.name, g.count]));
+  return Int32Array.from(placement.vms, (vm, v) => {
+    const peer = scenario.vms[vm.group]!.network?.peer;
+    if (peer === undefined || peer === null) return -1;
+    const count = groups.get(peer);
+    let name = peer;
+    if (count !== undefined) {
+      const n = Number(/-(\d+)$/.exec(vm.name)?.[1] ?? '1');
+      name = `${peer}-${typeof count === 'number' && count > 0 ? ((n - 1) % count) + 1 : n}`;
+    }
+    const p = byName.get(name) ?? -1;
+    return p === v ? -1 : p;
+  });
 }
 
 function networkOf(scenario: ModelScenario, group: number, inHeartbeat: Set<number>): NetworkSpec | undefined {
@@ -220,6 +246,18 @@ export class LatencyPaths {
   readonly twoPass: Uint8Array;
   /** Per VM this interval: app demand per vCPU, demanded and achieved packets/s, bottleneck. */
   private readonly appDemand: Float64Array;
+  /**
+   * Same-host traffic peers (`network.peer`): per VM its peer when both are on one host (else −1)
+   * and the share of its traffic it exchanges with it; per host whether any VM has one. Per VM
+   * this interval: its own demanded segments/s (wantPps adds what same-host peers send it), the
+   * share of its demand its path achieved, and the part of its traffic switched on the host, Gbit/s.
+   */
+  private readonly peer: Int32Array;
+  private readonly peerShare: Float64Array;
+  private readonly hostPeers: Uint8Array;
+  private readonly ownPps: Float64Array;
+  private readonly achievedShare: Float64Array;
+  private readonly localGbps: Float64Array;
   private readonly wantPps: Float64Array;
   private readonly gotPps: Float64Array;
   private readonly bottleneck: Uint8Array;
@@ -273,7 +311,7 @@ export class LatencyPaths {
     this.daemonDemand = Float64Array.from(latency.hostThreads.daemons, (d) => Math.min(1, Math.min(d.cpuPct, d.quotaPct ?? Number.POSITIVE_INFINITY) / 100));
 
     const vms = placement.vms.length;
-    const inHeartbeat = heartbeatGroups(scenario, placement);
+    const inHeartbeat = modelledGroups(scenario, placement);
     this.net = placement.vms.map((vm, v) => (layout.qemuSlot[v]! >= 0 ? networkOf(scenario, vm.group, inHeartbeat) : undefined));
     this.meanPps = new Float64Array(vms);
     this.segBytes = new Float64Array(vms);
@@ -296,6 +334,13 @@ export class LatencyPaths {
     this.hostNetVms = placement.hosts.map((host) => Int32Array.from(host.vms.filter((v) => this.net[v] !== undefined).sort((a, b) => a - b)));
     this.twoPass = Uint8Array.from(this.hostNetVms, (list) => (list.some((v) => this.meanPps[v]! > 0) ? 1 : 0));
     this.appDemand = new Float64Array(vms);
+    const peers = peersOf(scenario, placement);
+    this.peer = Int32Array.from(peers, (p, v) => (p >= 0 && this.net[v] !== undefined && this.net[p] !== undefined && placement.vms[p]!.host === placement.vms[v]!.host ? p : -1));
+    this.peerShare = Float64Array.from(placement.vms, (_, v) => this.net[v]?.peerShare ?? 1);
+    this.hostPeers = Uint8Array.from(this.hostNetVms, (list) => (list.some((v) => this.peer[v]! >= 0) ? 1 : 0));
+    this.ownPps = new Float64Array(vms);
+    this.achievedShare = new Float64Array(vms);
+    this.localGbps = new Float64Array(vms);
     this.wantPps = new Float64Array(vms);
     this.gotPps = new Float64Array(vms);
     this.bottleneck = new Uint8Array(vms);
@@ -484,10 +529,23 @@ export class LatencyPaths {
       this.appDemand[v] = app;
       const mean = this.meanUtil[v]!;
       const want = running ? this.meanPps[v]! * (mean > 0 ? app / mean : 1) : 0;
+      this.ownPps[v] = want;
       this.wantPps[v] = want;
-      this.gotPps[v] = want;
       this.bottleneck[v] = NONE;
-      this.setVmThreads(v, demand, want, running);
+    }
+    // Traffic to a peer on this host also crosses the peer's path: its vhost worker (or QEMU
+    // loop) and its guest softirq handle the same segments.
+    if (this.hostPeers[h]) {
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i]!;
+        const p = this.peer[v]!;
+        if (p >= 0 && this.isRunning(p)) this.wantPps[p]! += (this.ownPps[v]! * this.peerShare[v]! * this.segBytes[v]!) / this.segBytes[p]!;
+      }
+    }
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      this.gotPps[v] = this.wantPps[v]!;
+      this.setVmThreads(v, demand, this.wantPps[v]!, this.isRunning(v));
     }
     // VMs with only iothreads (no network): their disk work.
     this.placement.hosts[h]!.vms.forEach((v) => {
@@ -553,13 +611,50 @@ export class LatencyPaths {
       this.gbpsScratch[i] = (this.rate[0]! * 8 * this.segBytes[v]!) / 1e9;
       this.bnScratch[i] = this.rate[1]!;
     }
-    shareNic(this.gbpsScratch, this.bnScratch, 0, list.length, this.nicGbps, this.orderScratch);
+    if (this.hostPeers[h]) this.shareNicWithPeers(list);
+    else shareNic(this.gbpsScratch, this.bnScratch, 0, list.length, this.nicGbps, this.orderScratch);
     for (let i = 0; i < list.length; i++) {
       const v = list[i]!;
       const got = (this.gbpsScratch[i]! * 1e9) / (8 * this.segBytes[v]!);
       this.gotPps[v] = got;
       this.bottleneck[v] = this.bnScratch[i]!;
       this.setVmThreads(v, demand, got, this.isRunning(v));
+    }
+  }
+
+  /**
+   * The NIC on a host with same-host peers: traffic between two VMs on one host is switched by the
+   * host's bridge (a tap-to-tap forward in the host kernel) and never reaches the NIC, so only the
+   * rest of each VM's achieved rate is shared max-min. A sender's traffic to its peer then moves
+   * no faster than the slower of the two paths: it loses what the peer's path could not carry.
+   */
+  private shareNicWithPeers(list: Int32Array): void {
+    const { gbpsScratch, bnScratch } = this;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      const want = this.wantPps[v]!;
+      const toGbps = (8 * this.segBytes[v]!) / 1e9;
+      const share = want > 0 ? (gbpsScratch[i]! / toGbps) / want : 1;
+      this.achievedShare[v] = share;
+      this.bottleneck[v] = bnScratch[i]!;
+      const p = this.peer[v]!;
+      const ownLocal = p >= 0 && this.isRunning(p) ? this.ownPps[v]! * this.peerShare[v]! : 0;
+      const inbound = want - this.ownPps[v]!;
+      const local = share * (ownLocal + inbound) * toGbps;
+      this.localGbps[v] = local;
+      gbpsScratch[i]! -= local;
+    }
+    shareNic(gbpsScratch, bnScratch, 0, list.length, this.nicGbps, this.orderScratch);
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      gbpsScratch[i]! += this.localGbps[v]!;
+      const p = this.peer[v]!;
+      if (p < 0 || !this.isRunning(p)) continue;
+      const slower = this.achievedShare[v]! - this.achievedShare[p]!;
+      if (slower > 0) {
+        gbpsScratch[i]! -= slower * this.ownPps[v]! * this.peerShare[v]! * ((8 * this.segBytes[v]!) / 1e9);
+        bnScratch[i] = this.bottleneck[p]!;
+      }
     }
   }
 

@@ -31,6 +31,14 @@ export interface NetworkSpec {
    * (../cpu/cpu-model.ts, solveHost).
    */
   pinned: boolean;
+  /**
+   * The VM this one's traffic goes to and comes from: a placement VM name, or a group name (VM n
+   * pairs with that group's VM n, wrapping); null or absent: none named. On the same host the
+   * traffic is switched by the host's bridge (no NIC) and the peer's path carries it as well.
+   */
+  peer?: string | null;
+  /** Share of the VM's bandwidth exchanged with `peer` (0..1, default 1). */
+  peerShare?: number;
 }
 
 /**
