@@ -36,7 +36,8 @@
  * stall's end, so consecutive adverts share one stall.
  *
  * The model's limits are listed in docs/latency.md: scheduling delays are independent draws beyond
- * FIFO order; boot-time IO is not charged to QEMU's CPU; all traffic leaves the host.
+ * FIFO order; boot-time IO is not charged to QEMU's CPU; traffic leaves through the NIC unless its
+ * `peer` is on the same host (shareNicWithPeers).
  */
 import type { ModelScenario } from '../scenario.js';
 import type { Placement } from '../placement.js';
