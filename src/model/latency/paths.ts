@@ -146,6 +146,8 @@ interface HeartbeatState {
   /** Slots watched per role: sender vCPU, sender path, receiver path, receiver vCPU. */
   roleSlot: Int32Array;
   roleHost: Int32Array;
+  /** Per role: 1 when its thread is on a dedicated core (a pinned VM): it never waits to be scheduled. */
+  rolePinned: Uint8Array;
   roles: Reservoirs[];
   /** Per interval: master / backup running, and each side's loss probability and ring delay. */
   masterUp: Uint8Array;
@@ -407,6 +409,7 @@ export class LatencyPaths {
         backup,
         roleSlot,
         roleHost,
+        rolePinned: placed ? Uint8Array.of(...[master, master, backup, backup].map((v) => (this.net[v]!.pinned ? 1 : 0))) : new Uint8Array(0),
         roles: Array.from({ length: ROLES }, () => new Reservoirs(J)),
         masterUp: new Uint8Array(steps),
         backupUp: new Uint8Array(steps),
@@ -683,7 +686,10 @@ export class LatencyPaths {
         if (v < 0 || this.placement.vms[v]!.host !== h) continue;
         const up = this.isRunning(v) ? 1 : 0;
         const want = this.wantPps[v]!;
-        const loss = up && want > 0 ? Math.max(0, 1 - this.gotPps[v]! / want) : 0;
+        // Saturated only where a component binds: the achieved rate goes through Gbit/s and back,
+        // and a round-off below the demand must not count as saturation (it would hold μ at λ and
+        // keep an earlier backlog from draining).
+        const loss = up && want > 0 && this.bottleneck[v] !== NONE ? Math.max(0, 1 - this.gotPps[v]! / want) : 0;
         // A saturated path holds a full ring ahead of the advertisement.
         const net = this.net[v]!;
         const pathSlot = hb.roleSlot[side === 0 ? 1 : 2]!;
@@ -767,7 +773,8 @@ export class LatencyPaths {
       const sendQ = new PathBacklog(this.costs.ring);
       const recvQ = new PathBacklog(this.costs.ring);
       const draw = (role: number, j: number): number => {
-        if (j < 0) return 0;
+        // A pinned VM's vCPUs and path thread own their cores (the micro windows still share them).
+        if (j < 0 || hb.rolePinned[role]) return 0;
         const own = hb.roles[role]!;
         if (own.size(j) >= MIN_SAMPLES) return own.draw(j, rng);
         return this.hostReservoirs[this.watchedHost[hb.roleHost[role]!]!]!.draw(j, rng);
