@@ -46,6 +46,20 @@ describe('pinned cores leave the shared pool', () => {
     expect((study.cpu.hostUtilPct.mean / 100) * PCPUS).toBeCloseTo(expected.meanRunning + 4 * 0.3, 9);
   });
 
+  it('micro resolution: the burst-level simulation on the 11 shared pCPUs gives the same repairman value within 5 %', () => {
+    // Exponential 10 ms bursts and gaps (the helpers' workload): the simulation is M/M/P//n, which
+    // test/model/micro-repairman-*.test.ts validate within 2 %; one simulated hour here.
+    const s = build(true);
+    s.cpuModel = { ...s.cpuModel, resolution: 'micro' };
+    const study = runStudy(s);
+    const expected = 100 * machineRepairman(N, PCPUS - 5, U).readyFraction;
+    expect(study.cpu.readyPctByGroup.find((g) => g.name === 'others')!.readyPct.mean).toBeGreaterThan(0.95 * expected);
+    expect(study.cpu.readyPctByGroup.find((g) => g.name === 'others')!.readyPct.mean).toBeLessThan(1.05 * expected);
+    expect(study.cpu.readyPctByGroup.find((g) => g.name === 'pin')!.readyPct.mean).toBe(0);
+    // Host load: the shared pool's running vCPUs plus the pinned VM's 4 × 30 %, within half a core.
+    expect((study.cpu.hostUtilPct.mean / 100) * PCPUS).toBeCloseTo(machineRepairman(N, PCPUS - 5, U).meanRunning + 1.2, 0);
+  });
+
   it('pinning raises the others’ ready time above sharing all 16 pCPUs', () => {
     const shared = readyOf(build(false), 'others');
     const pinned = readyOf(build(true), 'others');

@@ -23,8 +23,7 @@
  * cores (libvirt `<vcpupin>`, nova's dedicated CPU policy, `taskset` of the other threads). The
  * kernel solves the rest of the host on its remaining pCPUs — the shared pool shrinks by those
  * cores, so the other VMs wait more — and a pinned slot runs its demand at once (never ready). Its
- * dedicated cores count as busy only while it runs. The micro-level simulation does not model
- * pinning (docs/latency.md, Limits).
+ * dedicated cores count as busy only while it runs. The micro level does the same (./micro-level.ts).
  */
 import { BOOTING, RUNNING, type ReplicationContext } from '../fleet-state.js';
 import { threadSlot } from '../fleet-layout.js';

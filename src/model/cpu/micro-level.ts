@@ -8,6 +8,8 @@
  *   at the heartbeats' sample intervals; they give per-wake-up scheduling delays and a running
  *   cross-check of the kernel, whose answer for those intervals is captured as the step loop runs.
  * Host threads run in the micro model as 1-vCPU pseudo-VMs of a group that wakes briefly and often.
+ * Pinned slots (a pinned VM's vCPUs and path threads, ../fleet-layout.ts) own dedicated cores: the
+ * simulation runs the rest of the host on the pCPUs left, and a pinned slot runs its demand.
  */
 import type { ReplicationContext } from '../fleet-state.js';
 import type { PlacedVm } from '../placement.js';
@@ -137,6 +139,29 @@ export class MicroLevel {
     return perHost;
   }
 
+  /** pCPUs of host h's shared pool: its pCPUs less those its pinned slots own. */
+  private sharedPcpus(h: number): number {
+    return this.ctx.placement.hosts[h]!.pcpus - this.ctx.layout.pinnedCores[h]!;
+  }
+
+  /**
+   * Demand rows (`steps` rows of the host's slots) with the pinned slots' demand set to 0, so the
+   * simulation leaves them out of the shared pool; the rows themselves when the host pins nothing.
+   */
+  private sharedRows(h: number, rows: Float64Array, steps: number): Float64Array {
+    const { layout } = this.ctx;
+    const from = layout.hostPinnedFrom[h]!;
+    const to = layout.hostPinnedTo[h]!;
+    if (from === to) return rows;
+    const out = rows.slice();
+    const n = layout.hostTo[h]! - layout.hostFrom[h]!;
+    for (let i = from; i < to; i++) {
+      const local = layout.pinnedSlots[i]! - layout.hostFrom[h]!;
+      for (let k = 0; k < steps; k++) out[k * n + local] = 0;
+    }
+    return out;
+  }
+
   /** The host's slots as VMs for the micro model: its VMs, then host threads as 1-vCPU pseudo-VMs. */
   private microVms(h: number): { vms: PlacedVm[]; groups: VmGroup[] } {
     const { layout, placement, scenario } = this.ctx;
@@ -158,15 +183,17 @@ export class MicroLevel {
     let fleetWeighted = 0;
     let microWeighted = 0;
     let weight = 0;
-    placement.hosts.forEach((host, h) => {
+    placement.hosts.forEach((_host, h) => {
       if (this.windowSteps[h]!.length === 0) return;
       const { vms, groups } = this.microVms(h);
       const vmCount = layout.hostVmTo[h]! - layout.hostFrom[h]!;
+      const pcpus = this.sharedPcpus(h);
       this.windowSteps[h]!.forEach((k, w) => {
-        const { rows, ready: fleetReady, weight: weights } = this.captured[h]![w]!;
+        const { ready: fleetReady, weight: weights } = this.captured[h]![w]!;
+        const rows = this.sharedRows(h, this.captured[h]![w]!.rows, 1);
         const micro = runHostMicro({
-          pcpus: host.pcpus,
-          scheduler: resolveScheduler(scenario.scheduler, host.pcpus),
+          pcpus,
+          scheduler: resolveScheduler(scenario.scheduler, pcpus),
           vms,
           groups,
           rows,
@@ -212,7 +239,13 @@ export class MicroLevel {
         for (let k = 0; k < steps; k++) recorder.recordHost(h, k, 0);
         return;
       }
-      const rows = this.microRows[h]!;
+      const allRows = this.microRows[h]!;
+      // Pinned slots leave the shared pool: the simulation (and the kernel's cross-check) runs the
+      // rest on the pCPUs left; each pinned slot runs its demand (`pinnedLocal`).
+      const rows = this.sharedRows(h, allRows, steps);
+      const pcpus = this.sharedPcpus(h);
+      const pinnedLocal = Int32Array.from(layout.pinnedSlots.subarray(layout.hostPinnedFrom[h]!, layout.hostPinnedTo[h]!), (slot) => slot - from);
+      const runAll = new Float64Array(n);
       const weights = this.microWeights[h]!;
       const { vms, groups } = this.microVms(h);
       // The kernel's answer on the same demand, for the cross-check.
@@ -223,12 +256,12 @@ export class MicroLevel {
       const vcpus = layout.vcpus.subarray(from, to);
       for (let k = 0; k < steps; k++) {
         demand.set(rows.subarray(k * n, (k + 1) * n));
-        solveHostInterval(0, n, vcpus, demand, host.pcpus, ready, run, scratch, this.split);
+        solveHostInterval(0, n, vcpus, demand, pcpus, ready, run, scratch, this.split);
         kernelReady.set(ready, k * n);
       }
       const micro = runHostMicro({
-        pcpus: host.pcpus,
-        scheduler: resolveScheduler(scenario.scheduler, host.pcpus),
+        pcpus,
+        scheduler: resolveScheduler(scenario.scheduler, pcpus),
         vms,
         groups,
         rows,
@@ -240,18 +273,20 @@ export class MicroLevel {
         purpose: 'cpu-micro',
         ...(watcher?.watches(h) && { onWakeDelay: (local: number, delay: number, at: number) => watcher.onWake(h, local, delay, at, -1, scenario.stepSeconds) }),
         onVmSample: (k, readyShare, runShare) => {
+          runAll.set(runShare.subarray(0, n));
+          for (let i = 0; i < pinnedLocal.length; i++) runAll[pinnedLocal[i]!] = allRows[k * n + pinnedLocal[i]!]!;
           let busy = 0;
           for (let s = 0; s < n; s++) {
             readyOut[from + s] = readyShare[s]!;
-            runOut[from + s] = runShare[s]!;
+            runOut[from + s] = runAll[s]!;
             weightOut[from + s] = weights[k * n + s]!;
             uiCount[from + s] = weights[k * n + s]! > 0 ? 1 : 0;
-            busy += runShare[s]! * vms[s]!.vcpus;
+            busy += runAll[s]! * vms[s]!.vcpus;
           }
           recorder.recordHostVms(h, k, readyOut, weightOut);
           // The simulation runs every CPU as a full core (no SMT): speed 1.
           recorder.recordUiActions(h, readyOut, runOut, uiCount, 1, Number.POSITIVE_INFINITY, true, uiCount, 0);
-          threads.record(from + vmCount, to, runShare, from);
+          threads.record(from + vmCount, to, runAll, from);
           for (let s = 0; s < vmCount; s++) {
             const c = weights[k * n + s]!;
             fleetWeighted += c * kernelReady[k * n + s]!;
