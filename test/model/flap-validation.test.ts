@@ -57,12 +57,13 @@ describe('keepalived-vhost: flap rate along the load balancer CPU contention', (
     // vhost_net off): its ring fills and drops (./backlog.ts), and main-loop stalls hold adverts.
     // Continuity: before the ring backlog, doubling one per-packet cost moved the rate from 0 to
     // ~1,000/day (issue 16); here no step may move it by more than 4/day.
+    // vhost_net on is swept at every other point (its rate is lower; the cost stays under a minute).
     const s0 = await base();
     for (const on of [false, true]) {
       let prevFlaps = -1;
       let prevUtil = -1;
       const rates: number[] = [];
-      for (const util of [8, 12, 16, 20, 24, 28, 32, 36]) {
+      for (const util of on ? [8, 16, 24, 32] : [8, 12, 16, 20, 24, 28, 32, 36]) {
         const r = run(s0, (s) => {
           vhost(on)(s);
           s.vms.find((g) => g.name === 'app')!.workload.cpu.utilPct = util;
@@ -71,9 +72,10 @@ describe('keepalived-vhost: flap rate along the load balancer CPU contention', (
         const hostUtil = r.cpu.hostUtilPct.mean;
         rates.push(flaps);
         if (prevFlaps >= 0) {
-          // The axis is contention: the hosts get busier at every step, by under 4 points.
+          // The axis is contention: the hosts get busier at every step, by under 4 points (7 for
+          // the double steps with vhost_net on).
           expect(hostUtil).toBeGreaterThan(prevUtil);
-          expect(hostUtil - prevUtil).toBeLessThan(4);
+          expect(hostUtil - prevUtil).toBeLessThan(on ? 7 : 4);
           expect(flaps).toBeGreaterThanOrEqual(prevFlaps);
           expect(flaps - prevFlaps).toBeLessThanOrEqual(4);
         }
@@ -84,7 +86,7 @@ describe('keepalived-vhost: flap rate along the load balancer CPU contention', (
       expect(rates[0]).toBe(0);
       expect(rates[rates.length - 1]).toBeGreaterThan(on ? 2 : 5);
     }
-  }, 300_000);
+  }, 600_000);
 
   it('vhost_net on flaps no more than off anywhere in the cost ranges (QEMU 6–20 µs, vhost 2–4 µs)', async () => {
     // Off depends on the QEMU per-packet cost only, on on the vhost cost only. Flaps are counts
@@ -107,5 +109,5 @@ describe('keepalived-vhost: flap rate along the load balancer CPU contention', (
     for (const o of off.slice(2)) expect(hb(o).flapsPerDay).toBeGreaterThan(10 * worstOn);
     // And the cheaper the vhost worker, the fewer flaps (same seed).
     for (let i = 1; i < on.length; i++) expect(hb(on[i]!).flapsPerDay).toBeGreaterThanOrEqual(hb(on[i - 1]!).flapsPerDay);
-  }, 300_000);
+  }, 600_000);
 });
