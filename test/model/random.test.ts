@@ -9,7 +9,8 @@
  * tail 6e-5 per check).
  */
 import { describe, expect, it } from 'vitest';
-import { createStream, streamFactory, streamKey, type Rng } from '../../src/model/random/streams.js';
+import seedrandom from 'seedrandom';
+import { alea, createStream, streamFactory, streamKey, type Rng } from '../../src/model/random/streams.js';
 import {
   DETERMINISTIC,
   DISTRIBUTIONS,
@@ -33,6 +34,17 @@ function draw(rng: Rng, count: number): number[] {
 describe('streams', () => {
   it('names a stream by seed, replication, entity and purpose', () => {
     expect(streamKey(42, 3, 'vm:desktop#17', 'cpu')).toBe('42|r3|vm:desktop#17|cpu');
+  });
+
+  it('alea is seedrandom.alea bit for bit (the port it is written from)', () => {
+    // Keys like the model's, plus the empty string, non-ASCII text and a long key.
+    const keys = ['', ' ', '42|r3|vm:desktop#17|cpu', '4|r0|vm:desktop-1|memory-noise', 'vm:ü€|δ', 'x'.repeat(500)];
+    for (let i = 0; i < 200; i++) keys.push(streamKey(i * 7919, i % 13, `vm:group-${i}`, i % 2 ? 'memory-factor' : `boot-time#${i % 3}`));
+    for (const key of keys) {
+      const ours = alea(key);
+      const theirs = seedrandom.alea(key);
+      for (let k = 0; k < 64; k++) expect(ours()).toBe(theirs());
+    }
   });
 
   it('the same parts give the same sequence', () => {
