@@ -101,6 +101,27 @@ export interface HostMemoryReading {
 const STOPPED = 0;
 const RUNNING = 1;
 
+/** Layout of MemoryModel.slotParams (doubles per slot) and slotInts (integers per slot). */
+const SLOT_FLOATS = 10;
+const S_ACTIVE_BASE = 0;
+const S_ACTIVE_RANGE = 1;
+const S_NOISE_MU = 2;
+const S_NOISE_SIGMA = 3;
+/** 1 − the free floor's share: the share of its memory a guest may use. */
+const S_KEEP_SHARE = 4;
+const S_CACHE_RATE = 5;
+const S_ALLOCATED = 6;
+const S_OVERHEAD = 7;
+const S_SHARED_SHARE = 8;
+const S_CROSS_SHARE = 9;
+const SLOT_INTS = 4;
+/** The VM (placement index) in the slot. */
+const S_VM = 0;
+/** 24 × its shape's index: where its daily shape starts in `shapes`. */
+const S_SHAPE_ROW = 1;
+const S_IMAGE = 2;
+const S_ZEROES = 3;
+
 export class MemoryModel {
   readonly hosts: readonly MemoryHost[];
   readonly vms: readonly MemoryVm[];
@@ -138,7 +159,16 @@ export class MemoryModel {
   /** Per-interval lognormal noise exp(mu + sigma·Z) (sigma 0: none). */
   private readonly noiseMu: Float64Array;
   private readonly noiseSigma: Float64Array;
+  /** The noise streams, one per slot (see slotParams). */
   private readonly noise: RandomField;
+  /**
+   * The per-VM constants stepGuests reads, by slot p (the VM order[p], so a host's guests are
+   * consecutive): SLOT_FLOATS doubles each in slotParams, SLOT_INTS integers each in slotInts.
+   * One array read in order instead of a dozen read at stride (a spread placement interleaves the
+   * hosts' VMs) halves the pass's time; the values are the per-VM arrays' own.
+   */
+  private readonly slotParams: Float64Array;
+  private readonly slotInts: Int32Array;
 
   // Per host.
   /** VMs by host: host h owns order[hostStart[h] .. hostStart[h + 1]). */
@@ -154,6 +184,12 @@ export class MemoryModel {
   /** Sums of the host being stepped: Σ(backed + overhead) and Σ(allocated + overhead) over running VMs. */
   private sumBacked = 0;
   private sumCommitted = 0;
+  /**
+   * And for the swap assignment: Σ max(0, backed − active) (idle pages) and Σ active over running
+   * VMs, summed in the same pass, in the same order as a separate pass would.
+   */
+  private sumIdle = 0;
+  private sumActive = 0;
   /** Per image: shared memory and VM count on the host being evaluated (scratch). */
   private readonly imageSum: Float64Array;
   private readonly imageCount: Int32Array;
@@ -255,7 +291,6 @@ export class MemoryModel {
       }
     });
     this.shapes = Float64Array.from(shapes);
-    this.noise = new RandomField(vms.map((vm) => streamOf(vm, 'memory-noise')));
     this.imageSum = new Float64Array(images.size);
     this.imageCount = new Int32Array(images.size);
 
@@ -265,6 +300,29 @@ export class MemoryModel {
     this.order = new Int32Array(n);
     const fill = this.hostStart.slice(0, hosts.length);
     vms.forEach((vm, j) => (this.order[fill[vm.host]!++] = j));
+    // Each stream is named by its VM, so laying them out by slot changes no draw.
+    this.noise = new RandomField(Array.from(this.order, (j) => streamOf(vms[j]!, 'memory-noise')));
+    this.slotParams = new Float64Array(SLOT_FLOATS * n);
+    this.slotInts = new Int32Array(SLOT_INTS * n);
+    for (let p = 0; p < n; p++) {
+      const j = this.order[p]!;
+      const f = SLOT_FLOATS * p;
+      this.slotParams[f + S_ACTIVE_BASE] = this.activeBase[j]!;
+      this.slotParams[f + S_ACTIVE_RANGE] = this.activeRange[j]!;
+      this.slotParams[f + S_NOISE_MU] = this.noiseMu[j]!;
+      this.slotParams[f + S_NOISE_SIGMA] = this.noiseSigma[j]!;
+      this.slotParams[f + S_KEEP_SHARE] = 1 - this.freeShare[j]!;
+      this.slotParams[f + S_CACHE_RATE] = this.cacheRate[j]!;
+      this.slotParams[f + S_ALLOCATED] = this.allocated[j]!;
+      this.slotParams[f + S_OVERHEAD] = this.overhead[j]!;
+      this.slotParams[f + S_SHARED_SHARE] = this.sharedShare[j]!;
+      this.slotParams[f + S_CROSS_SHARE] = this.crossShare[j]!;
+      const i = SLOT_INTS * p;
+      this.slotInts[i + S_VM] = j;
+      this.slotInts[i + S_SHAPE_ROW] = 24 * this.shapeOf[j]!;
+      this.slotInts[i + S_IMAGE] = this.imageOf[j]!;
+      this.slotInts[i + S_ZEROES] = this.zeroes[j]!;
+    }
 
     const hostImageList: number[] = [];
     this.hostImageStart = new Int32Array(hosts.length + 1);
@@ -349,55 +407,67 @@ export class MemoryModel {
    * the step, and the host's sums (sumBacked, sumCommitted, and the mergeable memory when KSM is on).
    */
   private stepGuests(h: number, seconds: number, hour: number): void {
-    const { order, state, allocated, balloon, activeBase, activeRange, shapes, shapeOf, noiseMu, noiseSigma, noise, freeShare, cacheRate, zeroes, active, cache, backed, overhead } = this;
+    const { slotParams, slotInts, state, balloon, shapes, noise, active, cache, backed } = this;
     const hourIndex = Math.floor(hour) % 24;
     const ksm = this.spec.ksm.enabled;
-    const { imageSum, imageCount, imageOf, sharedShare, crossShare } = this;
+    const { imageSum, imageCount } = this;
     if (ksm) this.clearImages(h);
     let sumBacked = 0;
     let sumCommitted = 0;
+    let sumIdle = 0;
+    let sumActive = 0;
     let zero = 0;
     let cross = 0;
     let crossCount = 0;
     const end = this.hostStart[h + 1]!;
     for (let p = this.hostStart[h]!; p < end; p++) {
-      const j = order[p]!;
+      const i = SLOT_INTS * p;
+      const j = slotInts[i + S_VM]!;
       if (state[j] !== RUNNING) continue;
-      const size = allocated[j]! - balloon[j]!;
-      let wanted = activeBase[j]! + activeRange[j]! * shapes[24 * shapeOf[j]! + hourIndex]!;
-      const sigma = noiseSigma[j]!;
-      if (sigma > 0) wanted *= Math.exp(noiseMu[j]! + sigma * noise.normal(j));
+      const f = SLOT_FLOATS * p;
+      const allocated = slotParams[f + S_ALLOCATED]!;
+      const size = allocated - balloon[j]!;
+      let wanted = slotParams[f + S_ACTIVE_BASE]! + slotParams[f + S_ACTIVE_RANGE]! * shapes[slotInts[i + S_SHAPE_ROW]! + hourIndex]!;
+      const sigma = slotParams[f + S_NOISE_SIGMA]!;
+      if (sigma > 0) wanted *= Math.exp(slotParams[f + S_NOISE_MU]! + sigma * noise.normal(p));
       // The free floor holds: the working set never takes the memory the guest keeps free.
-      const inUse = size * (1 - freeShare[j]!);
+      const inUse = size * slotParams[f + S_KEEP_SHARE]!;
       const a = wanted < inUse ? wanted : inUse;
       const room = inUse - a;
-      const grown = cache[j]! + cacheRate[j]! * seconds;
+      const grown = cache[j]! + slotParams[f + S_CACHE_RATE]! * seconds;
       const c = room > 0 ? (grown < room ? grown : room) : 0;
       active[j] = a;
       cache[j] = c;
       const used = a + c;
+      const zeroes = slotInts[i + S_ZEROES]!;
       let b: number;
-      if (zeroes[j]) b = size;
+      if (zeroes) b = size;
       else {
         b = backed[j]! > used ? backed[j]! : used;
         if (b > size) b = size;
       }
       backed[j] = b;
-      sumBacked += b + overhead[j]!;
-      sumCommitted += allocated[j]! + overhead[j]!;
+      const overhead = slotParams[f + S_OVERHEAD]!;
+      sumBacked += b + overhead;
+      sumCommitted += allocated + overhead;
+      sumIdle += b > a ? b - a : 0;
+      sumActive += a;
       if (ksm) {
-        if (zeroes[j] && b > used) zero += b - used;
-        const image = imageOf[j]!;
-        imageSum[image]! += sharedShare[j]! * used;
+        if (zeroes && b > used) zero += b - used;
+        const image = slotInts[i + S_IMAGE]!;
+        imageSum[image]! += slotParams[f + S_SHARED_SHARE]! * used;
         imageCount[image]!++;
-        if (crossShare[j]! > 0) {
-          cross += crossShare[j]! * used;
+        const crossShare = slotParams[f + S_CROSS_SHARE]!;
+        if (crossShare > 0) {
+          cross += crossShare * used;
           crossCount++;
         }
       }
     }
     this.sumBacked = sumBacked;
     this.sumCommitted = sumCommitted;
+    this.sumIdle = sumIdle;
+    this.sumActive = sumActive;
     if (ksm) this.setMergeable(h, zero, cross, crossCount);
   }
 
@@ -416,6 +486,8 @@ export class MemoryModel {
     if (ksm) this.clearImages(h);
     let sumBacked = 0;
     let sumCommitted = 0;
+    let sumIdle = 0;
+    let sumActive = 0;
     let zero = 0;
     let cross = 0;
     let crossCount = 0;
@@ -425,6 +497,8 @@ export class MemoryModel {
       if (state[j] !== RUNNING) continue;
       sumBacked += backed[j]! + overhead[j]!;
       sumCommitted += allocated[j]! + overhead[j]!;
+      sumIdle += backed[j]! > active[j]! ? backed[j]! - active[j]! : 0;
+      sumActive += active[j]!;
       if (ksm) {
         const used = active[j]! + cache[j]!;
         if (zeroes[j] && backed[j]! > used) zero += backed[j]! - used;
@@ -439,6 +513,8 @@ export class MemoryModel {
     }
     this.sumBacked = sumBacked;
     this.sumCommitted = sumCommitted;
+    this.sumIdle = sumIdle;
+    this.sumActive = sumActive;
     if (ksm) this.setMergeable(h, zero, cross, crossCount);
   }
 
@@ -592,21 +668,20 @@ export class MemoryModel {
 
   /**
    * Spreads `swapUsed` GiB over host h's guests — idle pages first, then working sets — and works
-   * out how much each guest slows down (see swapSlowdowns).
+   * out how much each guest slows down (see swapSlowdowns). The idle and active sums are those of
+   * the host's last pass (stepGuests, or sumHost after balloons and kills), which saw the guests
+   * as they are now.
    */
   private assignSwap(h: number, swapUsed: number): void {
     const start = this.hostStart[h]!;
     const end = this.hostStart[h + 1]!;
-    let idle = 0;
-    let active = 0;
-    for (let p = start; p < end; p++) {
-      const j = this.order[p]!;
-      if (this.state[j] !== RUNNING) continue;
-      idle += Math.max(0, this.backed[j]! - this.active[j]!);
-      active += this.active[j]!;
-    }
+    const idle = this.sumIdle;
+    const active = this.sumActive;
     const activeSwapped = Math.max(0, swapUsed - idle);
     const share = active > 0 ? Math.min(1, activeSwapped / active) : 0;
+    // Nothing in swap before or now: every share on the host is already 0 and every slowdown 1
+    // (stop() resets a VM's; nothing else sets them), so the passes below would change nothing.
+    if (share === 0 && !this.swapShared[h]) return;
     for (let p = start; p < end; p++) {
       const j = this.order[p]!;
       this.swappedActiveShare[j] = this.state[j] === RUNNING ? share : 0;
