@@ -130,6 +130,15 @@ export class IoSystem {
   private readonly loadLogonVms: Float64Array;
   private readonly loadLogonIops: Float64Array;
   private readonly loadLogonReads: Float64Array;
+  /**
+   * What the last setSteadyLoads saw: the VMs' states, whether some VM was logging on, and whether
+   * a boot finished since (a VM's logon runs from then). With none of them changed the loads are
+   * the same as then (a VM not logging on at an earlier moment is not at a later one), so the
+   * per-VM pass is skipped: nearly every step of a day without boots.
+   */
+  private readonly loadsState: Uint8Array;
+  private loadsLogon = true;
+  private loadsStale = true;
   /** Per device: the time up to which it is accounted; the same for the queue of boot requests. */
   private readonly accountedTo: Float64Array;
   private queueAccountedTo = 0;
@@ -196,6 +205,7 @@ export class IoSystem {
     this.loadLogonVms = new Float64Array(this.devices.length);
     this.loadLogonIops = new Float64Array(this.devices.length);
     this.loadLogonReads = new Float64Array(this.devices.length);
+    this.loadsState = new Uint8Array(placement.vms.length);
     this.maxPerHost = scenario.boots.maxPerHost ?? Number.POSITIVE_INFINITY;
     this.maxPerDatastore = scenario.boots.maxPerDatastore ?? Number.POSITIVE_INFINITY;
     const byOs = (): Record<GuestOs, Histogram> => ({ windows: new Histogram(), linux: new Histogram(), other: new Histogram() });
@@ -290,6 +300,7 @@ export class IoSystem {
         this.result.boots++;
         this.result.lastDoneSeconds = now;
         this.upAt[vm] = now;
+        this.loadsStale = true;
         this.hooks.bootFinished(vm, now);
       }
     }
@@ -299,7 +310,11 @@ export class IoSystem {
 
   /** At a step's start: every device carries the steady IO of the VMs running on it. */
   setSteadyLoads(vmState: Uint8Array, now: number): void {
-    const { loadVms, loadIops, loadReads, loadLogonVms, loadLogonIops, loadLogonReads, vmIops, vmReadIops, hostOfVm, deviceOfHost, upAt, profileOf } = this;
+    const { loadVms, loadIops, loadReads, loadLogonVms, loadLogonIops, loadLogonReads, vmIops, vmReadIops, hostOfVm, deviceOfHost, upAt, profileOf, loadsState } = this;
+    if (!this.loadsStale && !this.loadsLogon && sameBytes(vmState, loadsState)) return;
+    loadsState.set(vmState);
+    this.loadsStale = false;
+    let logon = false;
     loadVms.fill(0);
     loadIops.fill(0);
     loadReads.fill(0);
@@ -319,6 +334,7 @@ export class IoSystem {
         loadLogonVms[d]!++;
         loadLogonIops[d]! += profile.logonIops;
         loadLogonReads[d]! += reads;
+        logon = true;
         continue;
       }
       const iops = vmIops[v]!;
@@ -327,6 +343,7 @@ export class IoSystem {
       loadIops[d]! += iops;
       loadReads[d]! += vmReadIops[v]!;
     }
+    this.loadsLogon = logon;
     for (let d = 0; d < this.devices.length; d++) {
       const logonIops = loadLogonIops[d]!;
       this.setSteadyLoad(d, loadVms[d]!, loadIops[d]!, loadIops[d]! > 0 ? loadReads[d]! / loadIops[d]! : 1, now, loadLogonVms[d]!, logonIops, logonIops > 0 ? loadLogonReads[d]! / logonIops : 0);
@@ -532,4 +549,10 @@ export class IoSystem {
     const next = boots.nextCompletion();
     if (Number.isFinite(next)) this.hooks.scheduleBootDone(Math.max(now, next), d, boots.generation);
   }
+}
+
+/** Whether two byte arrays of the same length hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
