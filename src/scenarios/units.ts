@@ -117,9 +117,15 @@ export function looksLikeQuantity(text: string): boolean {
   return /^\s*[-+(.\d]/.test(text);
 }
 
-/** True when a string needs the expression engine: it looks like a quantity but is not a plain one. */
+/** A time of day ('07:30'), which the schema reads itself (schema.ts, moments). */
+const CLOCK_TIME = /^\s*\d{1,2}:\d{2}\s*$/;
+
+/**
+ * True when a string needs the expression engine: it looks like a quantity but is not a plain one
+ * (nor a time of day: a storm `at: "07:30"` loaded mathjs for every run of a VDI scenario).
+ */
 export function needsExpressions(text: string): boolean {
-  return looksLikeQuantity(text) && readPlain(text) === undefined;
+  return looksLikeQuantity(text) && readPlain(text) === undefined && !CLOCK_TIME.test(text);
 }
 
 function convertPlain(text: string, plain: { value: number; unit?: { factor: number; base: Base } }, dimension: Dimension): Conversion {

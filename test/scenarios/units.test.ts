@@ -62,6 +62,9 @@ describe('expressions, sandboxed', () => {
   it('loads mathjs only for an expression, and reads arithmetic on units', async () => {
     expect(needsExpressions('2 * 128 GiB')).toBe(true);
     expect(needsExpressions('(64 + 32) GiB')).toBe(true);
+    // A time of day (a storm's `at`) is read by the schema, not by mathjs.
+    expect(needsExpressions('07:30')).toBe(false);
+    expect(needsExpressions(' 7:05 ')).toBe(false);
     const units = await loadUnitParser({ expressions: true });
     expect(units.convert('2 * 128 GiB', MEMORY_GIB)).toEqual({ ok: true, value: 256 });
     expect(units.convert('(64 + 32) GiB', MEMORY_GIB)).toEqual({ ok: true, value: 96 });
