@@ -60,6 +60,21 @@ function decodeNumber(text: string): number {
   }
 }
 
+/**
+ * A typed array's values, each as encodeNumber writes it. A plain loop into an array of the right
+ * length: Array.from with a mapping function took six times as long on the 43,200 values of a
+ * ten-host memory timeline (measured), and a replication carries several such arrays.
+ */
+function encodeNumbers(values: ArrayLike<number>): Encoded[] {
+  const out = new Array<Encoded>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    // Finite and not −0 (x − x is NaN for NaN and ±Infinity; 1/x tells −0 from 0).
+    out[i] = x - x === 0 && (x !== 0 || 1 / x > 0) ? x : encodeNumber(x);
+  }
+  return out;
+}
+
 /** Encodes a result object (or any value built of plain data, typed arrays and histograms). */
 export function encodeTransfer(value: unknown, path = 'result'): Encoded {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
@@ -70,7 +85,7 @@ export function encodeTransfer(value: unknown, path = 'result'): Encoded {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const name = value.constructor.name;
     if (!(name in TYPED_ARRAYS)) throw new TypeError(`transfer: cannot encode a ${name} at ${path}`);
-    return { [TAG]: name, v: Array.from(value as unknown as ArrayLike<number>, encodeNumber) };
+    return { [TAG]: name, v: encodeNumbers(value as unknown as ArrayLike<number>) };
   }
   if (typeof value === 'object') {
     const proto: unknown = Object.getPrototypeOf(value);
@@ -99,8 +114,12 @@ export function decodeTransfer(value: Encoded): unknown {
     if (tag === 'undefined') return undefined;
     if (tag === 'Histogram') return Histogram.fromJSON(decodeTransfer(payload as Encoded) as HistogramData);
     if (tag in TYPED_ARRAYS && Array.isArray(payload)) {
-      const numbers = payload.map((x) => (typeof x === 'number' ? x : (decodeTransfer(x) as number)));
-      return new TYPED_ARRAYS[tag as TypedArrayName](numbers);
+      const out = new TYPED_ARRAYS[tag as TypedArrayName](payload.length);
+      for (let i = 0; i < payload.length; i++) {
+        const x = payload[i]!;
+        out[i] = typeof x === 'number' ? x : (decodeTransfer(x) as number);
+      }
+      return out;
     }
     throw new TypeError(`transfer: unknown tag '${tag}'`);
   }
