@@ -247,7 +247,9 @@ export class IoSystem {
     this.requestedAt[vm] = now;
     if (Number.isNaN(this.result.firstRequestSeconds)) this.result.firstRequestSeconds = now;
     this.queue.push(vm);
-    this.admit(now);
+    // Every admit leaves no queued request admissible, and a new request frees no room: only
+    // the new one can be admitted (the full scan would find just it, at the same place).
+    this.admit(now, this.queue.length - 1);
   }
 
   /** Drops a VM's request or boot in progress (its host went down, or it was killed). */
@@ -462,11 +464,11 @@ export class IoSystem {
     this.queueAccountedTo = now;
   }
 
-  /** Admits queued boots, in request order, wherever their host and datastore have room. */
-  private admit(now: number): void {
+  /** Admits queued boots, in request order from the `from`th, wherever their host and datastore have room. */
+  private admit(now: number, from = 0): void {
     this.accountQueue(now);
     const touched = new Set<number>();
-    for (let i = 0; i < this.queue.length; i++) {
+    for (let i = from; i < this.queue.length; i++) {
       const vm = this.queue[i]!;
       const host = this.hostOfVm[vm]!;
       const d = this.deviceOfHost[host]!;
