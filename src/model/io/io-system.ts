@@ -139,6 +139,10 @@ export class IoSystem {
   private readonly loadsState: Uint8Array;
   private loadsLogon = true;
   private loadsStale = true;
+  /** Both state arrays as 32-bit words, to compare four VMs at a time (the caller's array's view is made once). */
+  private readonly loadsWords: Int32Array;
+  private stateWords: Int32Array | undefined;
+  private stateWordsOf: Uint8Array | undefined;
   /** Per device: the time up to which it is accounted; the same for the queue of boot requests. */
   private readonly accountedTo: Float64Array;
   private queueAccountedTo = 0;
@@ -206,6 +210,7 @@ export class IoSystem {
     this.loadLogonIops = new Float64Array(this.devices.length);
     this.loadLogonReads = new Float64Array(this.devices.length);
     this.loadsState = new Uint8Array(placement.vms.length);
+    this.loadsWords = new Int32Array(this.loadsState.buffer, 0, placement.vms.length >> 2);
     this.maxPerHost = scenario.boots.maxPerHost ?? Number.POSITIVE_INFINITY;
     this.maxPerDatastore = scenario.boots.maxPerDatastore ?? Number.POSITIVE_INFINITY;
     const byOs = (): Record<GuestOs, Histogram> => ({ windows: new Histogram(), linux: new Histogram(), other: new Histogram() });
@@ -313,7 +318,7 @@ export class IoSystem {
   /** At a step's start: every device carries the steady IO of the VMs running on it. */
   setSteadyLoads(vmState: Uint8Array, now: number): void {
     const { loadVms, loadIops, loadReads, loadLogonVms, loadLogonIops, loadLogonReads, vmIops, vmReadIops, hostOfVm, deviceOfHost, upAt, profileOf, loadsState } = this;
-    if (!this.loadsStale && !this.loadsLogon && sameBytes(vmState, loadsState)) return;
+    if (!this.loadsStale && !this.loadsLogon && this.sameStates(vmState)) return;
     loadsState.set(vmState);
     this.loadsStale = false;
     let logon = false;
@@ -350,6 +355,24 @@ export class IoSystem {
       const logonIops = loadLogonIops[d]!;
       this.setSteadyLoad(d, loadVms[d]!, loadIops[d]!, loadIops[d]! > 0 ? loadReads[d]! / loadIops[d]! : 1, now, loadLogonVms[d]!, logonIops, logonIops > 0 ? loadLogonReads[d]! / logonIops : 0);
     }
+  }
+
+  /** Whether `vmState` holds what setSteadyLoads last saw. */
+  private sameStates(vmState: Uint8Array): boolean {
+    const seen = this.loadsState;
+    let i = 0;
+    if (this.stateWordsOf !== vmState) {
+      this.stateWordsOf = vmState;
+      this.stateWords = vmState.byteOffset % 4 === 0 ? new Int32Array(vmState.buffer, vmState.byteOffset, vmState.length >> 2) : undefined;
+    }
+    const words = this.stateWords;
+    if (words) {
+      const mine = this.loadsWords;
+      for (let w = 0; w < words.length; w++) if (words[w] !== mine[w]) return false;
+      i = words.length << 2;
+    }
+    for (; i < vmState.length; i++) if (vmState[i] !== seen[i]) return false;
+    return true;
   }
 
   /**
@@ -551,10 +574,4 @@ export class IoSystem {
     const next = boots.nextCompletion();
     if (Number.isFinite(next)) this.hooks.scheduleBootDone(Math.max(now, next), d, boots.generation);
   }
-}
-
-/** Whether two byte arrays of the same length hold the same bytes. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

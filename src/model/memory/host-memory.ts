@@ -679,15 +679,23 @@ export class MemoryModel {
     const active = this.sumActive;
     const activeSwapped = Math.max(0, swapUsed - idle);
     const share = active > 0 ? Math.min(1, activeSwapped / active) : 0;
-    // Nothing in swap before or now: every share on the host is already 0 and every slowdown 1
-    // (stop() resets a VM's; nothing else sets them), so the passes below would change nothing.
-    if (share === 0 && !this.swapShared[h]) return;
+    if (this.swapSettled(h, share)) return;
     for (let p = start; p < end; p++) {
       const j = this.order[p]!;
       this.swappedActiveShare[j] = this.state[j] === RUNNING ? share : 0;
     }
     swapSlowdowns(this.order, start, end, this.state, this.swappedActiveShare, this.touchPages, this.hosts[h]!.swapReadMs / 1000, this.slowdown);
     this.swapShared[h] = share > 0 ? 1 : 0;
+  }
+
+  /**
+   * Whether host h's swap shares and slowdowns are already what a working-set share `share` gives:
+   * with nothing in swap before or now, every share on the host is 0 and every slowdown 1 (stop()
+   * resets a VM's; nothing else sets them), so assignSwap's passes would change nothing.
+   * test/model/fast-paths.test.ts compares replications with and without this shortcut.
+   */
+  private swapSettled(h: number, share: number): boolean {
+    return share === 0 && !this.swapShared[h];
   }
 
   /** Whether any VM's working set is partly in swap after the last step (else every slowdown is 1). */

@@ -1,0 +1,126 @@
+/**
+ * The shortcuts of the step loop change no result: a replication computed with them gives the
+ * same encoded bytes as one computed with each shortcut turned off (its condition forced false).
+ *
+ * - IoSystem.setSteadyLoads skips its per-VM pass when no VM changed state, no boot finished and
+ *   no VM was logging on at the last pass (src/model/io/io-system.ts, sameStates).
+ * - MemoryModel.assignSwap skips its passes while a host had and has nothing of any working set
+ *   in swap (src/model/memory/host-memory.ts, swapSettled).
+ *
+ * The scenarios make every shortcut's invalidation happen: a boot storm with logons, OOM kills
+ * with restarts (states change back and forth), balloons, and working sets pushed into swap. The
+ * test also checks that the run did reach those states, so that the comparison means something.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseScenarioText } from '../../src/scenarios/load.js';
+import { place } from '../../src/model/placement.js';
+import { simulateReplication, type ReplicationResult } from '../../src/model/replication.js';
+import { encodeTransfer } from '../../src/model/transfer.js';
+import { IoSystem } from '../../src/model/io/io-system.js';
+import { MemoryModel } from '../../src/model/memory/host-memory.js';
+import type { ModelScenario } from '../../src/model/scenario.js';
+
+// Windows desktops (Windows boots have a logon phase) and Linux servers on hosts with swap that
+// their working sets overflow; restarts after kills; a second storm later in the run.
+const TEXT = (balloon: boolean): string => `
+name: fast-paths
+seed: 11
+duration: 3h
+step: 1 min
+startHour: 7
+overcommit: { cpu: 4, memory: 1.9 }
+hosts:
+  - { name: h, count: 3, cpu: { cores: 16 }, memory: { totalGiB: 64, reservedGiB: 4, swapGiB: 24, swapMBps: 400 } }
+vms:
+  - name: desk
+    count: 20
+    vcpus: 2
+    memoryGiB: 4
+    os: windows
+    workload:
+      cpu: { utilPct: 10, burstMs: 10 }
+      memory: { activeGiB: 3.5, idleActiveGiB: 3, cacheGiBPerHour: 0.5, vmCv: 0.3, noiseCv: 0.1 }
+      io: { iops: 10 }
+  - name: srv
+    count: fill
+    vcpus: 2
+    memoryGiB: 4
+    os: linux
+    workload:
+      cpu: { utilPct: 10, burstMs: 10 }
+      memory: { activeGiB: 3.5, idleActiveGiB: 2.5, cacheGiBPerHour: 1, vmCv: 0.3, noiseCv: 0.1 }
+      io: { iops: 5 }
+ksm: { enabled: true, tuned: true }
+balloon: { enabled: ${balloon}, maxPct: 5 }
+oom: { restartAfter: 10 min }
+boots:
+  maxPerHost: 3
+  waves:
+    - { kind: storm, at: "07:10", spread: 10 min }
+    - { kind: storm, at: "08:30", spread: 5 min }
+`;
+
+async function load(balloon: boolean): Promise<ModelScenario> {
+  const parsed = await parseScenarioText(TEXT(balloon), 'fast-paths.yaml');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return { ...parsed.value, memoryFocus: { workingSetShift: 0 } };
+}
+
+type Patchable = Record<string, unknown>;
+const ioProto = IoSystem.prototype as unknown as Patchable;
+const memoryProto = MemoryModel.prototype as unknown as Patchable;
+const sameStates = ioProto.sameStates;
+const swapSettled = memoryProto.swapSettled;
+
+afterEach(() => {
+  ioProto.sameStates = sameStates;
+  memoryProto.swapSettled = swapSettled;
+});
+
+function encoded(s: ModelScenario, replication: number): { json: string; result: ReplicationResult } {
+  const result = simulateReplication(s, place(s), replication);
+  return { json: JSON.stringify(encodeTransfer(result)), result };
+}
+
+describe('step-loop shortcuts', () => {
+  it.each([false, true])('change no byte of a replication (balloons %s)', async (balloon) => {
+    const s = await load(balloon);
+    for (const replication of [0, 1]) {
+      // With the shortcuts, counting how often each one is taken.
+      let skippedLoads = 0;
+      let settledSwap = 0;
+      ioProto.sameStates = function (this: unknown, vmState: Uint8Array): boolean {
+        const same = (sameStates as (v: Uint8Array) => boolean).call(this, vmState);
+        if (same) skippedLoads++;
+        return same;
+      };
+      memoryProto.swapSettled = function (this: unknown, h: number, share: number): boolean {
+        const settled = (swapSettled as (h: number, share: number) => boolean).call(this, h, share);
+        if (settled) settledSwap++;
+        return settled;
+      };
+      const fast = encoded(s, replication);
+      // Without them.
+      ioProto.sameStates = () => false;
+      memoryProto.swapSettled = () => false;
+      const slow = encoded(s, replication);
+      ioProto.sameStates = sameStates;
+      memoryProto.swapSettled = swapSettled;
+
+      expect(fast.json).toBe(slow.json);
+      // The run went through what invalidates the shortcuts, and took them in between.
+      const m = fast.result.memory;
+      const io = fast.result.io;
+      if (!balloon) {
+        // (Balloons give the memory back before it comes to that.)
+        expect(m.kills.length).toBeGreaterThan(0);
+        expect(Math.max(...m.vmSlowdownMax)).toBeGreaterThan(1); // working sets in swap
+      }
+      expect(Math.max(...m.hostSwapPeakGiB)).toBeGreaterThan(0);
+      expect(io.phases[5]).toBeGreaterThan(0); // VM-seconds logging on
+      expect(io.boots).toBeGreaterThan(20);
+      expect(skippedLoads).toBeGreaterThan(0);
+      expect(settledSwap).toBeGreaterThan(0);
+    }
+  });
+});
