@@ -202,7 +202,8 @@ export interface ModelScenario {
    * Set by rare-event estimation (../study/risk.ts), never by a scenario file: simulate only what
    * decides memory (the lifecycle, boot admission and IO, the memory model), with the working-set
    * factors drawn shifted by `workingSetShift` standard deviations. CPU contention feeds nothing
-   * back into memory, so leaving it out changes no memory result (test/model/rare-memory.test.ts).
+   * back into memory, so leaving it out changes no memory result (test/model/rare-memory.test.ts)
+   * but one: no per-host memory timelines are kept, as the estimator reads none.
    */
   memoryFocus?: { workingSetShift: number } | undefined;
 }

@@ -53,7 +53,14 @@ describe('memory-focused replications', () => {
     expect(Array.from(focused.hostMinHeadroomGiB)).toEqual(Array.from(full.hostMinHeadroomGiB));
     expect(Array.from(focused.hostKsmSavedMeanGiB)).toEqual(Array.from(full.hostKsmSavedMeanGiB));
     expect(focused.kills).toEqual(full.kills);
-    expect(Array.from(focused.timeline.swapGiB)).toEqual(Array.from(full.timeline.swapGiB));
+    // Step by step: every host's KSM saving of every interval (the histogram of them) and its swap.
+    expect(focused.ksmSavedGiB.toJSON()).toEqual(full.ksmSavedGiB.toJSON());
+    expect(Array.from(focused.hostSwapPeakGiB)).toEqual(Array.from(full.hostSwapPeakGiB));
+    expect(Array.from(focused.swapStallSteps)).toEqual(Array.from(full.swapStallSteps));
+    expect(Array.from(focused.vmSwappedSteps)).toEqual(Array.from(full.vmSwappedSteps));
+    // The timelines, which the estimator does not read, are left out of a focused run.
+    expect(full.timeline.hosts).toBe(3);
+    expect(focused.timeline.hosts).toBe(0);
     expect(Array.from(full.hostLogWeight)).toEqual([0, 0, 0]);
   });
 

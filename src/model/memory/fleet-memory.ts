@@ -46,7 +46,11 @@ export class FleetMemory {
       (vm, purpose) => streams.stream(`vm:${vm.name}`, purpose),
       scenario.memoryFocus?.workingSetShift ?? 0,
     );
-    this.recorder = new MemoryRecorder(placement.hosts.length, placement.vms.length, ctx.steps, ctx.slice.fleet.hosts.length);
+    // A memory-focused run (rare-event estimation) keeps no per-host timelines: the estimator reads
+    // only per-host figures, and a ten-host day's timelines are 43,200 numbers to encode, send
+    // and decode per replication.
+    const timelineFleetHosts = scenario.memoryFocus ? Number.POSITIVE_INFINITY : ctx.slice.fleet.hosts.length;
+    this.recorder = new MemoryRecorder(placement.hosts.length, placement.vms.length, ctx.steps, timelineFleetHosts);
   }
 
   /** ksmd's CPU on host h over the last interval, cores. */
