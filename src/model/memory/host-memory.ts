@@ -172,6 +172,12 @@ export class MemoryModel {
    */
   private readonly slotParams: Float64Array;
   private readonly slotInts: Int32Array;
+  /**
+   * Per slot, the working set its VM wants this hour before noise (activeBase + activeRange ×
+   * shape), worked out when a host's hour changes (hostTargetHour) instead of every step.
+   */
+  private readonly slotTarget: Float64Array;
+  private readonly hostTargetHour: Int32Array;
 
   // Per host.
   /** VMs by host: host h owns order[hostStart[h] .. hostStart[h + 1]). */
@@ -307,6 +313,8 @@ export class MemoryModel {
     this.noise = new RandomField(Array.from(this.order, (j) => streamOf(vms[j]!, 'memory-noise')));
     this.slotParams = new Float64Array(SLOT_FLOATS * n);
     this.slotInts = new Int32Array(SLOT_INTS * n);
+    this.slotTarget = new Float64Array(n);
+    this.hostTargetHour = new Int32Array(hosts.length).fill(-1);
     for (let p = 0; p < n; p++) {
       const j = this.order[p]!;
       const f = SLOT_FLOATS * p;
@@ -410,8 +418,9 @@ export class MemoryModel {
    * the step, and the host's sums (sumBacked, sumCommitted, and the mergeable memory when KSM is on).
    */
   private stepGuests(h: number, seconds: number, hour: number): void {
-    const { slotParams, slotInts, state, balloon, shapes, noise, active, cache, backed } = this;
+    const { slotParams, slotInts, slotTarget, state, balloon, noise, active, cache, backed } = this;
     const hourIndex = Math.floor(hour) % 24;
+    if (this.hostTargetHour[h] !== hourIndex) this.setTargets(h, hourIndex);
     const ksm = this.spec.ksm.enabled;
     const { imageSum, imageCount } = this;
     if (ksm) this.clearImages(h);
@@ -430,7 +439,7 @@ export class MemoryModel {
       const f = SLOT_FLOATS * p;
       const allocated = slotParams[f + S_ALLOCATED]!;
       const size = allocated - balloon[j]!;
-      let wanted = slotParams[f + S_ACTIVE_BASE]! + slotParams[f + S_ACTIVE_RANGE]! * shapes[slotInts[i + S_SHAPE_ROW]! + hourIndex]!;
+      let wanted = slotTarget[p]!;
       const sigma = slotParams[f + S_NOISE_SIGMA]!;
       if (sigma > 0) wanted *= Math.exp(slotParams[f + S_NOISE_MU]! + sigma * noise.normal(p));
       // The free floor holds: the working set never takes the memory the guest keeps free.
@@ -472,6 +481,16 @@ export class MemoryModel {
     this.sumIdle = sumIdle;
     this.sumActive = sumActive;
     if (ksm) this.setMergeable(h, zero, cross, crossCount);
+  }
+
+  /** Host h's slots' working-set targets at `hourIndex` (as activeTarget, in slot order). */
+  private setTargets(h: number, hourIndex: number): void {
+    const { slotParams, slotInts, shapes } = this;
+    for (let p = this.hostStart[h]!; p < this.hostStart[h + 1]!; p++) {
+      const f = SLOT_FLOATS * p;
+      this.slotTarget[p] = slotParams[f + S_ACTIVE_BASE]! + slotParams[f + S_ACTIVE_RANGE]! * shapes[slotInts[SLOT_INTS * p + S_SHAPE_ROW]! + hourIndex]!;
+    }
+    this.hostTargetHour[h] = hourIndex;
   }
 
   private clearImages(h: number): void {
