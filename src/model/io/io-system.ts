@@ -402,7 +402,9 @@ export class IoSystem {
     let ios = 0;
     let latencyIoSeconds = 0;
     let inFlight = 0;
-    this.devices.forEach((device, d) => {
+    // A loop, not forEach: a closure would keep the sums below in a context, boxing every update.
+    for (let d = 0; d < this.devices.length; d++) {
+      const device = this.devices[d]!;
       const utilPct = (100 * device.busySeconds) / stepSeconds;
       r.utilPct.add(Math.max(0, utilPct));
       if (utilPct > utilMax) utilMax = utilPct;
@@ -424,7 +426,7 @@ export class IoSystem {
       device.ios = 0;
       device.latencyIoSeconds = 0;
       device.inFlightSeconds = 0;
-    });
+    }
     r.timeline.utilPctMax[k] = utilMax;
     r.timeline.ios[k] = ios;
     r.timeline.latencyIoSeconds[k] = latencyIoSeconds;

@@ -127,13 +127,18 @@ export class KsmMerger {
   }
 }
 
-/** Cohorts of one kind of content: amount and the pass at which it became mergeable. */
+/**
+ * Cohorts of one kind of content: amount and the pass at which it became mergeable. Kept in
+ * typed arrays with a count: cohorts come and go nearly every step (one appears as the guests'
+ * use grows, older ones finish merging), and shortening a JavaScript array is a runtime call.
+ */
 class CohortList {
   total = 0;
   /** Fully merged amount (cohorts older than their merge window). */
   private merged = 0;
-  private amounts: number[] = [];
-  private starts: number[] = [];
+  private amounts = new Float64Array(8);
+  private starts = new Float64Array(8);
+  private count = 0;
   /** Whether a stable copy of this content exists (then new pages merge within one pass). */
   private stableExists = false;
 
@@ -146,57 +151,64 @@ class CohortList {
       // Cohorts with the same start merge alike (saved() is linear in the amount), so growth
       // while ksmd stands still (ksmtuned stopped it) joins one cohort instead of piling up one
       // per step; exact, and it keeps the list as short as the number of distinct starts.
-      const last = this.amounts.length - 1;
+      const last = this.count - 1;
       if (last >= 0 && this.starts[last] === start) this.amounts[last]! += target - current;
       else {
-        this.amounts.push(target - current);
-        this.starts.push(start);
+        if (this.count === this.amounts.length) this.grow();
+        this.amounts[this.count] = target - current;
+        this.starts[this.count] = start;
+        this.count++;
       }
     } else if (target < current) {
       const scale = current > 0 ? target / current : 0;
       this.merged *= scale;
-      for (let i = 0; i < this.amounts.length; i++) this.amounts[i]! *= scale;
+      for (let i = 0; i < this.count; i++) this.amounts[i]! *= scale;
     }
     this.total = target;
   }
 
+  private grow(): void {
+    const amounts = new Float64Array(2 * this.amounts.length);
+    const starts = new Float64Array(2 * this.starts.length);
+    amounts.set(this.amounts);
+    starts.set(this.starts);
+    this.amounts = amounts;
+    this.starts = starts;
+  }
+
   /** Moves cohorts whose merge window has passed into `merged`. */
   collapse(passes: number): void {
+    const { amounts, starts } = this;
     let keep = 0;
-    for (let i = 0; i < this.amounts.length; i++) {
-      const start = this.starts[i]!;
-      if (passes > start) this.stableExists = this.stableExists || this.amounts[i]! > 0;
-      if (passes >= start + 1) this.merged += this.amounts[i]!;
+    for (let i = 0; i < this.count; i++) {
+      const start = starts[i]!;
+      if (passes > start) this.stableExists = this.stableExists || amounts[i]! > 0;
+      if (passes >= start + 1) this.merged += amounts[i]!;
       else {
-        this.amounts[keep] = this.amounts[i]!;
-        this.starts[keep] = start;
+        amounts[keep] = amounts[i]!;
+        starts[keep] = start;
         keep++;
       }
     }
-    // Setting an array's length is a runtime call even when it does not change (2 % of a
-    // memory-only replication, measured), and nearly every step nothing has merged.
-    if (keep !== this.amounts.length) {
-      this.amounts.length = keep;
-      this.starts.length = keep;
-    }
+    this.count = keep;
   }
 
   pending(): number {
-    return this.amounts.length;
+    return this.count;
   }
 
   settle(): void {
     this.merged = this.total;
-    this.amounts = [];
-    this.starts = [];
+    this.count = 0;
     this.stableExists = this.total > 0;
   }
 
   saved(passes: number): number {
+    const { amounts, starts } = this;
     let saved = this.merged;
-    for (let i = 0; i < this.amounts.length; i++) {
-      const fraction = passes - this.starts[i]!;
-      if (fraction > 0) saved += this.amounts[i]! * Math.min(1, fraction);
+    for (let i = 0; i < this.count; i++) {
+      const fraction = passes - starts[i]!;
+      if (fraction > 0) saved += amounts[i]! * Math.min(1, fraction);
     }
     return saved;
   }
