@@ -431,6 +431,11 @@ export class MemoryModel {
     let zero = 0;
     let cross = 0;
     let crossCount = 0;
+    // A host of one image (the usual case) sums its shared memory in a local: summed through
+    // imageSum, each VM's addition waits for the previous one's store.
+    const oneImage = this.hostImageStart[h + 1]! - this.hostImageStart[h]! === 1 ? this.hostImages[this.hostImageStart[h]!]! : -1;
+    let imageShared = 0;
+    let imageVms = 0;
     const end = this.hostStart[h + 1]!;
     for (let p = this.hostStart[h]!; p < end; p++) {
       const i = SLOT_INTS * p;
@@ -466,9 +471,14 @@ export class MemoryModel {
       sumActive += a;
       if (ksm) {
         if (zeroes && b > used) zero += b - used;
-        const image = slotInts[i + S_IMAGE]!;
-        imageSum[image]! += slotParams[f + S_SHARED_SHARE]! * used;
-        imageCount[image]!++;
+        if (oneImage >= 0) {
+          imageShared += slotParams[f + S_SHARED_SHARE]! * used;
+          imageVms++;
+        } else {
+          const image = slotInts[i + S_IMAGE]!;
+          imageSum[image]! += slotParams[f + S_SHARED_SHARE]! * used;
+          imageCount[image]!++;
+        }
         const crossShare = slotParams[f + S_CROSS_SHARE]!;
         if (crossShare > 0) {
           cross += crossShare * used;
@@ -480,7 +490,13 @@ export class MemoryModel {
     this.sumCommitted = sumCommitted;
     this.sumIdle = sumIdle;
     this.sumActive = sumActive;
-    if (ksm) this.setMergeable(h, zero, cross, crossCount);
+    if (ksm) {
+      if (oneImage >= 0) {
+        imageSum[oneImage] = imageShared;
+        imageCount[oneImage] = imageVms;
+      }
+      this.setMergeable(h, zero, cross, crossCount);
+    }
   }
 
   /** Host h's slots' working-set targets at `hourIndex` (as activeTarget, in slot order). */
