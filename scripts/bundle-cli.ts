@@ -7,7 +7,7 @@
  * Entries: the CLI (main, io) and the two worker-thread scripts, which the pool and the UI load
  * by a URL next to their own module (src/parallel/pool.ts, src/tui/worker-backend.ts); with
  * splitting, every chunk lands in the same folder, so those URLs still point at the right file.
- * The small packages every command start loads (zod, yaml, commander, csv-parse, seedrandom,
+ * The small packages every command start loads (zod, yaml, commander, csv-parse,
  * asciichart: zod alone is ~95 module files) go into the bundle; the UI's (ink, react), the ones
  * loaded late or in workers (mathjs, piscina) and uplot (read as a file) load from node_modules.
  */
@@ -37,7 +37,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['ink', 'react', 'react/*', '@inkjs/ui', 'mathjs', 'piscina', 'uplot', 'uplot/*'],
-  // Bundled CommonJS packages (commander, seedrandom) call require() for Node's own modules.
+  // Bundled CommonJS packages (commander) call require() for Node's own modules.
   banner: { js: "import { createRequire as __overcastRequire } from 'node:module'; const require = __overcastRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
