@@ -91,12 +91,16 @@ export class KsmMerger {
   /** Passes completed so far (fractional). */
   passes = 0;
   private readonly kinds: CohortList[] = [new CohortList(), new CohortList()];
+  /** savedGiB() as last computed, while nothing has changed since (a host step asks up to three times). */
+  private saved = 0;
+  private savedKnown = false;
 
   /** Advances the scan by `seconds` at `pagesPerSecond` over `backedGiB` of present memory. */
   advance(seconds: number, pagesPerSecond: number, backedGiB: number): void {
     if (seconds <= 0 || pagesPerSecond <= 0 || backedGiB <= 0) return;
     this.passes += (pagesPerSecond * seconds) / (backedGiB * PAGES_PER_GIB);
     for (const kind of this.kinds) kind.collapse(this.passes);
+    this.savedKnown = false;
   }
 
   /**
@@ -105,16 +109,22 @@ export class KsmMerger {
    */
   setMergeable(kind: 0 | 1, mergeableGiB: number): void {
     this.kinds[kind]!.setTotal(Math.max(0, mergeableGiB), this.passes);
+    this.savedKnown = false;
   }
 
   /** Treats everything mergeable now as merged (a host that has run long before the simulation). */
   settle(): void {
     for (const kind of this.kinds) kind.settle();
+    this.savedKnown = false;
   }
 
   /** Memory saved so far, GiB. */
   savedGiB(): number {
-    return this.kinds[0]!.saved(this.passes) + this.kinds[1]!.saved(this.passes);
+    if (!this.savedKnown) {
+      this.saved = this.kinds[0]!.saved(this.passes) + this.kinds[1]!.saved(this.passes);
+      this.savedKnown = true;
+    }
+    return this.saved;
   }
 
   mergeableGiB(): number {
