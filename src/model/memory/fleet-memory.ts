@@ -47,8 +47,8 @@ export class FleetMemory {
       scenario.memoryFocus?.workingSetShift ?? 0,
     );
     // A memory-focused run (rare-event estimation) keeps no per-host timelines: the estimator reads
-    // only per-host figures, and a ten-host day's timelines are 43,200 numbers to encode, send
-    // and decode per replication.
+    // only per-host figures, and a ten-host day's timelines are 43,200 numbers to allocate, fill
+    // and merge per replication (and to encode in a shard file).
     const timelineFleetHosts = scenario.memoryFocus ? Number.POSITIVE_INFINITY : ctx.slice.fleet.hosts.length;
     this.recorder = new MemoryRecorder(placement.hosts.length, placement.vms.length, ctx.steps, timelineFleetHosts);
   }
