@@ -18,6 +18,9 @@ import { place, type Placement } from './placement.js';
 import { simulateChunk, simulateReplication, type ReplicationResult } from './replication.js';
 import { fleetChunks, type FleetChunk } from './chunks.js';
 import { mergeSlices, type SliceResult } from './merge.js';
+import { pinnedOverflow } from './cpu/cpu-model.js';
+import { layoutFleet } from './fleet-layout.js';
+import { threadPlan } from './latency/paths.js';
 import type { ModelScenario } from './scenario.js';
 import { decodeTransfer, encodeTransfer, type Encoded } from './transfer.js';
 import { unpackResult, type Packed } from './packed.js';
@@ -81,6 +84,15 @@ function byteFingerprint(view: ArrayBufferView): string {
 export interface FleetPlan {
   placement: Placement;
   chunks: FleetChunk[];
+}
+
+/**
+ * What makes a placed fleet impossible to simulate, as a message for the user (null: nothing).
+ * Today: pinned VMs that together take every pCPU of a host (vms[].network.pinned).
+ */
+export function fleetPlanProblem(scenario: ModelScenario, plan: FleetPlan): string | null {
+  if (!scenario.vms.some((g) => g.network?.pinned)) return null;
+  return pinnedOverflow(layoutFleet(plan.placement, threadPlan(scenario, plan.placement)), plan.placement);
 }
 
 export function fleetPlan(scenario: ModelScenario): FleetPlan {

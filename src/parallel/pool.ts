@@ -27,6 +27,11 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** The key of the message a piscina worker posts once its task module has loaded (piscina/dist/common.js). */
+const PISCINA_READY = '_WORKER_READY';
+/** Longest close() waits for threads still loading. */
+const LOAD_WAIT_MS = 10_000;
+
 export function createWorkerPool(options: PoolOptions): ReplicationRunner {
   const workers = Math.max(1, Math.floor(options.workers));
   // Required here, not imported at the top: a run on one thread (and `overcast --help`) never
@@ -40,6 +45,24 @@ export function createWorkerPool(options: PoolOptions): ReplicationRunner {
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
   });
+  // A thread terminated while it is still loading the model's modules can abort the process on
+  // Node 20 (a native assertion in require(esm): "IsGraphAsync must be used on an instantiated
+  // module"); it happened when bad input ended a run right after the pool started. So close()
+  // first waits for each thread to report it has loaded (piscina's ready message), briefly.
+  const loaded = pool.threads.map(
+    (worker) =>
+      new Promise<void>((resolve) => {
+        const onMessage = (message: unknown): void => {
+          if (typeof message === 'object' && message !== null && PISCINA_READY in message) done();
+        };
+        const done = (): void => {
+          worker.off('message', onMessage);
+          resolve();
+        };
+        worker.on('message', onMessage);
+        worker.once('exit', done);
+      }),
+  );
   let closed = false;
   return {
     workers,
@@ -50,6 +73,9 @@ export function createWorkerPool(options: PoolOptions): ReplicationRunner {
     async close() {
       if (closed) return;
       closed = true;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(loaded), new Promise<void>((resolve) => (timer = setTimeout(resolve, LOAD_WAIT_MS)))]);
+      clearTimeout(timer);
       await pool.destroy();
     },
   };

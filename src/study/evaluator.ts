@@ -5,13 +5,22 @@
  * is the same whenever it is computed), and a point evaluated twice costs nothing the second time.
  */
 import { combineReplications, type StudyResult } from '../model/run.js';
-import { fleetPlan, runReplication, scenarioKey, type FleetPlan, type ReplicationRunner } from '../model/runner.js';
+import { fleetPlan, fleetPlanProblem, runReplication, scenarioKey, type FleetPlan, type ReplicationRunner } from '../model/runner.js';
+import { StudyInputError } from './errors.js';
 import type { ReplicationResult } from '../model/replication.js';
 import type { ModelScenario } from '../model/scenario.js';
 
 export interface EvaluatorHooks {
   /** Called when a replication finishes computing (not for cached ones). */
   onReplication?: () => void;
+}
+
+/** The scenario's placed fleet, or a StudyInputError when it cannot be simulated (pinned VMs that take every pCPU of a host). */
+export function checkedFleetPlan(scenario: ModelScenario): FleetPlan {
+  const plan = fleetPlan(scenario);
+  const problem = fleetPlanProblem(scenario, plan);
+  if (problem) throw new StudyInputError(problem);
+  return plan;
 }
 
 export class Evaluator {
@@ -38,7 +47,7 @@ export class Evaluator {
     const key = scenarioKey(scenario);
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = { plan: fleetPlan(scenario), replications: new Map() };
+      entry = { plan: checkedFleetPlan(scenario), replications: new Map() };
       this.cache.set(key, entry);
     }
     const known = entry.replications;

@@ -54,3 +54,36 @@ describe('the scenario from standard input', () => {
     expect(stderr).toBe('overcast: -: reads the scenario from standard input, but none is piped in (e.g. cat scenario.yaml | overcast run -)\n');
   });
 });
+
+describe('a fleet that places but cannot run', () => {
+  // Two pinned VMs of 3 vCPUs + 1 vhost worker each pack onto one 8-pCPU host: no core stays
+  // shared. Each VM alone passes the schema's check (4 < 8); only the placed fleet shows it.
+  const pinnedPair = `
+name: pin2
+seed: 1
+replications: 2
+duration: 1h
+step: 5 min
+placement: pack
+hosts:
+  - { name: h, count: 1, cpu: { cores: 8, reservedCores: 0 }, memory: { totalGiB: 64, reservedGiB: 0 } }
+vms:
+  - name: web
+    count: 2
+    vcpus: 3
+    memoryGiB: 2
+    network: { gbps: 1, pinned: true }
+    workload: { cpu: { utilPct: 20 } }
+`;
+  const message = 'overcast: host h-1: its pinned VMs need 8 dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has 8 pCPUs; at least one must stay shared (vms[].network.pinned)\n';
+  it.each([
+    ['run', ['run', '-']],
+    ['a shard of run', ['run', '-', '--shard', '0/2']],
+    ['sweep', ['sweep', '-', '--vary', 'overcommit.cpu=2,4']],
+    ['recommend, on two worker threads', ['recommend', '-', '--set', 'slo.cpuReadyPctP95=5', '--workers', '2']],
+  ])('%s: exit 2 naming the host and the field, before simulating', async (_name, args) => {
+    const { code, stderr } = await runCli(args, { stdin: pinnedPair });
+    expect(stderr).toBe(message);
+    expect(code).toBe(2);
+  });
+});

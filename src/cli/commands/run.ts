@@ -13,7 +13,7 @@ import { runReplicated, runShard } from '../../study/run.js';
 import { partialJson } from '../../study/shards.js';
 import { packageVersion } from '../paths.js';
 import type { RiskMethodOption } from '../../study/risk.js';
-import { createRunner, createStatusLine, parseShardOption, resolveWorkers, riskMethodOption, shardOption, workersOption, type ParallelOptions } from '../study-support.js';
+import { createRunner, createStatusLine, parseShardOption, resolveWorkers, riskMethodOption, shardOption, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -66,7 +66,7 @@ export async function runCommand(scenarioArg: string, options: RunOptions, io: C
     const runner = createRunner(workers, scenario.replications);
     let text: string;
     try {
-      const partial = await runShard(scenario, shard, runner, packageVersion(), { onProgress });
+      const partial = await studyInputAsync(() => runShard(scenario, shard, runner, packageVersion(), { onProgress }));
       text = partialJson(partial);
       progress.done(summary(`shard ${shard.index}/${shard.count}, ${partial.results.length} replications`));
     } finally {
@@ -83,10 +83,12 @@ export async function runCommand(scenarioArg: string, options: RunOptions, io: C
   const stage = createStatusLine(io.stderr, `${scenario.name}:`, !options.quiet);
   let study;
   try {
-    study = await runReplicated(scenario, runner, {
-      onProgress,
-      risk: { method: options.riskMethod ?? 'auto', onStage: (text) => stage.set(text) },
-    });
+    study = await studyInputAsync(() =>
+      runReplicated(scenario, runner, {
+        onProgress,
+        risk: { method: options.riskMethod ?? 'auto', onStage: (text) => stage.set(text) },
+      }),
+    );
   } finally {
     await runner.close();
   }

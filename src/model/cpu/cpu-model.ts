@@ -26,7 +26,7 @@
  * dedicated cores count as busy only while it runs. The micro level does the same (./micro-level.ts).
  */
 import { BOOTING, RUNNING, type ReplicationContext } from '../fleet-state.js';
-import { threadSlot } from '../fleet-layout.js';
+import { threadSlot, type FleetLayout } from '../fleet-layout.js';
 import type { Placement } from '../placement.js';
 import type { ModelScenario } from '../scenario.js';
 import type { ThreadRecorder } from '../latency/threads.js';
@@ -137,9 +137,7 @@ export class CpuModel {
     this.cores = Float64Array.from(placement.hosts, (host) => host.pcpus / (scenario.hosts[host.group]!.cpu.threadsPerCore ?? 1));
     this.smtGain = Float64Array.from(placement.hosts, (host) => (scenario.hosts[host.group]!.cpu.smtGainPct ?? 0) / 100);
     placement.hosts.forEach((host, h) => {
-      if (layout.pinnedCores[h]! >= host.pcpus) {
-        throw new RangeError(`host ${host.name}: its pinned VMs need ${layout.pinnedCores[h]} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${host.pcpus} pCPUs; at least one must stay shared`);
-      }
+      if (layout.pinnedCores[h]! >= host.pcpus) throw new RangeError(pinnedOverflowMessage(host.name, layout.pinnedCores[h]!, host.pcpus));
       this.pinnedSave = new Float64Array(Math.max(this.pinnedSave.length, layout.hostPinnedTo[h]! - layout.hostPinnedFrom[h]!));
     });
     this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps, uiWorkMs);
@@ -257,4 +255,22 @@ export class CpuModel {
     this.micro.run(this.recorder, this.inputs.threads, this.ready, this.weight);
     return this.recorder.finish();
   }
+}
+
+/** What is wrong when a host's pinned VMs leave no pCPU shared. */
+function pinnedOverflowMessage(host: string, pinnedCores: number, pcpus: number): string {
+  return `host ${host}: its pinned VMs need ${pinnedCores} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${pcpus} pCPUs; at least one must stay shared (vms[].network.pinned)`;
+}
+
+/**
+ * The first host whose pinned VMs (vms[].network.pinned) would take every pCPU, as a message; null
+ * when every host keeps one shared. The scenario's schema checks one VM against the smallest host;
+ * several pinned VMs placed on one host are known only once the fleet is placed.
+ */
+export function pinnedOverflow(layout: FleetLayout, placement: Placement): string | null {
+  for (let h = 0; h < placement.hosts.length; h++) {
+    const host = placement.hosts[h]!;
+    if (layout.pinnedCores[h]! >= host.pcpus) return pinnedOverflowMessage(host.name, layout.pinnedCores[h]!, host.pcpus);
+  }
+  return null;
 }
