@@ -70,6 +70,11 @@ function simulateSlice(scenario: ModelScenario, placement: Placement, slice: Fle
     streams: streamFactory(scenario.seed, replication),
     vmState: new Uint8Array(placement.vms.length),
   };
+  const isRunning = (v: number): boolean => ctx.vmState[v] === RUNNING;
+  // A memory-focused run (rare-event estimation) leaves out CPU and the latency paths: nothing in
+  // them feeds back into the lifecycle, IO or memory.
+  const focused = scenario.memoryFocus !== undefined;
+  const paths = plan && !focused ? new LatencyPaths(scenario, placement, ctx.layout, steps, ctx.streams, cpuMethod(scenario, placement) === 'micro', isRunning) : undefined;
   const sim = new Simulation(256);
   const lifecycle = new Lifecycle(ctx, sim);
   const BOOT_DONE = sim.defineEvent('boot-done', (device, generation) => io.onBootDone(device, generation, sim.now));
@@ -82,18 +87,13 @@ function simulateSlice(scenario: ModelScenario, placement: Placement, slice: Fle
       bootStarted: (vm, t) => lifecycle.bootStarted(vm, t),
       bootFinished: (vm, t) => lifecycle.bootFinished(vm, t),
       // The main-loop stalls of heartbeat VMs take each device's latency as the IO model measured it.
-      deviceStep: (k, d, latency, util, served, streams) => paths?.ioStep(k, d, latency, util, served, streams),
+      ...(paths?.readsDeviceSteps && { deviceStep: (k: number, d: number, latency: number, util: number, served: number, streams: number) => paths.ioStep(k, d, latency, util, served, streams) }),
     },
     slice.datastores,
   );
   const memory = new FleetMemory(ctx, (kill) => lifecycle.killed(kill));
   lifecycle.connect(io, memory);
   const threads = new ThreadRecorder(ctx.layout, scenario.stepSeconds);
-  const isRunning = (v: number): boolean => ctx.vmState[v] === RUNNING;
-  // A memory-focused run (rare-event estimation) leaves out CPU and the latency paths: nothing in
-  // them feeds back into the lifecycle, IO or memory.
-  const focused = scenario.memoryFocus !== undefined;
-  const paths = plan && !focused ? new LatencyPaths(scenario, placement, ctx.layout, steps, ctx.streams, cpuMethod(scenario, placement) === 'micro', isRunning) : undefined;
   paths?.connectIo((h) => io.deviceOf(h));
   const cpu = focused
     ? undefined

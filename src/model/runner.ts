@@ -87,12 +87,14 @@ export interface FleetPlan {
 }
 
 /**
- * What makes a placed fleet impossible to simulate, as a message for the user (null: nothing).
- * Today: pinned VMs that together take every pCPU of a host (vms[].network.pinned).
+ * What makes the placed fleet impossible to simulate, as a message for the user (null: nothing).
+ * Today: pinned VMs that together take every pCPU of a host (vms[].network.pinned). Places the
+ * fleet only when something is pinned and the caller has no plan.
  */
-export function fleetPlanProblem(scenario: ModelScenario, plan: FleetPlan): string | null {
+export function fleetProblem(scenario: ModelScenario, plan?: FleetPlan): string | null {
   if (!scenario.vms.some((g) => g.network?.pinned)) return null;
-  return pinnedOverflow(layoutFleet(plan.placement, threadPlan(scenario, plan.placement)), plan.placement);
+  const placement = (plan ?? fleetPlan(scenario)).placement;
+  return pinnedOverflow(layoutFleet(placement, threadPlan(scenario, placement)), placement);
 }
 
 export function fleetPlan(scenario: ModelScenario): FleetPlan {

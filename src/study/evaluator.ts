@@ -5,7 +5,7 @@
  * is the same whenever it is computed), and a point evaluated twice costs nothing the second time.
  */
 import { combineReplications, type StudyResult } from '../model/run.js';
-import { fleetPlan, fleetPlanProblem, runReplication, scenarioKey, type FleetPlan, type ReplicationRunner } from '../model/runner.js';
+import { fleetPlan, fleetProblem, runReplication, scenarioKey, type FleetPlan, type ReplicationRunner } from '../model/runner.js';
 import { StudyInputError } from './errors.js';
 import type { ReplicationResult } from '../model/replication.js';
 import type { ModelScenario } from '../model/scenario.js';
@@ -15,12 +15,10 @@ export interface EvaluatorHooks {
   onReplication?: () => void;
 }
 
-/** The scenario's placed fleet, or a StudyInputError when it cannot be simulated (pinned VMs that take every pCPU of a host). */
-export function checkedFleetPlan(scenario: ModelScenario): FleetPlan {
-  const plan = fleetPlan(scenario);
-  const problem = fleetPlanProblem(scenario, plan);
+/** A StudyInputError when the placed fleet cannot be simulated (pinned VMs that take every pCPU of a host). */
+export function checkFleet(scenario: ModelScenario, plan?: FleetPlan): void {
+  const problem = fleetProblem(scenario, plan);
   if (problem) throw new StudyInputError(problem);
-  return plan;
 }
 
 export class Evaluator {
@@ -47,7 +45,9 @@ export class Evaluator {
     const key = scenarioKey(scenario);
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = { plan: checkedFleetPlan(scenario), replications: new Map() };
+      const plan = fleetPlan(scenario);
+      checkFleet(scenario, plan);
+      entry = { plan, replications: new Map() };
       this.cache.set(key, entry);
     }
     const known = entry.replications;

@@ -307,24 +307,22 @@ async function startSearch(source: ScenarioSource, runner: ReplicationRunner, op
 
 /** A candidate's decision, made once: the same overrides and judged SLOs reuse it. */
 function decide(search: Search, request: DecideRequest): Promise<Evaluation> {
-  const key = JSON.stringify([request.overrides, request.nPlus1, request.judged]);
-  let known = search.memo.get(key);
-  if (!known) {
-    known = evaluate(search, request);
-    search.memo.set(key, known);
+  return once(search.memo, JSON.stringify([request.overrides, request.nPlus1, request.judged]), () => evaluate(search, request));
+}
+
+/** The value cached under `key`, made by `make` the first time. */
+function once<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let known = cache.get(key);
+  if (known === undefined) {
+    known = make();
+    cache.set(key, known);
   }
   return known;
 }
 
 /** The OOM risk of a study, decided once per memory identity (the same memory met again reuses it). */
 function decideOomRiskOnce(search: Search, study: StudyResult, limit: number, options: RiskOptions): Promise<RiskEstimate> {
-  const key = oomRiskIdentity(study, limit, options);
-  let known = search.risks.get(key);
-  if (!known) {
-    known = decideOomRisk(study, search.evaluator, limit, options);
-    search.risks.set(key, known);
-  }
-  return known;
+  return once(search.risks, oomRiskIdentity(study, limit, options), () => decideOomRisk(study, search.evaluator, limit, options));
 }
 
 /** Simulates a candidate until its judged SLOs are decided at 95 % (or Rmax replications). */

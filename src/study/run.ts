@@ -6,7 +6,7 @@
 import type { StudyResult } from '../model/run.js';
 import { encodeReplication, type ReplicationRunner } from '../model/runner.js';
 import type { ModelScenario } from '../model/scenario.js';
-import { checkedFleetPlan, Evaluator } from './evaluator.js';
+import { checkFleet, Evaluator } from './evaluator.js';
 import { decideRareRisks, type RiskOptions } from './risk.js';
 import { runPartial, shardTasks, type PartialFile, type ShardSpec } from './shards.js';
 
@@ -35,7 +35,7 @@ export async function runReplicated(scenario: ModelScenario, runner: Replication
 
 /** Runs shard `shard` of the scenario's replications and returns the partial result. */
 export async function runShard(scenario: ModelScenario, shard: ShardSpec, runner: ReplicationRunner, version: string, options: RunProgress = {}): Promise<PartialFile> {
-  checkedFleetPlan(scenario);
+  checkFleet(scenario);
   const mine = shardTasks(scenario.replications, shard);
   let done = 0;
   const results = await Promise.all(

@@ -8,7 +8,7 @@
 import type { StudyResult } from '../model/run.js';
 import { encodeReplication, type ReplicationRunner } from '../model/runner.js';
 import { StudyInputError } from './errors.js';
-import { checkedFleetPlan, Evaluator } from './evaluator.js';
+import { checkFleet, Evaluator } from './evaluator.js';
 import { shardTasks, sweepPartial, type PartialFile, type ShardSpec, type SweepPointSpec } from './shards.js';
 import { labelledOverride, resolveScenario, type ScenarioSource } from './source.js';
 
@@ -72,7 +72,7 @@ export async function planSweep(source: ScenarioSource, dimensions: readonly Var
   for (const at of grid) {
     const overrides = Object.entries(at).map(([path, value]) => labelledOverride(path, value, '--vary'));
     const scenario = await resolveScenario(source, overrides, Object.entries(at).map(([p, v]) => `${p}=${v}`).join(', '));
-    checkedFleetPlan(scenario);
+    checkFleet(scenario);
     points.push({ at, scenario });
   }
   const replications = points[0]!.scenario.replications;

@@ -136,8 +136,9 @@ export class CpuModel {
     });
     this.cores = Float64Array.from(placement.hosts, (host) => host.pcpus / (scenario.hosts[host.group]!.cpu.threadsPerCore ?? 1));
     this.smtGain = Float64Array.from(placement.hosts, (host) => (scenario.hosts[host.group]!.cpu.smtGainPct ?? 0) / 100);
-    placement.hosts.forEach((host, h) => {
-      if (layout.pinnedCores[h]! >= host.pcpus) throw new RangeError(pinnedOverflowMessage(host.name, layout.pinnedCores[h]!, host.pcpus));
+    const overflow = pinnedOverflow(layout, placement);
+    if (overflow) throw new RangeError(overflow);
+    placement.hosts.forEach((_host, h) => {
       this.pinnedSave = new Float64Array(Math.max(this.pinnedSave.length, layout.hostPinnedTo[h]! - layout.hostPinnedFrom[h]!));
     });
     this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps, uiWorkMs);
@@ -257,11 +258,6 @@ export class CpuModel {
   }
 }
 
-/** What is wrong when a host's pinned VMs leave no pCPU shared. */
-function pinnedOverflowMessage(host: string, pinnedCores: number, pcpus: number): string {
-  return `host ${host}: its pinned VMs need ${pinnedCores} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${pcpus} pCPUs; at least one must stay shared (vms[].network.pinned)`;
-}
-
 /**
  * The first host whose pinned VMs (vms[].network.pinned) would take every pCPU, as a message; null
  * when every host keeps one shared. The scenario's schema checks one VM against the smallest host;
@@ -270,7 +266,8 @@ function pinnedOverflowMessage(host: string, pinnedCores: number, pcpus: number)
 export function pinnedOverflow(layout: FleetLayout, placement: Placement): string | null {
   for (let h = 0; h < placement.hosts.length; h++) {
     const host = placement.hosts[h]!;
-    if (layout.pinnedCores[h]! >= host.pcpus) return pinnedOverflowMessage(host.name, layout.pinnedCores[h]!, host.pcpus);
+    const pinned = layout.pinnedCores[h]!;
+    if (pinned >= host.pcpus) return `host ${host.name}: its pinned VMs need ${pinned} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${host.pcpus} pCPUs; at least one must stay shared (vms[].network.pinned)`;
   }
   return null;
 }

@@ -460,6 +460,11 @@ export class LatencyPaths {
   }
 
   /** Tells the stalls which IO device each VM's host uses (the IO model's `deviceOf`). */
+  /** Whether some VM's main-loop stalls read the IO model's device readings (ioStep). */
+  get readsDeviceSteps(): boolean {
+    return this.stallVms.length > 0;
+  }
+
   connectIo(deviceOf: (host: number) => number): void {
     for (const v of this.stallVms) {
       const input = this.stallInputs[v]!;
