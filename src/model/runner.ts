@@ -52,7 +52,12 @@ export interface ReplicationRunner {
  * length and a 64-bit fingerprint of their bytes, so the key stays small whatever the traces.
  */
 export function scenarioKey(scenario: ModelScenario): string {
-  return JSON.stringify({ ...scenario, replications: 0 }, typedArraysAsFingerprints);
+  return valueKey({ ...scenario, replications: 0 });
+}
+
+/** A key for any plain data (scenarios or parts of them): its JSON, typed arrays by fingerprint. */
+export function valueKey(value: unknown): string {
+  return JSON.stringify(value, typedArraysAsFingerprints);
 }
 
 function typedArraysAsFingerprints(_key: string, value: unknown): unknown {

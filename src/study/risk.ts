@@ -33,7 +33,7 @@ import { crossEntropyShift, importanceEstimate, MONTH_SECONDS, perPeriod, type H
 import { tailProbability } from '../model/stats/tail.js';
 import { wilsonInterval } from '../model/stats/intervals.js';
 import type { Evaluator } from './evaluator.js';
-import { scenarioKey } from '../model/runner.js';
+import { valueKey } from '../model/runner.js';
 
 export type RiskMethodOption = 'auto' | 'mc';
 
@@ -81,17 +81,23 @@ export function hostRuns(results: readonly ReplicationResult[], firstReplication
 
 /**
  * What a study's OOM risk decision depends on. A replication's memory results depend on the
- * placement and on everything in the scenario but the CPU ratio (which only placement reads) and
- * the SLO limits; CPU contention feeds nothing back into memory (test/model/rare-memory.test.ts).
- * So two studies with the same identity have the same memory results replication by replication
- * and the same decision: a search that meets the same memory twice (a CPU ratio candidate whose
- * placement memory binds, a point judged again on other SLOs) decides it once.
+ * placement and on everything in the scenario but what only the CPU model reads — the CPU ratio
+ * (which only placement reads), the VMs' CPU demand and QEMU overhead, the UI action, the CPU
+ * scheduler — and the SLO limits: CPU contention feeds nothing back into memory
+ * (test/model/rare-memory.test.ts). The working-set shape follows the CPU profile, so the profile
+ * stays. Two studies with the same identity have the same memory results replication by
+ * replication and the same decision: a search that meets the same memory twice (a CPU ratio
+ * candidate whose placement memory binds, a what-if with busier VMs, a point judged again on
+ * other SLOs) decides it once.
  */
 export function oomRiskIdentity(study: StudyResult, limit: number, options: RiskOptions = {}): string {
   const { scenario, placement } = study;
-  const memoryScenario = { ...scenario, overcommit: { ...scenario.overcommit, cpu: 0 }, slo: {} };
+  const vms = scenario.vms.map((vm) => {
+    return { ...vm, hostOverheadPct: undefined, uiActionMs: undefined, workload: { ...vm.workload, cpu: { profile: vm.workload.cpu.profile } } };
+  });
+  const memoryScenario = { ...scenario, overcommit: { ...scenario.overcommit, cpu: 0 }, vms, scheduler: undefined, cpuModel: undefined, slo: {} };
   const placed = placement.vms.map((v) => `${v.name}@${v.host}`).join(',');
-  return JSON.stringify([scenarioKey(memoryScenario), placement.hosts.map((h) => h.name), placed, study.replications, limit, options.method ?? 'auto', options.maxHostRuns ?? null]);
+  return JSON.stringify([valueKey(memoryScenario), placement.hosts.map((h) => h.name), placed, study.replications, limit, options.method ?? 'auto', options.maxHostRuns ?? null]);
 }
 
 /** The scenario simulated for memory only, working sets shifted by `shift`, with batch `batch`'s own seed. */

@@ -216,4 +216,20 @@ describe('one decision per memory identity', () => {
     const moreCache = { ...withCpu(2), vms: withCpu(2).vms.map((v) => ({ ...v, workload: { ...v.workload, memory: { ...v.workload.memory, cacheGiBPerHour: 0.1 } } })) };
     expect(oomRiskIdentity(runStudy(moreCache), 0.01)).not.toBe(oomRiskIdentity(two!, 0.01));
   });
+
+  it('busier VMs (CPU demand, QEMU overhead, UI action) leave the memory results, and so the identity, alone; the profile does not', async () => {
+    const loaded = await scenario(8, 24, 3, 2);
+    const base: ModelScenario = { ...loaded, hosts: loaded.hosts.map((h) => ({ ...h, cpu: { ...h.cpu, cores: 4 } })), overcommit: { ...loaded.overcommit, cpu: 2 } };
+    const busier: ModelScenario = {
+      ...base,
+      vms: base.vms.map((v) => ({ ...v, hostOverheadPct: 12, uiActionMs: 80, workload: { ...v.workload, cpu: { ...v.workload.cpu, utilPct: 60, burstMs: 30, vmCv: 0.5, noiseCv: 0.4 } } })),
+    };
+    const [plain, busy] = [base, busier].map((s) => runStudy(s));
+    expect(busy!.cpu.readyPct.mean).not.toBe(plain!.cpu.readyPct.mean); // the CPU did change
+    expect(JSON.stringify(busy!.memory)).toBe(JSON.stringify(plain!.memory));
+    expect(oomRiskIdentity(busy!, 0.01)).toBe(oomRiskIdentity(plain!, 0.01));
+    // The working sets follow the CPU profile's shape between their quiet and peak sizes, so the profile stays in the identity.
+    const evening = { ...base, vms: base.vms.map((v) => ({ ...v, workload: { ...v.workload, cpu: { ...v.workload.cpu, profile: v.workload.cpu.profile.map((_, h) => (h >= 18 ? 2 : 0.5)) } } })) };
+    expect(oomRiskIdentity(runStudy(evening), 0.01)).not.toBe(oomRiskIdentity(plain!, 0.01));
+  });
 });
