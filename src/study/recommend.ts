@@ -500,19 +500,27 @@ async function recommendKnob(search: Search, knob: KnobSpec, pasted: ReadonlyMap
   const hasOwn = knob.ownSlos.some((n) => all.includes(n));
   const notJudged = hasOwn ? all.filter((n) => liftedOwned.includes(n)) : [];
   const candidates = all.filter((n) => !notJudged.includes(n));
-  const bottom = await decide(search, {
-    overrides: [...context, labelledOverride(knob.path!, knob.range.min, 'recommend')],
-    nPlus1: search.nPlus1,
-    judged: candidates,
-    context: `${knob.id} ${knob.range.min} (bottom of the range)`,
-    value: knob.range.min,
-  });
-  const outOfReach = bottom.failing;
+  // The search starts at today's value (the top of the range for a limit left unset); when every
+  // candidate SLO holds there, none fails at the bottom either (the search assumes a monotone
+  // knob), so the bottom is evaluated only when the start fails. The start's decision is the
+  // search's first, made once (same overrides and judged SLOs).
+  const startValue = gridValue(knob.range, gridIndexBelow(knob.range, current ?? knob.range.max));
+  const start = await decide(search, { overrides: [...context, labelledOverride(knob.path!, startValue, 'recommend')], nPlus1: search.nPlus1, judged: candidates, context: `${knob.id} ${startValue}`, value: startValue });
+  const bottom = start.pass && candidates.length > 0
+    ? null
+    : await decide(search, {
+        overrides: [...context, labelledOverride(knob.path!, knob.range.min, 'recommend')],
+        nPlus1: search.nPlus1,
+        judged: candidates,
+        context: `${knob.id} ${knob.range.min} (bottom of the range)`,
+        value: knob.range.min,
+      });
+  const outOfReach = bottom?.failing ?? [];
   const judged = candidates.filter((n) => !outOfReach.includes(n));
   // A limit left unset (null: no limit) is searched downwards from the top of the range. With
   // nothing left to judge the knob is infeasible, and the bottom evaluation's failures say why.
   const result: GridSearchResult<Evaluation> =
-    judged.length > 0 ? await searchKnob(search, knob, context, search.nPlus1, judged, current ?? knob.range.max, '') : { lastPass: null, firstFail: 0, evaluations: [{ index: 0, decision: bottom }] };
+    judged.length > 0 ? await searchKnob(search, knob, context, search.nPlus1, judged, current ?? knob.range.max, '') : { lastPass: null, firstFail: 0, evaluations: [{ index: 0, decision: bottom! }] };
   const core = toRecommendation(knob, result);
   const ownActive = knob.ownSlos.filter((n) => judged.includes(n));
   const notes = searchNotes(knob, core, { notJudged, outOfReach, judged, ownActive, ownSlosNotSet: blank.ownSlosNotSet });
@@ -532,7 +540,7 @@ async function recommendKnob(search: Search, knob: KnobSpec, pasted: ReadonlyMap
       ...marginsAt(search, core, result, judged),
       outOfReach,
       notJudged,
-      searched: [bottom, ...result.evaluations.map((e) => e.decision).filter((e) => e !== bottom)],
+      searched: [...(bottom ? [bottom] : []), ...result.evaluations.map((e) => e.decision).filter((e) => e !== bottom)],
       notes,
     },
     paste,

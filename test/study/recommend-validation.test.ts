@@ -75,6 +75,21 @@ describe('recommend finds the closed-form answer', () => {
     expect(cpuLight).toMatchObject({ status: 'range-top', value: 32, bindingSlo: null, confidence: 0.95 });
   });
 
+  it('evaluates the bottom of the range only when today’s value fails (a knob assumed monotone passes below a pass)', async () => {
+    const min = knobById('cpuAllocationRatio').range.min;
+    // Today's ratio 1.5 (48 vCPUs at 40 % on 32 pCPUs, ready well under 5 %) passes: the search goes up from it, never to the bottom.
+    const passing = await recommend(source(REPAIRMAN_YAML, ['overcommit.cpu=1.5']), inProcessRunner(), { ...quick, knobs: ['cpuAllocationRatio'] });
+    const up = passing.knobs.find((k) => k.id === 'cpuAllocationRatio')!;
+    expect(up.searched[0]!.value).toBe(1.5);
+    expect(up.searched.map((e) => e.value)).not.toContain(min);
+    // Today's ratio 8 fails (256 vCPUs at 40 % on 32 pCPUs): the bottom is evaluated first, to see what is out of reach.
+    const failing = await recommend(source(REPAIRMAN_YAML, ['overcommit.cpu=8']), inProcessRunner(), { ...quick, knobs: ['cpuAllocationRatio'] });
+    const down = failing.knobs.find((k) => k.id === 'cpuAllocationRatio')!;
+    expect(down.searched[0]!.value).toBe(min);
+    // The same answer either way.
+    expect(down.value).toBe(up.value);
+  });
+
   it('judges a knob only on the SLOs it can meet, and says which it cannot', async () => {
     // Host utilisation over 50 % fails at every ratio; ready % still sets the CPU ratio, and the
     // combination to paste is reported as failing utilisation.
