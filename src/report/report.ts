@@ -93,6 +93,8 @@ export interface Report {
       extrapolated: boolean;
       fixedHeadroomGiB: number | null;
       crossCheck: { method: RiskMethod; estimate: number | null; lower95: number | null; upper95: number | null; extrapolated: boolean } | null;
+      /** Plain batches stopped at `hostRuns` of a `budgetHostRuns` budget: the interval straddles the limit and the budget could not separate it. */
+      stoppedEarly: { hostRuns: number; budgetHostRuns: number } | null;
     };
     oomRiskPerHostRun: { estimate: number | null; lower95: number | null; upper95: number | null; runDays: number | null };
     kills: { replication: number; timeSeconds: number; host: string; vm: string; group: string; neededGiB: number | null; capacityGiB: number | null }[];
@@ -358,7 +360,7 @@ export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPerHostMonth'], 'method' | 'ess' | 'hits' | 'shift' | 'extrapolated' | 'fixedHeadroomGiB' | 'crossCheck'> {
+function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPerHostMonth'], 'method' | 'ess' | 'hits' | 'shift' | 'extrapolated' | 'fixedHeadroomGiB' | 'crossCheck' | 'stoppedEarly'> {
   const check = risk.crossCheck;
   return {
     method: risk.method,
@@ -368,5 +370,6 @@ function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPer
     extrapolated: risk.extrapolated,
     fixedHeadroomGiB: numOrNull(risk.fixedHeadroomGiB ?? null),
     crossCheck: check ? { method: check.method, estimate: num(check.estimate), lower95: num(check.lower95), upper95: num(check.upper95), extrapolated: check.extrapolated } : null,
+    stoppedEarly: risk.stoppedEarly ? { ...risk.stoppedEarly } : null,
   };
 }

@@ -281,6 +281,9 @@ function riskMethodLine(risk: Report['memory']['oomRiskPerHostMonth']): string |
   const check = risk.crossCheck
     ? `; cross-check by ${RISK_METHOD_WORDS[risk.crossCheck.method]}: ${pct(risk.crossCheck.estimate)} (95 % CI ${pct(risk.crossCheck.lower95)}–${pct(risk.crossCheck.upper95)})`
     : '';
+  const stopped = risk.stoppedEarly
+    ? `; NOT DECIDED: stopped after ${risk.stoppedEarly.hostRuns} host-runs, as the interval straddles the limit and at its rate of narrowing ${risk.stoppedEarly.budgetHostRuns} host-runs would not separate it`
+    : '';
   switch (risk.method) {
     case 'bound':
       return 'decided by a bound: every host\'s worst case (every VM fully backed, reserved memory, KSM metadata) fits in RAM + swap, so no kill is possible';
@@ -289,9 +292,9 @@ function riskMethodLine(risk: Report['memory']['oomRiskPerHostMonth']): string |
     case 'importance':
       return `decided by importance sampling: working sets shifted ${fmt(risk.shift ?? null)} standard deviations, effective sample size ${fmt(risk.ess ?? null)}, ${risk.hits ?? 0} host-runs with a kill, ${fmt(risk.hostMonths)} host-months simulated in all${check}`;
     case 'tail':
-      return `EXTRAPOLATED: decided by a peaks-over-threshold tail fitted to each host-run's smallest headroom (${risk.trials} host-runs); the estimate rests on a tail extrapolated beyond anything simulated${risk.upper95 === 0 ? ' (the fitted tail ends before headroom reaches zero, and its 95 % profile interval excludes that it reaches it)' : ''}${check}`;
+      return `EXTRAPOLATED: ${risk.stoppedEarly ? 'estimated' : 'decided'} by a peaks-over-threshold tail fitted to each host-run's smallest headroom (${risk.trials} host-runs); the estimate rests on a tail extrapolated beyond anything simulated${risk.upper95 === 0 ? ' (the fitted tail ends before headroom reaches zero, and its 95 % profile interval excludes that it reaches it)' : ''}${check}${stopped}`;
     default:
-      return null;
+      return stopped ? `plain Monte Carlo (${risk.trials} host-runs)${check}${stopped}` : null;
   }
 }
 

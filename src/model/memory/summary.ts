@@ -48,6 +48,12 @@ export interface RiskEstimate {
   extrapolated: boolean;
   /** `mechanism`: the smallest headroom (GiB) every host-run reached, plain and with working sets shifted far up. */
   fixedHeadroomGiB?: number | undefined;
+  /**
+   * Set when plain batches stopped before the budget because the interval straddled the limit and
+   * could not separate from it within the budget (../../study/risk.ts, mayStillDecide): the SLO is
+   * not demonstrated either way.
+   */
+  stoppedEarly?: { hostRuns: number; budgetHostRuns: number } | undefined;
   /** A second method's estimate of the same risk, when one was made. */
   crossCheck?: { method: RiskMethod; estimate: number; lower95: number; upper95: number; extrapolated: boolean } | undefined;
 }

@@ -26,23 +26,29 @@ export interface TailEstimate {
 const CHI2_95_HALF = 3.841458820694124 / 2;
 
 /** Log-likelihood of exceedances `y` under GPD(ξ, σ); −∞ outside the support. */
-function gpdLogLikelihood(y: readonly number[], xi: number, sigma: number): number {
+function gpdLogLikelihood(y: Float64Array, xi: number, sigma: number): number {
   if (!(sigma > 0)) return Number.NEGATIVE_INFINITY;
   let sum = 0;
+  const n = y.length;
   if (Math.abs(xi) < 1e-6) {
-    for (const v of y) sum += v / sigma;
-    return -y.length * Math.log(sigma) - sum;
+    for (let i = 0; i < n; i++) sum += y[i]!;
+    return -n * Math.log(sigma) - sum / sigma;
   }
-  for (const v of y) {
-    const t = 1 + (xi * v) / sigma;
+  const c = xi / sigma;
+  for (let i = 0; i < n; i++) {
+    const t = 1 + c * y[i]!;
     if (!(t > 0)) return Number.NEGATIVE_INFINITY;
     sum += Math.log(t);
   }
-  return -y.length * Math.log(sigma) - (1 + 1 / xi) * sum;
+  return -n * Math.log(sigma) - (1 + 1 / xi) * sum;
 }
 
-/** Maximises a unimodal function on [a, b] by golden-section search; returns [x, f(x)]. */
-function goldenMax(f: (x: number) => number, a: number, b: number, iterations = 60): [number, number] {
+/**
+ * Maximises a unimodal function on [a, b] by golden-section search; returns [x, f(x)]. 40
+ * iterations narrow the bracket to 0.618⁴⁰ ≈ 4·10⁻⁹ of its width; near a maximum the value's
+ * error is of the square of that, far below what any interval here can tell.
+ */
+function goldenMax(f: (x: number) => number, a: number, b: number, iterations = 40): [number, number] {
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);
@@ -108,13 +114,14 @@ export function tailProbability(scores: readonly number[], level: number, tailSh
   // Exceedances are the values strictly above u. Scores tied at u (a point mass: many host-runs
   // ending at the same headroom) are not a continuous tail, and a generalized Pareto fitted to
   // zeros and a few outliers is set by the shape's search bounds, not by the data.
-  const y = sorted.slice(n - k).filter((x) => x > u).map((x) => x - u);
+  const y = Float64Array.from(sorted.slice(n - k).filter((x) => x > u), (x) => x - u);
   if (!(level > u) || y.length < minExceedances) return undefined;
   const zeta = y.length / n;
   const d = level - u;
 
   // Maximum likelihood: for each ξ the best σ (one-dimensional), then the best ξ.
-  const maxY = Math.max(...y);
+  let maxY = 0;
+  for (let i = 0; i < y.length; i++) if (y[i]! > maxY) maxY = y[i]!;
   const profileScale = (xi: number): number => {
     // Support: σ > −ξ·max(y) when ξ < 0.
     const lo = xi < 0 ? -xi * maxY * (1 + 1e-9) + 1e-12 : 1e-9 * (maxY + 1e-9);
@@ -138,11 +145,12 @@ export function tailProbability(scores: readonly number[], level: number, tailSh
   const lowLog = Math.log(1e-300);
   const highLog = Math.log(zeta * (1 - 1e-12));
   const anchor = Math.log(Math.max(estimate, 1e-300));
-  // Bisection on log p between a point inside the interval and one outside.
+  // Bisection on log p between a point inside the interval and one outside: 32 halvings of a
+  // span of at most ~690 (log 1e−300) leave the edge within a relative 2·10⁻⁷ of p.
   const edge = (inner: number, outer: number): number => {
     let a = inner;
     let b = outer;
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 32; i++) {
       const m = (a + b) / 2;
       if (inside(logP(m))) a = m;
       else b = m;

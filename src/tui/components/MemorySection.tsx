@@ -17,9 +17,9 @@ export function riskText(r: Memory['oomRiskPerHostMonth']): string {
     case 'importance':
       return `${interval}; importance sampling, ESS ${fmt(r.ess)})`;
     case 'tail':
-      return `${interval}; EXTRAPOLATED tail)`;
+      return `${interval}; EXTRAPOLATED tail${r.stoppedEarly ? ', not decided' : ''})`;
     default:
-      return `${interval})`;
+      return `${interval}${r.stoppedEarly ? '; not decided' : ''})`;
   }
 }
 
