@@ -341,9 +341,16 @@ async function evaluate(search: Search, { overrides, nPlus1: down, judged, conte
   // replications for other SLOs reuse the decision.
   let risk: RiskEstimate | undefined;
   const riskLimit = judged.includes('oomRiskPerHostMonth') ? simulated.slo.oomRiskPerHostMonth : undefined;
+  // Before it, a glance at the first GLANCE replications stops only a clear failure — a judged
+  // SLO whose whole interval lies beyond its limit, as at a RAM ratio where most hosts are killed,
+  // which is what most candidates above a search's boundary are. Anything else goes on to the
+  // first look, which reuses the glance's replications: a glance costs other candidates nothing.
+  // The glance judges the OOM risk on its plain replications only (a Wilson interval); the rare-
+  // event decision waits for the first look, so it is made on the same replications as before.
+  let glancing = GLANCE < replications;
   for (;;) {
-    let study = await evaluator.study(simulated, replications);
-    if (riskLimit !== undefined && options.riskMethod !== 'mc') {
+    let study = await evaluator.study(simulated, glancing ? GLANCE : replications);
+    if (!glancing && riskLimit !== undefined && options.riskMethod !== 'mc') {
       risk ??= await decideOomRiskOnce(search, study, riskLimit, { ...(options.maxRiskHostRuns !== undefined && { maxHostRuns: options.maxRiskHostRuns }), onStage: (text) => status(`${context}: ${text}`) });
       study = withOomRisk(study, risk);
     }
@@ -351,8 +358,12 @@ async function evaluate(search: Search, { overrides, nPlus1: down, judged, conte
     const failing = slos.filter((s) => s.status !== null && s.status !== 'pass' && judged.includes(s.name));
     const verdict = worstStatus(failing.map((s) => s.status!));
     const pass = verdict === 'pass';
-    if (replications < R0) {
-      const clearFail = slos.some((s) => s.limit !== null && judged.includes(s.name) && s.lower95 !== null && s.lower95 > s.limit);
+    const clearFail = slos.some((s) => s.limit !== null && judged.includes(s.name) && s.lower95 !== null && s.lower95 > s.limit);
+    if (glancing) {
+      glancing = false;
+      if (!clearFail) continue;
+      replications = GLANCE;
+    } else if (replications < R0) {
       if (!pass && !clearFail) {
         replications = R0;
         continue;
@@ -754,6 +765,9 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     stats: { evaluations: search.evaluations, replications: search.evaluator.replicationsRun, workers: runner.workers },
   };
 }
+
+/** Replications of a candidate's glance, which stops only a clear failure (see evaluate). */
+const GLANCE = 2;
 
 /** Replications of a candidate's first look: half the scenario's, at least 4 (all of them below 8). */
 export const FIRST_LOOK = (replications: number): number => (replications < 8 ? replications : Math.max(4, Math.ceil(replications / 2)));
