@@ -72,3 +72,25 @@ describe('every format has every section', () => {
     expect(markdownTables).toBe(htmlTables);
   });
 });
+
+describe('an OOM risk left undecided at its limit', () => {
+  it('says NOT DECIDED in the text, after how many host-runs and of what budget', async () => {
+    const { code, stdout } = await runCli(['run', 'default', '--json', ...SHORT]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    // As src/study/risk.ts leaves it when the plain batches stop early (figures of the N+1 what-if at RAM 1:1.30 of vdi-callcenter).
+    report.memory.oomRiskPerHostMonth = {
+      ...report.memory.oomRiskPerHostMonth,
+      method: 'tail',
+      extrapolated: true,
+      estimate: 0.0227,
+      lower95: 0.001,
+      upper95: 0.168,
+      trials: 504,
+      stoppedEarly: { hostRuns: 504, budgetHostRuns: 6000 },
+    };
+    const text = renderText(report);
+    expect(text).toMatch(/EXTRAPOLATED: estimated by a peaks-over-threshold tail/);
+    expect(text.replace(/\s+/g, ' ')).toContain('NOT DECIDED: stopped after 504 host-runs, as the interval straddles the limit and at its rate of narrowing 6000 host-runs would not separate it');
+  });
+});
