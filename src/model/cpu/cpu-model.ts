@@ -94,6 +94,9 @@ export class CpuModel {
   /** Per slot: 1 if the VM is running (not booting), for the UI action times; and per host × group, how many. */
   private readonly running: Int32Array;
   private readonly runningByGroup: Int32Array;
+  /** Per group run (layout.groupRuns): running VMs, and the vCPUs of running and booting VMs. */
+  private readonly runningByRun: Int32Array;
+  private readonly weightByRun: Int32Array;
   /** Per VM: the CPU-seconds its boot needs. */
   private readonly bootCpuSeconds: Float64Array;
   /** Per slot: its QEMU process's host CPU per vCPU, cores (0 for host threads and groups without). */
@@ -125,6 +128,8 @@ export class CpuModel {
     this.weight = new Int32Array(layout.slots);
     this.running = new Int32Array(layout.slots);
     this.runningByGroup = new Int32Array(placement.hosts.length * scenario.vms.length);
+    this.runningByRun = new Int32Array(layout.groupRuns.length / 3);
+    this.weightByRun = new Int32Array(layout.groupRuns.length / 3);
     this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
     this.overheadPerVcpu = new Float64Array(layout.slots);
     const uiWorkMs = new Float64Array(layout.slots);
@@ -159,20 +164,23 @@ export class CpuModel {
     // In slot order, host by host and group run by group run (./fleet-layout.ts), so the per-slot
     // arrays are walked in sequence and each run's running VMs are counted in a register; each
     // VM's entries depend on its own state alone, so the order changes nothing.
-    const { running, overheadPerVcpu } = this;
+    const { running, overheadPerVcpu, runningByRun, weightByRun } = this;
     const runs = layout.groupRuns;
     for (let r = 0; r < runs.length / 3; r++) {
       const end = runs[3 * r + 1]!;
       let runningInRun = 0;
+      let weightInRun = 0;
       for (let slot = runs[3 * r]!; slot < end; slot++) {
         const v = layout.vmOfSlot[slot]!;
         const state = vmState[v]!;
         running[slot] = state === RUNNING ? 1 : 0;
         if (state === RUNNING) {
           weight[slot] = layout.vcpus[slot]!;
+          weightInRun += layout.vcpus[slot]!;
           runningInRun++;
         } else if (state === BOOTING) {
           weight[slot] = layout.vcpus[slot]!;
+          weightInRun += layout.vcpus[slot]!;
           demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
         } else {
           weight[slot] = 0;
@@ -183,6 +191,8 @@ export class CpuModel {
         if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
       }
       runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
+      runningByRun[r] = runningInRun;
+      weightByRun[r] = weightInRun;
     }
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {
@@ -208,8 +218,11 @@ export class CpuModel {
       paths?.closeHost(h, k, runShare, ready);
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
-      this.recorder.recordHostVms(h, k, ready, weight);
-      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length);
+      // Where every ready share is 0 (the quiet desktops' common case) both record per group run.
+      const zero = scratch.zeroReady[0] === 1;
+      if (zero) this.recorder.recordHostVmsAtZero(h, k, weight, weightByRun);
+      else this.recorder.recordHostVms(h, k, ready, weight);
+      this.recorder.recordUiActions(h, ready, runShare, running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length, zero ? runningByRun : undefined);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
   }

@@ -104,6 +104,12 @@ export interface FleetScratch {
    * host was not contended: every ready share is 0), else 0.
    */
   speed: Float64Array;
+  /**
+   * [0] 1 when the last solve wrote a ready share of exactly 0 for every slot (an uncontended host,
+   * or a quiet one under CFS, where every bin runs at stretch 1): the recorder can then count the
+   * host's VM-intervals per group run instead of per VM (./recorder.ts), with the same bits.
+   */
+  zeroReady: Uint8Array;
 }
 
 export function fleetScratch(): FleetScratch {
@@ -126,6 +132,7 @@ export function fleetScratch(): FleetScratch {
     smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
     threadDemand: new Float64Array(0),
     speed: new Float64Array([1, 1, 1]),
+    zeroReady: new Uint8Array(1),
   };
 }
 
@@ -180,6 +187,7 @@ export function solveHostInterval(
   }
   scratch.speed[0] = 1;
   scratch.speed[2] = 1;
+  scratch.zeroReady[0] = 1;
   scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
   // SMT only slows a host on which more vCPUs want to run than there are cores.
   if (cores < pcpus && active > cores && s1 > 0) {
@@ -223,6 +231,7 @@ export function solveHostInterval(
     return utilization;
   }
   scratch.speed[2] = 0;
+  scratch.zeroReady[0] = 0;
   if (split === 'fifo') {
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
     return utilization;
@@ -295,7 +304,9 @@ function solveCfs(
   // none (stretch 1 in every bin), so each VM's shares are those of stretch 1. Only tried where it
   // can hold, with fewer than a quarter of the pCPUs busy on average.
   if (scratch.skipQuiet && 4 * hostS1 <= pcpus && quietHost(binN, binU, pcpus)) {
+    // Stretch 1: every ready share is a·(1 − 1/1) = 0 exactly.
     writeShares(from, to, null, vcpus, demand, 1, readyOut, runOut);
+    scratch.zeroReady[0] = 1;
     return;
   }
   // Counting sort of the VMs into bins.
