@@ -155,7 +155,8 @@ export class CpuModel {
     const { scenario, placement, layout, vmState } = this.ctx;
     const { demand, weight, ready, runShare, scratch } = this;
     const { paths, threads } = this.inputs;
-    this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand);
+    // Only running VMs take their workload's demand (the loop below writes the others').
+    this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand, vmState, RUNNING);
     this.traceDemand?.fill(k, demand);
     // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
     const groups = scenario.vms.length;
