@@ -104,6 +104,8 @@ export class CpuModel {
   /** Per host: physical cores (= pCPUs without SMT) and the SMT gain (a fraction). */
   private readonly cores: Float64Array;
   private readonly smtGain: Float64Array;
+  /** Per host: 1 when its slots have more vCPUs than it has pCPUs (some may wait: bin as it sums, fleet.ts). */
+  private readonly binFirst: Uint8Array;
   private readonly scratch = fleetScratch();
   /** Demand of the pinned slots while the shared pool is solved without them (grows to the largest host's). */
   private pinnedSave = new Float64Array(0);
@@ -141,6 +143,11 @@ export class CpuModel {
     });
     this.cores = Float64Array.from(placement.hosts, (host) => host.pcpus / (scenario.hosts[host.group]!.cpu.threadsPerCore ?? 1));
     this.smtGain = Float64Array.from(placement.hosts, (host) => (scenario.hosts[host.group]!.cpu.smtGainPct ?? 0) / 100);
+    this.binFirst = Uint8Array.from(placement.hosts, (host, h) => {
+      let vcpus = 0;
+      for (let slot = layout.hostFrom[h]!; slot < layout.hostTo[h]!; slot++) vcpus += layout.vcpus[slot]!;
+      return vcpus > host.pcpus ? 1 : 0;
+    });
     const overflow = pinnedOverflow(layout, placement);
     if (overflow) throw new RangeError(overflow);
     placement.hosts.forEach((_host, h) => {
@@ -241,7 +248,8 @@ export class CpuModel {
     const to = layout.hostTo[h]!;
     const pcpus = this.ctx.placement.hosts[h]!.pcpus;
     const dedicated = layout.pinnedCores[h]!;
-    if (dedicated === 0) return solveHostInterval(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
+    const binFirst = this.binFirst[h] === 1;
+    if (dedicated === 0) return solveHostInterval(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!, binFirst);
     const pinFrom = layout.hostPinnedFrom[h]!;
     const pinTo = layout.hostPinnedTo[h]!;
     const pinned = layout.pinnedSlots;
@@ -252,7 +260,7 @@ export class CpuModel {
       demand[s] = 0;
     }
     const shared = pcpus - dedicated;
-    const util = solveHostInterval(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!);
+    const util = solveHostInterval(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!, binFirst);
     let busy = util * shared;
     for (let i = pinFrom; i < pinTo; i++) {
       const s = pinned[i]!;

@@ -110,6 +110,8 @@ export interface FleetScratch {
    * host's VM-intervals per group run instead of per VM (./recorder.ts), with the same bits.
    */
   zeroReady: Uint8Array;
+  /** binDemand's host sums: Σ c·u, Σ c·u², active vCPUs. */
+  sums: Float64Array;
 }
 
 export function fleetScratch(): FleetScratch {
@@ -133,6 +135,7 @@ export function fleetScratch(): FleetScratch {
     threadDemand: new Float64Array(0),
     speed: new Float64Array([1, 1, 1]),
     zeroReady: new Uint8Array(1),
+    sums: new Float64Array(3),
   };
 }
 
@@ -174,16 +177,28 @@ export function solveHostInterval(
   split: FleetSplit = 'cfs',
   cores: number = pcpus,
   smtGain = 0,
+  binFirst = false,
 ): number {
   let demand = workDemand;
   let s1 = 0; // Σ u over vCPUs
   let s2 = 0; // Σ u² over vCPUs
   let active = 0; // vCPUs with any demand
-  for (let i = from; i < to; i++) {
-    const u = demand[i]!;
-    s1 += vcpus[i]! * u;
-    s2 += vcpus[i]! * u * u;
-    if (u > 0) active += vcpus[i]!;
+  // A host that may need the CFS split (the caller's hint: more vCPUs than pCPUs) has its VMs
+  // binned in the same pass (binDemand); the split then starts from the bins unless SMT rescales
+  // the demand below. Either way the same sums in the same order.
+  let binned = binFirst && split === 'cfs';
+  if (binned) {
+    binDemand(from, to, vcpus, demand, scratch);
+    s1 = scratch.sums[0]!;
+    s2 = scratch.sums[1]!;
+    active = scratch.sums[2]!;
+  } else {
+    for (let i = from; i < to; i++) {
+      const u = demand[i]!;
+      s1 += vcpus[i]! * u;
+      s2 += vcpus[i]! * u * u;
+      if (u > 0) active += vcpus[i]!;
+    }
   }
   scratch.speed[0] = 1;
   scratch.speed[2] = 1;
@@ -198,6 +213,7 @@ export function solveHostInterval(
       scratch.speed[0] = speed;
       if (scratch.threadDemand.length < to) scratch.threadDemand = new Float64Array(2 * to);
       demand = scratch.threadDemand;
+      binned = false;
       s1 = 0;
       s2 = 0;
       for (let i = from; i < to; i++) {
@@ -236,9 +252,45 @@ export function solveHostInterval(
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
     return utilization;
   }
-  solveCfs(from, to, vcpus, demand, pcpus, readyOut, runOut, scratch);
-  capRunShares(from, to, vcpus, means.meanRunning, runOut);
+  const running = solveCfs(from, to, vcpus, demand, pcpus, readyOut, runOut, scratch, binned);
+  capRunShares(from, to, vcpus, means.meanRunning, runOut, running);
   return utilization;
+}
+
+/**
+ * One pass over a host's VMs: Σ c·u, Σ c·u² and the active vCPUs (into scratch.sums, added in VM
+ * order exactly as solveHostInterval's own loop adds them), and each VM's CFS bin with each bin's
+ * count, Σ c·u and Σ c·u² (in VM order, as solveCfs's own loop adds them).
+ */
+function binDemand(from: number, to: number, vcpus: Int32Array, demand: Float64Array, scratch: FleetScratch): void {
+  const count = to - from;
+  if (scratch.order.length < count) {
+    scratch.order = new Int32Array(2 * count);
+    scratch.bins = new Uint8Array(2 * count);
+  }
+  const { binStart, bins, binS1, binS2 } = scratch;
+  binStart.fill(0);
+  binS1.fill(0);
+  binS2.fill(0);
+  let s1 = 0;
+  let s2 = 0;
+  let active = 0;
+  for (let i = from; i < to; i++) {
+    const u = demand[i]!;
+    const c = vcpus[i]!;
+    const cu = c * u;
+    s1 += cu;
+    s2 += cu * u;
+    if (u > 0) active += c;
+    const b = binOf(u);
+    bins[i - from] = b;
+    binStart[b + 1]!++;
+    binS1[b]! += cu;
+    binS2[b]! += cu * u;
+  }
+  scratch.sums[0] = s1;
+  scratch.sums[1] = s2;
+  scratch.sums[2] = active;
 }
 
 /**
@@ -249,15 +301,23 @@ export function solveHostInterval(
  * the CPU time there is: shares that exceed it are scaled down in proportion, so no VM's thread
  * is charged CPU the host never had. (The FIFO split does the same through its stretch factor.)
  */
-function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: number, runOut: Float64Array): void {
-  let total = 0;
-  for (let i = from; i < to; i++) total += vcpus[i]! * runOut[i]!;
+function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: number, runOut: Float64Array, known: number): void {
+  // `known` >= 0 is that sum already, added in the same order (the quiet CFS host's writeShares).
+  let total = known;
+  if (!(total >= 0)) {
+    total = 0;
+    for (let i = from; i < to; i++) total += vcpus[i]! * runOut[i]!;
+  }
   if (total <= busyPcpus) return;
   const scale = busyPcpus / total;
   for (let i = from; i < to; i++) runOut[i] = runOut[i]! * scale;
 }
 
-/** The CFS split: utilisation bins, lightest first, each solved quasi-statically. */
+/**
+ * The CFS split: utilisation bins, lightest first, each solved quasi-statically. `binned`: binDemand
+ * has binned this demand already. Returns Σ c·run when it wrote the shares in one pass in VM order
+ * (a quiet host), else −1.
+ */
 function solveCfs(
   from: number,
   to: number,
@@ -267,29 +327,12 @@ function solveCfs(
   readyOut: Float64Array,
   runOut: Float64Array,
   scratch: FleetScratch,
-): void {
-  const count = to - from;
-  if (scratch.order.length < count) {
-    scratch.order = new Int32Array(2 * count);
-    scratch.bins = new Uint8Array(2 * count);
-  }
+  binned: boolean,
+): number {
+  if (!binned) binDemand(from, to, vcpus, demand, scratch);
+  const hostS1 = scratch.sums[0]!;
   if (scratch.distribution.length < pcpus + 2) scratch.distribution = new Float64Array(2 * (pcpus + 2));
-  // Each VM's bin, and each bin's Σu and Σu² (in VM order, as the sorted order below visits them).
   const { binStart, binFill, order, bins, matched, binS1, binS2, binN, binU } = scratch;
-  binStart.fill(0);
-  binS1.fill(0);
-  binS2.fill(0);
-  let hostS1 = 0;
-  for (let i = from; i < to; i++) {
-    const u = demand[i]!;
-    const b = binOf(u);
-    bins[i - from] = b;
-    binStart[b + 1]!++;
-    const c = vcpus[i]!;
-    binS1[b]! += c * u;
-    binS2[b]! += c * u * u;
-    hostS1 += c * u;
-  }
   for (let b = 0; b < BINS; b++) {
     if (binS1[b]! > 0) {
       momentMatch(binS1[b]!, binS2[b]!, matched);
@@ -307,7 +350,7 @@ function solveCfs(
     // Stretch 1: every ready share is a·(1 − 1/1) = 0 exactly.
     writeShares(from, to, null, vcpus, demand, 1, readyOut, runOut);
     scratch.zeroReady[0] = 1;
-    return;
+    return doubleOut[1]!;
   }
   // Counting sort of the VMs into bins.
   for (let b = 0; b < BINS; b++) binStart[b + 1]! += binStart[b]!;
@@ -349,6 +392,7 @@ function solveCfs(
     }
     splitByStretch(start, end, order, vcpus, demand, waiting, readyOut, runOut);
   }
+  return -1;
 }
 
 /**
