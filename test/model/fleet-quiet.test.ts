@@ -5,7 +5,9 @@
  * - the bounds it rests on (cpu/quiet-bound.ts) are upper bounds: the repairman waiting against
  *   the exact M/M/c//n solution, the binomial-sum tail against the exact convolution;
  * - the early stop of the repairman chains on a light host (solveRepairmanRunning,
- *   solveSmtRepairman): the same sums bit for bit as the chain summed to the end.
+ *   solveSmtRepairman): the same sums bit for bit as the chain summed to the end;
+ * - the kernel's reuse of the SMT chain for the running count (SmtMeans.plainChain): where the SMT
+ *   chain stopped before a shared core, solveRepairmanRunning's result bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -49,7 +51,8 @@ describe('quiet-host skip of the CFS split', () => {
           const out = (): [Float64Array, Float64Array] => [new Float64Array(vms).fill(Number.NaN), new Float64Array(vms).fill(Number.NaN)];
           const [readyA, runA] = out();
           const [readyB, runB] = out();
-          const utilA = solveHostInterval(0, vms, vcpus, demand, pcpus, readyA, runA, skipped, 'cfs', cores, 0.2);
+          // binFirst: the skipping kernel also bins in its summing pass (the CPU model's hint).
+          const utilA = solveHostInterval(0, vms, vcpus, demand, pcpus, readyA, runA, skipped, 'cfs', cores, 0.2, true);
           const speedA = Float64Array.from(skipped.speed);
           const utilB = solveHostInterval(0, vms, vcpus, demand, pcpus, readyB, runB, full, 'cfs', cores, 0.2);
           expect(Object.is(utilA, utilB)).toBe(true);
@@ -169,6 +172,28 @@ describe('early stop of the repairman chains', () => {
       }),
       { seed: 21, numRuns: 3000 },
     );
+  });
+
+  it('solveSmtRepairman.plainChain: solveRepairmanRunning on the same (n, P, u) gives meanBusy and no waiting, bit for bit', () => {
+    let plain = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(cases, fc.double({ min: 0, max: 0.5, noNaN: true }), ([n, threads, u], gain) => {
+        const pcpus = 2 * threads;
+        const s = solveSmtRepairman({ meanRunnable: 0, meanBusy: 0, meanWork: 0 }, n, pcpus, threads, gain, u);
+        runs++;
+        if (!s.plainChain) return;
+        plain++;
+        const chain = solveRepairmanRunning({ meanWaiting: 0, meanRunning: 0 }, n, pcpus, u);
+        expect(Object.is(chain.meanRunning, s.meanBusy)).toBe(true);
+        expect(Object.is(chain.meanWaiting, 0)).toBe(true);
+        // And no vCPU shared a core, so the speed is exactly 1 (the kernel does not rescale).
+        expect(s.meanWork / s.meanBusy).toBe(1);
+      }),
+      { seed: 23, numRuns: 3000 },
+    );
+    // Not vacuous: the light cases of this range stop before a shared core.
+    expect(plain).toBeGreaterThan(runs / 10);
   });
 
   it('solveSmtRepairman: the sums of the chain summed to its end, bit for bit', () => {

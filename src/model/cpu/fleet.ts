@@ -205,11 +205,14 @@ export function solveHostInterval(
   scratch.zeroReady[0] = 1;
   scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
   // SMT only slows a host on which more vCPUs want to run than there are cores.
+  let plainChain = false;
   if (cores < pcpus && active > cores && s1 > 0) {
     momentMatch(s1, s2, scratch.matched);
     const smt = solveSmtRepairman(scratch.smt, scratch.matched[0]!, pcpus, cores, smtGain, scratch.matched[1]!);
     const speed = smt.meanBusy > 0 ? smt.meanWork / smt.meanBusy : 1;
+    plainChain = smt.plainChain === true;
     if (speed < 1 - 1e-12) {
+      plainChain = false;
       scratch.speed[0] = speed;
       if (scratch.threadDemand.length < to) scratch.threadDemand = new Float64Array(2 * to);
       demand = scratch.threadDemand;
@@ -235,7 +238,13 @@ export function solveHostInterval(
   const matched = scratch.matched;
   momentMatch(s1, s2, matched);
   // Only the running count is used, and whether anyone waits (FIFO): see solveRepairmanRunning.
-  const means = solveRepairmanRunning(scratch.means, matched[0]!, pcpus, matched[1]!);
+  // Where the SMT chain on the same (n, ū) never reached a shared core, it has that result already
+  // (SmtMeans.plainChain).
+  let means = scratch.means;
+  if (plainChain) {
+    means.meanRunning = scratch.smt.meanBusy;
+    means.meanWaiting = 0;
+  } else means = solveRepairmanRunning(means, matched[0]!, pcpus, matched[1]!);
   const utilization = means.meanRunning / pcpus;
   // No more vCPUs want CPU than there are pCPUs: nobody can wait. (The moment match alone is not
   // a safe test: it can round a few heavy plus a few light vCPUs down to n <= P.)

@@ -226,6 +226,14 @@ export interface SmtMeans {
   meanBusy: number;
   /** Mean work done per unit time, in full cores, E[μ(K)] (<= meanBusy). */
   meanWork: number;
+  /**
+   * Set by solveSmtRepairman: true when its terms died out before any vCPU had to share a core (it
+   * stopped at a count k with k + 1 <= cores). Every term it added was then solveRepairman's own
+   * (rate k), and its stop implies solveRepairmanRunning's (the same test with a smaller margin),
+   * whose later terms each round away; so with the same n, P and u, solveRepairmanRunning gives
+   * meanRunning = meanBusy and meanWaiting = 0, bit for bit (test/model/fleet-quiet.test.ts).
+   */
+  plainChain?: boolean;
 }
 
 /**
@@ -253,6 +261,7 @@ export function smtWorkRate(k: number, pcpus: number, cores: number, smtGain: nu
  */
 export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores: number, smtGain: number, utilization: number): SmtMeans {
   const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization;
+  out.plainChain = false;
   if (n <= 0 || u === 0) {
     out.meanRunnable = 0;
     out.meanBusy = 0;
@@ -295,7 +304,10 @@ export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores
     if (kk < pcpus) {
       const grow = (n - kk) * rho;
       const least = total < work ? total : work; // work <= busy <= runnable here
-      if (grow <= 0.5 * nextRate && 4 * (n + 2 * pcpus) * p * grow < BELOW_LAST_PLACE * least * nextRate) break;
+      if (grow <= 0.5 * nextRate && 4 * (n + 2 * pcpus) * p * grow < BELOW_LAST_PLACE * least * nextRate) {
+        out.plainChain = kk + 1 <= cores;
+        break;
+      }
     }
     // Past P the rate is constant and the ratio of successive terms only falls: once the geometric
     // tail bound cannot move the sums in the 16th digit, stop (as solveRepairman does).
