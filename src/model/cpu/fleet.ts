@@ -183,8 +183,8 @@ export function solveHostInterval(
   let s1 = 0; // Σ u over vCPUs
   let s2 = 0; // Σ u² over vCPUs
   let active = 0; // vCPUs with any demand
-  // A host that may need the CFS split (the caller's hint: more vCPUs than pCPUs) has its VMs
-  // binned in the same pass (binDemand); the split then starts from the bins unless SMT rescales
+  // A host that may need the CFS split (the caller's hint: more vCPUs than pCPUs) has its bins
+  // summed in the same pass (binDemand); the split then starts from the bins unless SMT rescales
   // the demand below. Either way the same sums in the same order.
   let binned = binFirst && split === 'cfs';
   if (binned) {
@@ -268,38 +268,76 @@ export function solveHostInterval(
 
 /**
  * One pass over a host's VMs: Σ c·u, Σ c·u² and the active vCPUs (into scratch.sums, added in VM
- * order exactly as solveHostInterval's own loop adds them), and each VM's CFS bin with each bin's
- * count, Σ c·u and Σ c·u² (in VM order, as solveCfs's own loop adds them).
+ * order exactly as solveHostInterval's own loop adds them), and each CFS bin's Σ c·u and Σ c·u²
+ * (in VM order, as the split needs them). The three light bins, where nearly all of a quiet host's
+ * vCPUs fall, add up in locals: as typed-array cells every addition waited for the last one's
+ * store (measured 8 → 6 ns per VM). Which VM is in which bin is left to binOrder, which only a
+ * host that is not quiet needs.
  */
 function binDemand(from: number, to: number, vcpus: Int32Array, demand: Float64Array, scratch: FleetScratch): void {
-  const count = to - from;
-  if (scratch.order.length < count) {
-    scratch.order = new Int32Array(2 * count);
-    scratch.bins = new Uint8Array(2 * count);
-  }
-  const { binStart, bins, binS1, binS2 } = scratch;
-  binStart.fill(0);
+  const { binS1, binS2 } = scratch;
   binS1.fill(0);
   binS2.fill(0);
   let s1 = 0;
   let s2 = 0;
   let active = 0;
+  let light1 = 0; // bins 0, 1, 2: Σ c·u
+  let middle1 = 0;
+  let upper1 = 0;
+  let light2 = 0; // and Σ c·u²
+  let middle2 = 0;
+  let upper2 = 0;
   for (let i = from; i < to; i++) {
     const u = demand[i]!;
     const c = vcpus[i]!;
     const cu = c * u;
+    const cuu = cu * u;
     s1 += cu;
-    s2 += cu * u;
+    s2 += cuu;
     if (u > 0) active += c;
-    const b = binOf(u);
-    bins[i - from] = b;
-    binStart[b + 1]!++;
-    binS1[b]! += cu;
-    binS2[b]! += cu * u;
+    // binOf, spelled out.
+    if (u < 0.3) {
+      if (u < 0.05) {
+        light1 += cu;
+        light2 += cuu;
+      } else if (u < 0.15) {
+        middle1 += cu;
+        middle2 += cuu;
+      } else {
+        upper1 += cu;
+        upper2 += cuu;
+      }
+    } else {
+      const b = binOf(u);
+      binS1[b]! += cu;
+      binS2[b]! += cuu;
+    }
   }
+  binS1[0] = light1;
+  binS1[1] = middle1;
+  binS1[2] = upper1;
+  binS2[0] = light2;
+  binS2[1] = middle2;
+  binS2[2] = upper2;
   scratch.sums[0] = s1;
   scratch.sums[1] = s2;
   scratch.sums[2] = active;
+}
+
+/** Each VM's bin (scratch.bins, by position in the host's range) and each bin's count (binStart[b + 1]). */
+function binOrder(from: number, to: number, demand: Float64Array, scratch: FleetScratch): void {
+  const count = to - from;
+  if (scratch.order.length < count) {
+    scratch.order = new Int32Array(2 * count);
+    scratch.bins = new Uint8Array(2 * count);
+  }
+  const { binStart, bins } = scratch;
+  binStart.fill(0);
+  for (let i = from; i < to; i++) {
+    const b = binOf(demand[i]!);
+    bins[i - from] = b;
+    binStart[b + 1]!++;
+  }
 }
 
 /**
@@ -324,7 +362,7 @@ function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: nu
 
 /**
  * The CFS split: utilisation bins, lightest first, each solved quasi-statically. `binned`: binDemand
- * has binned this demand already. Returns Σ c·run when it wrote the shares in one pass in VM order
+ * has summed this demand's bins already. Returns Σ c·run when it wrote the shares in one pass in VM order
  * (a quiet host), else −1.
  */
 function solveCfs(
@@ -341,7 +379,7 @@ function solveCfs(
   if (!binned) binDemand(from, to, vcpus, demand, scratch);
   const hostS1 = scratch.sums[0]!;
   if (scratch.distribution.length < pcpus + 2) scratch.distribution = new Float64Array(2 * (pcpus + 2));
-  const { binStart, binFill, order, bins, matched, binS1, binS2, binN, binU } = scratch;
+  const { binStart, binFill, matched, binS1, binS2, binN, binU } = scratch;
   for (let b = 0; b < BINS; b++) {
     if (binS1[b]! > 0) {
       momentMatch(binS1[b]!, binS2[b]!, matched);
@@ -362,6 +400,8 @@ function solveCfs(
     return doubleOut[1]!;
   }
   // Counting sort of the VMs into bins.
+  binOrder(from, to, demand, scratch);
+  const { order, bins } = scratch;
   for (let b = 0; b < BINS; b++) binStart[b + 1]! += binStart[b]!;
   for (let b = 0; b < BINS; b++) binFill[b] = binStart[b]!;
   for (let i = from; i < to; i++) order[binFill[bins[i - from]!]!++] = i;
