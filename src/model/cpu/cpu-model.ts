@@ -97,6 +97,12 @@ export class CpuModel {
   /** Per group run (layout.groupRuns): running VMs, and the vCPUs of running and booting VMs. */
   private readonly runningByRun: Int32Array;
   private readonly weightByRun: Int32Array;
+  /**
+   * Per slot: intervals the VM ran or booted (weight > 0). Fleet resolution counts them here for
+   * the recorder (CpuRecorder.intervalsRun), which then need not walk the VMs of a host whose
+   * ready shares are all 0; micro resolution counts its own and this is scratch.
+   */
+  private readonly intervalsRun: Float64Array;
   /** Per VM: the CPU-seconds its boot needs. */
   private readonly bootCpuSeconds: Float64Array;
   /** Per slot: its QEMU process's host CPU per vCPU, cores (0 for host threads and groups without). */
@@ -154,6 +160,7 @@ export class CpuModel {
       this.pinnedSave = new Float64Array(Math.max(this.pinnedSave.length, layout.hostPinnedTo[h]! - layout.hostPinnedFrom[h]!));
     });
     this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps, uiWorkMs);
+    this.intervalsRun = this.method === 'fleet' ? this.recorder.intervalsRun : new Float64Array(layout.slots);
     this.micro = new MicroLevel(ctx, this.method, this.split, inputs.paths);
   }
 
@@ -172,29 +179,36 @@ export class CpuModel {
     // In slot order, host by host and group run by group run (./fleet-layout.ts), so the per-slot
     // arrays are walked in sequence and each run's running VMs are counted in a register; each
     // VM's entries depend on its own state alone, so the order changes nothing.
-    const { running, overheadPerVcpu, runningByRun, weightByRun } = this;
+    const { running, overheadPerVcpu, runningByRun, weightByRun, intervalsRun } = this;
+    const { vmOfSlot, vcpus } = layout;
     const runs = layout.groupRuns;
     for (let r = 0; r < runs.length / 3; r++) {
       const end = runs[3 * r + 1]!;
       let runningInRun = 0;
       let weightInRun = 0;
       for (let slot = runs[3 * r]!; slot < end; slot++) {
-        const v = layout.vmOfSlot[slot]!;
+        const v = vmOfSlot[slot]!;
         const state = vmState[v]!;
-        running[slot] = state === RUNNING ? 1 : 0;
         if (state === RUNNING) {
-          weight[slot] = layout.vcpus[slot]!;
-          weightInRun += layout.vcpus[slot]!;
+          running[slot] = 1;
+          const c = vcpus[slot]!;
+          weight[slot] = c;
+          weightInRun += c;
           runningInRun++;
-        } else if (state === BOOTING) {
-          weight[slot] = layout.vcpus[slot]!;
-          weightInRun += layout.vcpus[slot]!;
-          demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
         } else {
-          weight[slot] = 0;
-          demand[slot] = 0;
-          continue;
+          running[slot] = 0;
+          if (state === BOOTING) {
+            const c = vcpus[slot]!;
+            weight[slot] = c;
+            weightInRun += c;
+            demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (c * Math.max(1, this.inputs.bootSeconds(v, now))));
+          } else {
+            weight[slot] = 0;
+            demand[slot] = 0;
+            continue;
+          }
         }
+        intervalsRun[slot]!++;
         const overhead = overheadPerVcpu[slot]!;
         if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
       }
@@ -228,8 +242,8 @@ export class CpuModel {
       this.recorder.recordHost(h, k, util);
       // Where every ready share is 0 (the quiet desktops' common case) both record per group run.
       const zero = scratch.zeroReady[0] === 1;
-      if (zero) this.recorder.recordHostVmsAtZero(h, k, weight, weightByRun);
-      else this.recorder.recordHostVms(h, k, ready, weight);
+      if (zero) this.recorder.recordHostVmsAtZero(h, k, weightByRun);
+      else this.recorder.recordHostVms(h, k, ready, weight, true);
       this.recorder.recordUiActions(h, ready, runShare, running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length, zero ? runningByRun : undefined);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }

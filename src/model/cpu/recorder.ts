@@ -59,9 +59,9 @@ export class CpuRecorder {
   private readonly hostReadyWeighted: Float64Array;
   private readonly hostVcpuIntervals: Float64Array;
   private readonly hostUtilSum: Float64Array;
-  /** Per slot: Σ ready % over the intervals the VM ran, and how many. */
+  /** Per slot: Σ ready % over the intervals the VM ran, and how many (counted by recordHostVms, or by the caller: `counted`). */
   private readonly slotReadySum: Float64Array;
-  private readonly slotRunning: Float64Array;
+  readonly intervalsRun: Float64Array;
   /** Per slot: CPU work of one UI action of the VM's group, ms (0 for host threads). */
   private readonly uiWorkMs: Float64Array | undefined;
   private readonly uiTimes: Float64Array;
@@ -94,11 +94,14 @@ export class CpuRecorder {
     this.hostVcpuIntervals = new Float64Array(hosts);
     this.hostUtilSum = new Float64Array(hosts);
     this.slotReadySum = new Float64Array(layout.slots);
-    this.slotRunning = new Float64Array(layout.slots);
+    this.intervalsRun = new Float64Array(layout.slots);
   }
 
-  /** Records the ready share (`ready`, per slot) of host h's VMs in interval k, weighted by `weight` (vCPUs if running, else 0). */
-  recordHostVms(h: number, k: number, ready: Float64Array, weight: Int32Array): void {
+  /**
+   * Records the ready share (`ready`, per slot) of host h's VMs in interval k, weighted by `weight`
+   * (vCPUs if running, else 0). `counted`: the caller has counted the interval in intervalsRun.
+   */
+  recordHostVms(h: number, k: number, ready: Float64Array, weight: Int32Array, counted = false): void {
     const { layout } = this;
     const from = layout.hostFrom[h]!;
     const to = layout.hostVmTo[h]!;
@@ -119,7 +122,7 @@ export class CpuRecorder {
       weighted += pct * w;
       total += w;
       this.slotReadySum[i]! += pct;
-      this.slotRunning[i]!++;
+      if (!counted) this.intervalsRun[i]!++;
       if (pct > max) max = pct;
     }
     result.hostReadyPctMax[h] = max;
@@ -132,10 +135,10 @@ export class CpuRecorder {
   /**
    * recordHostVms for a host whose every ready share is 0 (FleetScratch.zeroReady), bit for bit:
    * each running VM adds 0 % with its vCPUs as weight, so a group run's histogram entries are one
-   * count of its total weight `weightByRun[r]` (integers, exact), the sums of ready % do not move
-   * (x + 0 = x), and only the per-VM count of intervals run is kept per VM.
+   * count of its total weight `weightByRun[r]` (integers, exact) and the sums of ready % do not move
+   * (x + 0 = x). The caller counts the intervals run (intervalsRun).
    */
-  recordHostVmsAtZero(h: number, k: number, weight: Int32Array, weightByRun: Int32Array): void {
+  recordHostVmsAtZero(h: number, k: number, weightByRun: Int32Array): void {
     const { layout } = this;
     const result = this.result;
     const runs = layout.groupRuns;
@@ -147,8 +150,6 @@ export class CpuRecorder {
       result.readyPctByGroup[runs[3 * r + 2]!]!.add(0, w);
       total += w;
     }
-    const slotRunning = this.slotRunning;
-    for (let i = layout.hostFrom[h]!; i < layout.hostVmTo[h]!; i++) if (weight[i]! !== 0) slotRunning[i]!++;
     // The host's largest ready % is at least 0 already (it starts at 0).
     this.hostVcpuIntervals[h]! += total;
     result.timeline.vcpus[k]! += total;
@@ -246,7 +247,7 @@ export class CpuRecorder {
     const { slotOfVm } = this.layout;
     for (let v = 0; v < slotOfVm.length; v++) {
       const slot = slotOfVm[v]!;
-      const n = this.slotRunning[slot]!;
+      const n = this.intervalsRun[slot]!;
       r.vmReadyPctMean[v] = n > 0 ? this.slotReadySum[slot]! / n : 0;
     }
     return r;
