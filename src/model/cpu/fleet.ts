@@ -44,7 +44,7 @@
  * is O(VMs) too: closed-form bounds (./quiet-bound.ts) prove every bin's waiting negligible before
  * any convolution (quietHost), and the shares are written as the full split would write them.
  */
-import { solveRepairman, solveRepairmanRunning, solveSmtRepairman, type RepairmanMeans, type SmtMeans } from './queueing.js';
+import { chainPrefix, solveRepairman, solveRepairmanRunning, solveRepairmanRunningFrom, solveSmtRepairman, type ChainPrefix, type RepairmanMeans, type SmtMeans } from './queueing.js';
 import { binomialSumTail, repairmanWaitingBound } from './quiet-bound.js';
 import { gridPosition, interpolate, LOOKUP_GAIN, LOOKUP_REACH, tableRow, type GridPosition } from './repairman-table.js';
 
@@ -94,6 +94,8 @@ export interface FleetScratch {
   grid: GridPosition;
   /** SMT: the host chain's means, each slot's demand in thread time (by slot, grows to the largest), and σ. */
   smt: SmtMeans;
+  /** The plain repairman chain's first terms, as the SMT chain left them (ChainPrefix). */
+  prefix: ChainPrefix;
   threadDemand: Float64Array;
   /**
    * Of the last solved host-interval: [0] the work per busy hardware thread, in full cores (1
@@ -132,6 +134,7 @@ export function fleetScratch(): FleetScratch {
     matched: new Float64Array(2),
     grid: { index: -1, fraction: 0 },
     smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
+    prefix: chainPrefix(),
     threadDemand: new Float64Array(0),
     speed: new Float64Array([1, 1, 1]),
     zeroReady: new Uint8Array(1),
@@ -205,14 +208,14 @@ export function solveHostInterval(
   scratch.zeroReady[0] = 1;
   scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
   // SMT only slows a host on which more vCPUs want to run than there are cores.
-  let plainChain = false;
+  let prefixed = false;
   if (cores < pcpus && active > cores && s1 > 0) {
     momentMatch(s1, s2, scratch.matched);
-    const smt = solveSmtRepairman(scratch.smt, scratch.matched[0]!, pcpus, cores, smtGain, scratch.matched[1]!);
+    const smt = solveSmtRepairman(scratch.smt, scratch.matched[0]!, pcpus, cores, smtGain, scratch.matched[1]!, scratch.prefix);
     const speed = smt.meanBusy > 0 ? smt.meanWork / smt.meanBusy : 1;
-    plainChain = smt.plainChain === true;
+    prefixed = true;
     if (speed < 1 - 1e-12) {
-      plainChain = false;
+      prefixed = false;
       scratch.speed[0] = speed;
       if (scratch.threadDemand.length < to) scratch.threadDemand = new Float64Array(2 * to);
       demand = scratch.threadDemand;
@@ -238,13 +241,11 @@ export function solveHostInterval(
   const matched = scratch.matched;
   momentMatch(s1, s2, matched);
   // Only the running count is used, and whether anyone waits (FIFO): see solveRepairmanRunning.
-  // Where the SMT chain on the same (n, ū) never reached a shared core, it has that result already
-  // (SmtMeans.plainChain).
-  let means = scratch.means;
-  if (plainChain) {
-    means.meanRunning = scratch.smt.meanBusy;
-    means.meanWaiting = 0;
-  } else means = solveRepairmanRunning(means, matched[0]!, pcpus, matched[1]!);
+  // After the SMT chain on the same (n, ū), its terms below the first shared core are this
+  // chain's: it resumes from there (ChainPrefix), bit for bit.
+  const means = prefixed
+    ? solveRepairmanRunningFrom(scratch.means, matched[0]!, pcpus, matched[1]!, scratch.prefix)
+    : solveRepairmanRunning(scratch.means, matched[0]!, pcpus, matched[1]!);
   const utilization = means.meanRunning / pcpus;
   // No more vCPUs want CPU than there are pCPUs: nobody can wait. (The moment match alone is not
   // a safe test: it can round a few heavy plus a few light vCPUs down to n <= P.)
