@@ -32,7 +32,7 @@ import type { ModelScenario } from '../scenario.js';
 import type { ThreadRecorder } from '../latency/threads.js';
 import { CpuDemandField, stepHour } from '../workload/cpu-demand.js';
 import { TraceDemandField } from '../workload/trace-demand.js';
-import { fleetScratch, solveHostInterval, type FleetSplit } from './fleet.js';
+import { fleetScratch, solveHostIntervalInto, type FleetSplit } from './fleet.js';
 import { MicroLevel, type WakeWatcher } from './micro-level.js';
 import { CpuRecorder, type CpuReplication } from './recorder.js';
 
@@ -113,6 +113,8 @@ export class CpuModel {
   /** Per host: 1 when its slots have more vCPUs than it has pCPUs (some may wait: bin as it sums, fleet.ts). */
   private readonly binFirst: Uint8Array;
   private readonly scratch = fleetScratch();
+  /** What solveHost leaves: the host's pCPU utilisation (0..1). */
+  private readonly hostUtilization = new Float64Array(1);
   /** Demand of the pinned slots while the shared pool is solved without them (grows to the largest host's). */
   private pinnedSave = new Float64Array(0);
   private readonly recorder: CpuRecorder;
@@ -236,7 +238,8 @@ export class CpuModel {
     }
     for (let h = 0; h < placement.hosts.length; h++) {
       const to = layout.hostTo[h]!;
-      const util = this.solveHost(h);
+      this.solveHost(h);
+      const util = this.hostUtilization[0]!;
       paths?.closeHost(h, k, runShare, ready);
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
@@ -250,12 +253,12 @@ export class CpuModel {
   }
 
   /**
-   * Solves host h's interval with the closed-form kernel into `ready` and `runShare`; returns its
-   * pCPU utilisation. Pinned slots leave the shared pool: their demand is set aside (0 for the
+   * Solves host h's interval with the closed-form kernel into `ready` and `runShare`, and its pCPU
+   * utilisation into hostUtilization[0] (a returned double would be boxed). Pinned slots leave the shared pool: their demand is set aside (0 for the
    * kernel, which then gives them no share and no waiting) and the kernel runs on the pCPUs left
    * (on an SMT host the cores shrink in proportion); then each pinned slot runs its demand.
    */
-  private solveHost(h: number): number {
+  private solveHost(h: number): void {
     const { demand, ready, runShare, scratch } = this;
     const layout = this.ctx.layout;
     const from = layout.hostFrom[h]!;
@@ -263,7 +266,11 @@ export class CpuModel {
     const pcpus = this.ctx.placement.hosts[h]!.pcpus;
     const dedicated = layout.pinnedCores[h]!;
     const binFirst = this.binFirst[h] === 1;
-    if (dedicated === 0) return solveHostInterval(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!, binFirst);
+    if (dedicated === 0) {
+      solveHostIntervalInto(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!, binFirst);
+      this.hostUtilization[0] = scratch.utilization[0]!;
+      return;
+    }
     const pinFrom = layout.hostPinnedFrom[h]!;
     const pinTo = layout.hostPinnedTo[h]!;
     const pinned = layout.pinnedSlots;
@@ -274,8 +281,8 @@ export class CpuModel {
       demand[s] = 0;
     }
     const shared = pcpus - dedicated;
-    const util = solveHostInterval(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!, binFirst);
-    let busy = util * shared;
+    solveHostIntervalInto(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!, binFirst);
+    let busy = scratch.utilization[0]! * shared;
     for (let i = pinFrom; i < pinTo; i++) {
       const s = pinned[i]!;
       const u = save[i - pinFrom]!;
@@ -284,7 +291,7 @@ export class CpuModel {
       runShare[s] = u;
       busy += layout.vcpus[s]! * u;
     }
-    return busy / pcpus;
+    this.hostUtilization[0] = busy / pcpus;
   }
 
   /** After the step loop: the micro level, then the replication's CPU result. */

@@ -114,6 +114,8 @@ export interface FleetScratch {
   zeroReady: Uint8Array;
   /** binDemand's host sums: Σ c·u, Σ c·u², active vCPUs. */
   sums: Float64Array;
+  /** The last solve's pCPU utilisation (0..1), as solveHostInterval returns it. */
+  utilization: Float64Array;
 }
 
 export function fleetScratch(): FleetScratch {
@@ -139,6 +141,7 @@ export function fleetScratch(): FleetScratch {
     speed: new Float64Array([1, 1, 1]),
     zeroReady: new Uint8Array(1),
     sums: new Float64Array(3),
+    utilization: new Float64Array(1),
   };
 }
 
@@ -182,6 +185,28 @@ export function solveHostInterval(
   smtGain = 0,
   binFirst = false,
 ): number {
+  solveHostIntervalInto(from, to, vcpus, workDemand, pcpus, readyOut, runOut, scratch, split, cores, smtGain, binFirst);
+  return scratch.utilization[0]!;
+}
+
+/**
+ * solveHostInterval with the utilisation left in scratch.utilization[0]: a double returned from a
+ * call V8 does not inline is boxed, a heap allocation per host-interval in the step loop.
+ */
+export function solveHostIntervalInto(
+  from: number,
+  to: number,
+  vcpus: Int32Array,
+  workDemand: Float64Array,
+  pcpus: number,
+  readyOut: Float64Array,
+  runOut: Float64Array,
+  scratch: FleetScratch,
+  split: FleetSplit = 'cfs',
+  cores: number = pcpus,
+  smtGain = 0,
+  binFirst = false,
+): void {
   let demand = workDemand;
   let s1 = 0; // Σ u over vCPUs
   let s2 = 0; // Σ u² over vCPUs
@@ -236,7 +261,8 @@ export function solveHostInterval(
       readyOut[i] = 0;
       runOut[i] = 0;
     }
-    return 0;
+    scratch.utilization[0] = 0;
+    return;
   }
   const matched = scratch.matched;
   momentMatch(s1, s2, matched);
@@ -254,17 +280,19 @@ export function solveHostInterval(
       readyOut[i] = 0;
       runOut[i] = demand[i]!;
     }
-    return utilization;
+    scratch.utilization[0] = utilization;
+    return;
   }
   scratch.speed[2] = 0;
   scratch.zeroReady[0] = 0;
   if (split === 'fifo') {
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
-    return utilization;
+    scratch.utilization[0] = utilization;
+    return;
   }
   const running = solveCfs(from, to, vcpus, demand, pcpus, readyOut, runOut, scratch, binned);
   capRunShares(from, to, vcpus, means.meanRunning, runOut, running);
-  return utilization;
+  scratch.utilization[0] = utilization;
 }
 
 /**
