@@ -69,6 +69,20 @@ describe('quiet-host skip of the CFS split', () => {
     expect(quiet).toBeGreaterThan(hosts / 4);
   });
 
+  it('writes stretch-1 shares without dividing: 1 − u + 1·u is exactly 1 for every 0 <= u < 1', () => {
+    // The identity writeSharesAtOne (cpu/fleet.ts) rests on: a = (1·u)/(1 − u + 1·u) = u, so
+    // run = a/1 = u, bit for bit. Random doubles over [0, 1), their neighbours of 1/2 and of 1,
+    // tiny and subnormal values.
+    const edges = [0, -0, 5e-324, 1e-300, 2 ** -54, 0.1, 0.3, 0.5, 0.5 - 2 ** -54, 0.5 + 2 ** -53, 1 - 2 ** -53, 0.05, 0.15];
+    for (const u of edges) expect(Object.is((1 * u) / (1 - u + 1 * u), u)).toBe(true);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (u) => {
+        expect(Object.is((1 * u) / (1 - u + 1 * u), u)).toBe(true);
+      }),
+      { seed: 24, numRuns: 100_000 },
+    );
+  });
+
   it('is not taken where a bin can wait: 40 vCPUs at 0.5 on 8 pCPUs', () => {
     const s = fleetScratch();
     const ready = new Float64Array(2);

@@ -424,7 +424,7 @@ function solveCfs(
   // can hold, with fewer than a quarter of the pCPUs busy on average.
   if (scratch.skipQuiet && 4 * hostS1 <= pcpus && quietHost(binN, binU, pcpus)) {
     // Stretch 1: every ready share is a·(1 − 1/1) = 0 exactly.
-    writeShares(from, to, null, vcpus, demand, 1, readyOut, runOut);
+    writeSharesAtOne(from, to, vcpus, demand, readyOut, runOut);
     scratch.zeroReady[0] = 1;
     return doubleOut[1]!;
   }
@@ -612,6 +612,25 @@ function writeShares(start: number, end: number, order: Int32Array | null, vcpus
     readyOut[i] = a * readyScale;
     runOut[i] = a / stretch;
     running += vcpus[i]! * runOut[i]!;
+  }
+  doubleOut[1] = running;
+}
+
+/**
+ * writeShares at stretch 1 (every VM of a quiet host), bit for bit, without its two divisions per
+ * VM: for 0 <= u < 1, 1 − u + 1·u rounds to exactly 1 (for u >= 1/2 the subtraction is exact,
+ * Sterbenz's lemma; below, its rounding error is at most 2⁻⁵⁴, which adding u back rounds away,
+ * a tie going to 1 as the even neighbour), so a = u/1 = u and run = a/1 = a. Any other u takes
+ * writeShares' own expression. Checked against it in test/model/fleet-quiet.test.ts.
+ */
+function writeSharesAtOne(start: number, end: number, vcpus: Int32Array, demand: Float64Array, readyOut: Float64Array, runOut: Float64Array): void {
+  let running = 0;
+  for (let i = start; i < end; i++) {
+    const u = demand[i]!;
+    const a = u >= 0 && u < 1 ? u : u >= 1 ? 1 : u / (1 - u + u);
+    readyOut[i] = a * 0;
+    runOut[i] = a;
+    running += vcpus[i]! * a;
   }
   doubleOut[1] = running;
 }
