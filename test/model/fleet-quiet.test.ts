@@ -5,12 +5,14 @@
  * - the bounds it rests on (cpu/quiet-bound.ts) are upper bounds: the repairman waiting against
  *   the exact M/M/c//n solution, the binomial-sum tail against the exact convolution;
  * - the early stop of the repairman chains on a light host (solveRepairmanRunning,
- *   solveSmtRepairman): the same sums bit for bit as the chain summed to the end.
+ *   solveSmtRepairman): the same sums bit for bit as the chain summed to the end;
+ * - the kernel's reuse of the SMT chain's first terms for the running count (ChainPrefix,
+ *   solveRepairmanRunningFrom): solveRepairmanRunning's result bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fleetScratch, quietHost, solveHostInterval } from '../../src/model/cpu/fleet.js';
-import { machineRepairman, smtWorkRate, solveRepairman, solveRepairmanRunning, solveSmtRepairman } from '../../src/model/cpu/queueing.js';
+import { chainPrefix, machineRepairman, smtWorkRate, solveRepairman, solveRepairmanRunning, solveRepairmanRunningFrom, solveSmtRepairman } from '../../src/model/cpu/queueing.js';
 import { binomialSumTail, repairmanWaitingBound } from '../../src/model/cpu/quiet-bound.js';
 
 /** Bit-for-bit equality of two arrays (Object.is: tells 0 from −0, and NaN equals NaN). */
@@ -49,7 +51,8 @@ describe('quiet-host skip of the CFS split', () => {
           const out = (): [Float64Array, Float64Array] => [new Float64Array(vms).fill(Number.NaN), new Float64Array(vms).fill(Number.NaN)];
           const [readyA, runA] = out();
           const [readyB, runB] = out();
-          const utilA = solveHostInterval(0, vms, vcpus, demand, pcpus, readyA, runA, skipped, 'cfs', cores, 0.2);
+          // binFirst: the skipping kernel also bins in its summing pass (the CPU model's hint).
+          const utilA = solveHostInterval(0, vms, vcpus, demand, pcpus, readyA, runA, skipped, 'cfs', cores, 0.2, true);
           const speedA = Float64Array.from(skipped.speed);
           const utilB = solveHostInterval(0, vms, vcpus, demand, pcpus, readyB, runB, full, 'cfs', cores, 0.2);
           expect(Object.is(utilA, utilB)).toBe(true);
@@ -64,6 +67,20 @@ describe('quiet-host skip of the CFS split', () => {
     );
     // Not vacuous: the skip was taken on a good part of these hosts (the last bins examined).
     expect(quiet).toBeGreaterThan(hosts / 4);
+  });
+
+  it('writes stretch-1 shares without dividing: 1 − u + 1·u is exactly 1 for every 0 <= u < 1', () => {
+    // The identity writeSharesAtOne (cpu/fleet.ts) rests on: a = (1·u)/(1 − u + 1·u) = u, so
+    // run = a/1 = u, bit for bit. Random doubles over [0, 1), their neighbours of 1/2 and of 1,
+    // tiny and subnormal values.
+    const edges = [0, -0, 5e-324, 1e-300, 2 ** -54, 0.1, 0.3, 0.5, 0.5 - 2 ** -54, 0.5 + 2 ** -53, 1 - 2 ** -53, 0.05, 0.15];
+    for (const u of edges) expect(Object.is((1 * u) / (1 - u + 1 * u), u)).toBe(true);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (u) => {
+        expect(Object.is((1 * u) / (1 - u + 1 * u), u)).toBe(true);
+      }),
+      { seed: 24, numRuns: 100_000 },
+    );
   });
 
   it('is not taken where a bin can wait: 40 vCPUs at 0.5 on 8 pCPUs', () => {
@@ -169,6 +186,30 @@ describe('early stop of the repairman chains', () => {
       }),
       { seed: 21, numRuns: 3000 },
     );
+  });
+
+  it('solveRepairmanRunningFrom the SMT chain’s prefix: solveRepairmanRunning bit for bit', () => {
+    let settled = 0;
+    let resumed = 0;
+    fc.assert(
+      fc.property(cases, fc.double({ min: 0, max: 0.5, noNaN: true }), fc.boolean(), ([n, threads, u], gain, odd) => {
+        // Whole and fractional core counts (a pinned host's shared pool shrinks its cores in proportion).
+        const pcpus = 2 * threads;
+        const cores = odd ? threads * 0.75 : threads;
+        const prefix = chainPrefix();
+        solveSmtRepairman({ meanRunnable: 0, meanBusy: 0, meanWork: 0 }, n, pcpus, cores, gain, u, prefix);
+        if (prefix.settled) settled++;
+        else if (prefix.k > 0) resumed++;
+        const from = solveRepairmanRunningFrom({ meanWaiting: 0, meanRunning: 0 }, n, pcpus, u, prefix);
+        const plain = solveRepairmanRunning({ meanWaiting: 0, meanRunning: 0 }, n, pcpus, u);
+        expect(Object.is(from.meanRunning, plain.meanRunning)).toBe(true);
+        expect(Object.is(from.meanWaiting, plain.meanWaiting)).toBe(true);
+      }),
+      { seed: 23, numRuns: 5000 },
+    );
+    // Not vacuous: both ways out are taken often (a chain that stopped in the prefix, one resumed).
+    expect(settled).toBeGreaterThan(250);
+    expect(resumed).toBeGreaterThan(250);
   });
 
   it('solveSmtRepairman: the sums of the chain summed to its end, bit for bit', () => {

@@ -32,7 +32,7 @@ import type { ModelScenario } from '../scenario.js';
 import type { ThreadRecorder } from '../latency/threads.js';
 import { CpuDemandField, stepHour } from '../workload/cpu-demand.js';
 import { TraceDemandField } from '../workload/trace-demand.js';
-import { fleetScratch, solveHostInterval, type FleetSplit } from './fleet.js';
+import { fleetScratch, solveHostIntervalInto, type FleetSplit } from './fleet.js';
 import { MicroLevel, type WakeWatcher } from './micro-level.js';
 import { CpuRecorder, type CpuReplication } from './recorder.js';
 
@@ -94,6 +94,15 @@ export class CpuModel {
   /** Per slot: 1 if the VM is running (not booting), for the UI action times; and per host × group, how many. */
   private readonly running: Int32Array;
   private readonly runningByGroup: Int32Array;
+  /** Per group run (layout.groupRuns): running VMs, and the vCPUs of running and booting VMs. */
+  private readonly runningByRun: Int32Array;
+  private readonly weightByRun: Int32Array;
+  /**
+   * Per slot: intervals the VM ran or booted (weight > 0). Fleet resolution counts them here for
+   * the recorder (CpuRecorder.intervalsRun), which then need not walk the VMs of a host whose
+   * ready shares are all 0; micro resolution counts its own and this is scratch.
+   */
+  private readonly intervalsRun: Float64Array;
   /** Per VM: the CPU-seconds its boot needs. */
   private readonly bootCpuSeconds: Float64Array;
   /** Per slot: its QEMU process's host CPU per vCPU, cores (0 for host threads and groups without). */
@@ -101,7 +110,11 @@ export class CpuModel {
   /** Per host: physical cores (= pCPUs without SMT) and the SMT gain (a fraction). */
   private readonly cores: Float64Array;
   private readonly smtGain: Float64Array;
+  /** Per host: 1 when its slots have more vCPUs than it has pCPUs (some may wait: bin as it sums, fleet.ts). */
+  private readonly binFirst: Uint8Array;
   private readonly scratch = fleetScratch();
+  /** What solveHost leaves: the host's pCPU utilisation (0..1). */
+  private readonly hostUtilization = new Float64Array(1);
   /** Demand of the pinned slots while the shared pool is solved without them (grows to the largest host's). */
   private pinnedSave = new Float64Array(0);
   private readonly recorder: CpuRecorder;
@@ -125,6 +138,8 @@ export class CpuModel {
     this.weight = new Int32Array(layout.slots);
     this.running = new Int32Array(layout.slots);
     this.runningByGroup = new Int32Array(placement.hosts.length * scenario.vms.length);
+    this.runningByRun = new Int32Array(layout.groupRuns.length / 3);
+    this.weightByRun = new Int32Array(layout.groupRuns.length / 3);
     this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
     this.overheadPerVcpu = new Float64Array(layout.slots);
     const uiWorkMs = new Float64Array(layout.slots);
@@ -136,12 +151,18 @@ export class CpuModel {
     });
     this.cores = Float64Array.from(placement.hosts, (host) => host.pcpus / (scenario.hosts[host.group]!.cpu.threadsPerCore ?? 1));
     this.smtGain = Float64Array.from(placement.hosts, (host) => (scenario.hosts[host.group]!.cpu.smtGainPct ?? 0) / 100);
+    this.binFirst = Uint8Array.from(placement.hosts, (host, h) => {
+      let vcpus = 0;
+      for (let slot = layout.hostFrom[h]!; slot < layout.hostTo[h]!; slot++) vcpus += layout.vcpus[slot]!;
+      return vcpus > host.pcpus ? 1 : 0;
+    });
     const overflow = pinnedOverflow(layout, placement);
     if (overflow) throw new RangeError(overflow);
     placement.hosts.forEach((_host, h) => {
       this.pinnedSave = new Float64Array(Math.max(this.pinnedSave.length, layout.hostPinnedTo[h]! - layout.hostPinnedFrom[h]!));
     });
     this.recorder = new CpuRecorder(this.method, layout, placement.hosts.length, scenario.vms.length, ctx.steps, uiWorkMs);
+    this.intervalsRun = this.method === 'fleet' ? this.recorder.intervalsRun : new Float64Array(layout.slots);
     this.micro = new MicroLevel(ctx, this.method, this.split, inputs.paths);
   }
 
@@ -150,7 +171,8 @@ export class CpuModel {
     const { scenario, placement, layout, vmState } = this.ctx;
     const { demand, weight, ready, runShare, scratch } = this;
     const { paths, threads } = this.inputs;
-    this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand);
+    // Only running VMs take their workload's demand (the loop below writes the others').
+    this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand, vmState, RUNNING);
     this.traceDemand?.fill(k, demand);
     // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
     const groups = scenario.vms.length;
@@ -159,30 +181,42 @@ export class CpuModel {
     // In slot order, host by host and group run by group run (./fleet-layout.ts), so the per-slot
     // arrays are walked in sequence and each run's running VMs are counted in a register; each
     // VM's entries depend on its own state alone, so the order changes nothing.
-    const { running, overheadPerVcpu } = this;
+    const { running, overheadPerVcpu, runningByRun, weightByRun, intervalsRun } = this;
+    const { vmOfSlot, vcpus } = layout;
     const runs = layout.groupRuns;
     for (let r = 0; r < runs.length / 3; r++) {
       const end = runs[3 * r + 1]!;
       let runningInRun = 0;
+      let weightInRun = 0;
       for (let slot = runs[3 * r]!; slot < end; slot++) {
-        const v = layout.vmOfSlot[slot]!;
+        const v = vmOfSlot[slot]!;
         const state = vmState[v]!;
-        running[slot] = state === RUNNING ? 1 : 0;
         if (state === RUNNING) {
-          weight[slot] = layout.vcpus[slot]!;
+          running[slot] = 1;
+          const c = vcpus[slot]!;
+          weight[slot] = c;
+          weightInRun += c;
           runningInRun++;
-        } else if (state === BOOTING) {
-          weight[slot] = layout.vcpus[slot]!;
-          demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (layout.vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
         } else {
-          weight[slot] = 0;
-          demand[slot] = 0;
-          continue;
+          running[slot] = 0;
+          if (state === BOOTING) {
+            const c = vcpus[slot]!;
+            weight[slot] = c;
+            weightInRun += c;
+            demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (c * Math.max(1, this.inputs.bootSeconds(v, now))));
+          } else {
+            weight[slot] = 0;
+            demand[slot] = 0;
+            continue;
+          }
         }
+        intervalsRun[slot]!++;
         const overhead = overheadPerVcpu[slot]!;
         if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
       }
       runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
+      runningByRun[r] = runningInRun;
+      weightByRun[r] = weightInRun;
     }
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {
@@ -204,30 +238,39 @@ export class CpuModel {
     }
     for (let h = 0; h < placement.hosts.length; h++) {
       const to = layout.hostTo[h]!;
-      const util = this.solveHost(h);
+      this.solveHost(h);
+      const util = this.hostUtilization[0]!;
       paths?.closeHost(h, k, runShare, ready);
       threads.record(layout.hostVmTo[h]!, to, runShare, 0);
       this.recorder.recordHost(h, k, util);
-      this.recorder.recordHostVms(h, k, ready, weight);
-      this.recorder.recordUiActions(h, ready, runShare, this.running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length);
+      // Where every ready share is 0 (the quiet desktops' common case) both record per group run.
+      const zero = scratch.zeroReady[0] === 1;
+      if (zero) this.recorder.recordHostVmsAtZero(h, k, weightByRun);
+      else this.recorder.recordHostVms(h, k, ready, weight, true);
+      this.recorder.recordUiActions(h, ready, runShare, running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length, zero ? runningByRun : undefined);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
   }
 
   /**
-   * Solves host h's interval with the closed-form kernel into `ready` and `runShare`; returns its
-   * pCPU utilisation. Pinned slots leave the shared pool: their demand is set aside (0 for the
+   * Solves host h's interval with the closed-form kernel into `ready` and `runShare`, and its pCPU
+   * utilisation into hostUtilization[0] (a returned double would be boxed). Pinned slots leave the shared pool: their demand is set aside (0 for the
    * kernel, which then gives them no share and no waiting) and the kernel runs on the pCPUs left
    * (on an SMT host the cores shrink in proportion); then each pinned slot runs its demand.
    */
-  private solveHost(h: number): number {
+  private solveHost(h: number): void {
     const { demand, ready, runShare, scratch } = this;
     const layout = this.ctx.layout;
     const from = layout.hostFrom[h]!;
     const to = layout.hostTo[h]!;
     const pcpus = this.ctx.placement.hosts[h]!.pcpus;
     const dedicated = layout.pinnedCores[h]!;
-    if (dedicated === 0) return solveHostInterval(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!);
+    const binFirst = this.binFirst[h] === 1;
+    if (dedicated === 0) {
+      solveHostIntervalInto(from, to, layout.vcpus, demand, pcpus, ready, runShare, scratch, this.split, this.cores[h]!, this.smtGain[h]!, binFirst);
+      this.hostUtilization[0] = scratch.utilization[0]!;
+      return;
+    }
     const pinFrom = layout.hostPinnedFrom[h]!;
     const pinTo = layout.hostPinnedTo[h]!;
     const pinned = layout.pinnedSlots;
@@ -238,8 +281,8 @@ export class CpuModel {
       demand[s] = 0;
     }
     const shared = pcpus - dedicated;
-    const util = solveHostInterval(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!);
-    let busy = util * shared;
+    solveHostIntervalInto(from, to, layout.vcpus, demand, shared, ready, runShare, scratch, this.split, (this.cores[h]! * shared) / pcpus, this.smtGain[h]!, binFirst);
+    let busy = scratch.utilization[0]! * shared;
     for (let i = pinFrom; i < pinTo; i++) {
       const s = pinned[i]!;
       const u = save[i - pinFrom]!;
@@ -248,7 +291,7 @@ export class CpuModel {
       runShare[s] = u;
       busy += layout.vcpus[s]! * u;
     }
-    return busy / pcpus;
+    this.hostUtilization[0] = busy / pcpus;
   }
 
   /** After the step loop: the micro level, then the replication's CPU result. */

@@ -44,7 +44,7 @@
  * is O(VMs) too: closed-form bounds (./quiet-bound.ts) prove every bin's waiting negligible before
  * any convolution (quietHost), and the shares are written as the full split would write them.
  */
-import { solveRepairman, solveRepairmanRunning, solveSmtRepairman, type RepairmanMeans, type SmtMeans } from './queueing.js';
+import { chainPrefix, solveRepairman, solveRepairmanRunning, solveRepairmanRunningFrom, solveSmtRepairman, type ChainPrefix, type RepairmanMeans, type SmtMeans } from './queueing.js';
 import { binomialSumTail, repairmanWaitingBound } from './quiet-bound.js';
 import { gridPosition, interpolate, LOOKUP_GAIN, LOOKUP_REACH, tableRow, type GridPosition } from './repairman-table.js';
 
@@ -94,6 +94,8 @@ export interface FleetScratch {
   grid: GridPosition;
   /** SMT: the host chain's means, each slot's demand in thread time (by slot, grows to the largest), and σ. */
   smt: SmtMeans;
+  /** The plain repairman chain's first terms, as the SMT chain left them (ChainPrefix). */
+  prefix: ChainPrefix;
   threadDemand: Float64Array;
   /**
    * Of the last solved host-interval: [0] the work per busy hardware thread, in full cores (1
@@ -104,6 +106,16 @@ export interface FleetScratch {
    * host was not contended: every ready share is 0), else 0.
    */
   speed: Float64Array;
+  /**
+   * [0] 1 when the last solve wrote a ready share of exactly 0 for every slot (an uncontended host,
+   * or a quiet one under CFS, where every bin runs at stretch 1): the recorder can then count the
+   * host's VM-intervals per group run instead of per VM (./recorder.ts), with the same bits.
+   */
+  zeroReady: Uint8Array;
+  /** binDemand's host sums: Σ c·u, Σ c·u², active vCPUs. */
+  sums: Float64Array;
+  /** The last solve's pCPU utilisation (0..1), as solveHostInterval returns it. */
+  utilization: Float64Array;
 }
 
 export function fleetScratch(): FleetScratch {
@@ -124,8 +136,12 @@ export function fleetScratch(): FleetScratch {
     matched: new Float64Array(2),
     grid: { index: -1, fraction: 0 },
     smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
+    prefix: chainPrefix(),
     threadDemand: new Float64Array(0),
     speed: new Float64Array([1, 1, 1]),
+    zeroReady: new Uint8Array(1),
+    sums: new Float64Array(3),
+    utilization: new Float64Array(1),
   };
 }
 
@@ -167,29 +183,68 @@ export function solveHostInterval(
   split: FleetSplit = 'cfs',
   cores: number = pcpus,
   smtGain = 0,
+  binFirst = false,
 ): number {
+  solveHostIntervalInto(from, to, vcpus, workDemand, pcpus, readyOut, runOut, scratch, split, cores, smtGain, binFirst);
+  return scratch.utilization[0]!;
+}
+
+/**
+ * solveHostInterval with the utilisation left in scratch.utilization[0]: a double returned from a
+ * call V8 does not inline is boxed, a heap allocation per host-interval in the step loop.
+ */
+export function solveHostIntervalInto(
+  from: number,
+  to: number,
+  vcpus: Int32Array,
+  workDemand: Float64Array,
+  pcpus: number,
+  readyOut: Float64Array,
+  runOut: Float64Array,
+  scratch: FleetScratch,
+  split: FleetSplit = 'cfs',
+  cores: number = pcpus,
+  smtGain = 0,
+  binFirst = false,
+): void {
   let demand = workDemand;
   let s1 = 0; // Σ u over vCPUs
   let s2 = 0; // Σ u² over vCPUs
   let active = 0; // vCPUs with any demand
-  for (let i = from; i < to; i++) {
-    const u = demand[i]!;
-    s1 += vcpus[i]! * u;
-    s2 += vcpus[i]! * u * u;
-    if (u > 0) active += vcpus[i]!;
+  // A host that may need the CFS split (the caller's hint: more vCPUs than pCPUs) has its bins
+  // summed in the same pass (binDemand); the split then starts from the bins unless SMT rescales
+  // the demand below. Either way the same sums in the same order.
+  let binned = binFirst && split === 'cfs';
+  if (binned) {
+    binDemand(from, to, vcpus, demand, scratch);
+    s1 = scratch.sums[0]!;
+    s2 = scratch.sums[1]!;
+    active = scratch.sums[2]!;
+  } else {
+    for (let i = from; i < to; i++) {
+      const u = demand[i]!;
+      s1 += vcpus[i]! * u;
+      s2 += vcpus[i]! * u * u;
+      if (u > 0) active += vcpus[i]!;
+    }
   }
   scratch.speed[0] = 1;
   scratch.speed[2] = 1;
+  scratch.zeroReady[0] = 1;
   scratch.speed[1] = split === 'cfs' ? (active > pcpus ? active / pcpus : 1) : Number.POSITIVE_INFINITY;
   // SMT only slows a host on which more vCPUs want to run than there are cores.
+  let prefixed = false;
   if (cores < pcpus && active > cores && s1 > 0) {
     momentMatch(s1, s2, scratch.matched);
-    const smt = solveSmtRepairman(scratch.smt, scratch.matched[0]!, pcpus, cores, smtGain, scratch.matched[1]!);
+    const smt = solveSmtRepairman(scratch.smt, scratch.matched[0]!, pcpus, cores, smtGain, scratch.matched[1]!, scratch.prefix);
     const speed = smt.meanBusy > 0 ? smt.meanWork / smt.meanBusy : 1;
+    prefixed = true;
     if (speed < 1 - 1e-12) {
+      prefixed = false;
       scratch.speed[0] = speed;
       if (scratch.threadDemand.length < to) scratch.threadDemand = new Float64Array(2 * to);
       demand = scratch.threadDemand;
+      binned = false;
       s1 = 0;
       s2 = 0;
       for (let i = from; i < to; i++) {
@@ -206,12 +261,17 @@ export function solveHostInterval(
       readyOut[i] = 0;
       runOut[i] = 0;
     }
-    return 0;
+    scratch.utilization[0] = 0;
+    return;
   }
   const matched = scratch.matched;
   momentMatch(s1, s2, matched);
   // Only the running count is used, and whether anyone waits (FIFO): see solveRepairmanRunning.
-  const means = solveRepairmanRunning(scratch.means, matched[0]!, pcpus, matched[1]!);
+  // After the SMT chain on the same (n, ū), its terms below the first shared core are this
+  // chain's: it resumes from there (ChainPrefix), bit for bit.
+  const means = prefixed
+    ? solveRepairmanRunningFrom(scratch.means, matched[0]!, pcpus, matched[1]!, scratch.prefix)
+    : solveRepairmanRunning(scratch.means, matched[0]!, pcpus, matched[1]!);
   const utilization = means.meanRunning / pcpus;
   // No more vCPUs want CPU than there are pCPUs: nobody can wait. (The moment match alone is not
   // a safe test: it can round a few heavy plus a few light vCPUs down to n <= P.)
@@ -220,16 +280,93 @@ export function solveHostInterval(
       readyOut[i] = 0;
       runOut[i] = demand[i]!;
     }
-    return utilization;
+    scratch.utilization[0] = utilization;
+    return;
   }
   scratch.speed[2] = 0;
+  scratch.zeroReady[0] = 0;
   if (split === 'fifo') {
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
-    return utilization;
+    scratch.utilization[0] = utilization;
+    return;
   }
-  solveCfs(from, to, vcpus, demand, pcpus, readyOut, runOut, scratch);
-  capRunShares(from, to, vcpus, means.meanRunning, runOut);
-  return utilization;
+  const running = solveCfs(from, to, vcpus, demand, pcpus, readyOut, runOut, scratch, binned);
+  capRunShares(from, to, vcpus, means.meanRunning, runOut, running);
+  scratch.utilization[0] = utilization;
+}
+
+/**
+ * One pass over a host's VMs: Σ c·u, Σ c·u² and the active vCPUs (into scratch.sums, added in VM
+ * order exactly as solveHostInterval's own loop adds them), and each CFS bin's Σ c·u and Σ c·u²
+ * (in VM order, as the split needs them). The three light bins, where nearly all of a quiet host's
+ * vCPUs fall, add up in locals: as typed-array cells every addition waited for the last one's
+ * store (measured 8 → 6 ns per VM). Which VM is in which bin is left to binOrder, which only a
+ * host that is not quiet needs.
+ */
+function binDemand(from: number, to: number, vcpus: Int32Array, demand: Float64Array, scratch: FleetScratch): void {
+  const { binS1, binS2 } = scratch;
+  binS1.fill(0);
+  binS2.fill(0);
+  let s1 = 0;
+  let s2 = 0;
+  let active = 0;
+  let light1 = 0; // bins 0, 1, 2: Σ c·u
+  let middle1 = 0;
+  let upper1 = 0;
+  let light2 = 0; // and Σ c·u²
+  let middle2 = 0;
+  let upper2 = 0;
+  for (let i = from; i < to; i++) {
+    const u = demand[i]!;
+    const c = vcpus[i]!;
+    const cu = c * u;
+    const cuu = cu * u;
+    s1 += cu;
+    s2 += cuu;
+    if (u > 0) active += c;
+    // binOf, spelled out.
+    if (u < 0.3) {
+      if (u < 0.05) {
+        light1 += cu;
+        light2 += cuu;
+      } else if (u < 0.15) {
+        middle1 += cu;
+        middle2 += cuu;
+      } else {
+        upper1 += cu;
+        upper2 += cuu;
+      }
+    } else {
+      const b = binOf(u);
+      binS1[b]! += cu;
+      binS2[b]! += cuu;
+    }
+  }
+  binS1[0] = light1;
+  binS1[1] = middle1;
+  binS1[2] = upper1;
+  binS2[0] = light2;
+  binS2[1] = middle2;
+  binS2[2] = upper2;
+  scratch.sums[0] = s1;
+  scratch.sums[1] = s2;
+  scratch.sums[2] = active;
+}
+
+/** Each VM's bin (scratch.bins, by position in the host's range) and each bin's count (binStart[b + 1]). */
+function binOrder(from: number, to: number, demand: Float64Array, scratch: FleetScratch): void {
+  const count = to - from;
+  if (scratch.order.length < count) {
+    scratch.order = new Int32Array(2 * count);
+    scratch.bins = new Uint8Array(2 * count);
+  }
+  const { binStart, bins } = scratch;
+  binStart.fill(0);
+  for (let i = from; i < to; i++) {
+    const b = binOf(demand[i]!);
+    bins[i - from] = b;
+    binStart[b + 1]!++;
+  }
 }
 
 /**
@@ -240,15 +377,23 @@ export function solveHostInterval(
  * the CPU time there is: shares that exceed it are scaled down in proportion, so no VM's thread
  * is charged CPU the host never had. (The FIFO split does the same through its stretch factor.)
  */
-function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: number, runOut: Float64Array): void {
-  let total = 0;
-  for (let i = from; i < to; i++) total += vcpus[i]! * runOut[i]!;
+function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: number, runOut: Float64Array, known: number): void {
+  // `known` >= 0 is that sum already, added in the same order (the quiet CFS host's writeShares).
+  let total = known;
+  if (!(total >= 0)) {
+    total = 0;
+    for (let i = from; i < to; i++) total += vcpus[i]! * runOut[i]!;
+  }
   if (total <= busyPcpus) return;
   const scale = busyPcpus / total;
   for (let i = from; i < to; i++) runOut[i] = runOut[i]! * scale;
 }
 
-/** The CFS split: utilisation bins, lightest first, each solved quasi-statically. */
+/**
+ * The CFS split: utilisation bins, lightest first, each solved quasi-statically. `binned`: binDemand
+ * has summed this demand's bins already. Returns Σ c·run when it wrote the shares in one pass in VM order
+ * (a quiet host), else −1.
+ */
 function solveCfs(
   from: number,
   to: number,
@@ -258,29 +403,12 @@ function solveCfs(
   readyOut: Float64Array,
   runOut: Float64Array,
   scratch: FleetScratch,
-): void {
-  const count = to - from;
-  if (scratch.order.length < count) {
-    scratch.order = new Int32Array(2 * count);
-    scratch.bins = new Uint8Array(2 * count);
-  }
+  binned: boolean,
+): number {
+  if (!binned) binDemand(from, to, vcpus, demand, scratch);
+  const hostS1 = scratch.sums[0]!;
   if (scratch.distribution.length < pcpus + 2) scratch.distribution = new Float64Array(2 * (pcpus + 2));
-  // Each VM's bin, and each bin's Σu and Σu² (in VM order, as the sorted order below visits them).
-  const { binStart, binFill, order, bins, matched, binS1, binS2, binN, binU } = scratch;
-  binStart.fill(0);
-  binS1.fill(0);
-  binS2.fill(0);
-  let hostS1 = 0;
-  for (let i = from; i < to; i++) {
-    const u = demand[i]!;
-    const b = binOf(u);
-    bins[i - from] = b;
-    binStart[b + 1]!++;
-    const c = vcpus[i]!;
-    binS1[b]! += c * u;
-    binS2[b]! += c * u * u;
-    hostS1 += c * u;
-  }
+  const { binStart, binFill, matched, binS1, binS2, binN, binU } = scratch;
   for (let b = 0; b < BINS; b++) {
     if (binS1[b]! > 0) {
       momentMatch(binS1[b]!, binS2[b]!, matched);
@@ -295,10 +423,14 @@ function solveCfs(
   // none (stretch 1 in every bin), so each VM's shares are those of stretch 1. Only tried where it
   // can hold, with fewer than a quarter of the pCPUs busy on average.
   if (scratch.skipQuiet && 4 * hostS1 <= pcpus && quietHost(binN, binU, pcpus)) {
-    writeShares(from, to, null, vcpus, demand, 1, readyOut, runOut);
-    return;
+    // Stretch 1: every ready share is a·(1 − 1/1) = 0 exactly.
+    writeSharesAtOne(from, to, vcpus, demand, readyOut, runOut);
+    scratch.zeroReady[0] = 1;
+    return doubleOut[1]!;
   }
   // Counting sort of the VMs into bins.
+  binOrder(from, to, demand, scratch);
+  const { order, bins } = scratch;
   for (let b = 0; b < BINS; b++) binStart[b + 1]! += binStart[b]!;
   for (let b = 0; b < BINS; b++) binFill[b] = binStart[b]!;
   for (let i = from; i < to; i++) order[binFill[bins[i - from]!]!++] = i;
@@ -338,6 +470,7 @@ function solveCfs(
     }
     splitByStretch(start, end, order, vcpus, demand, waiting, readyOut, runOut);
   }
+  return -1;
 }
 
 /**
@@ -479,6 +612,25 @@ function writeShares(start: number, end: number, order: Int32Array | null, vcpus
     readyOut[i] = a * readyScale;
     runOut[i] = a / stretch;
     running += vcpus[i]! * runOut[i]!;
+  }
+  doubleOut[1] = running;
+}
+
+/**
+ * writeShares at stretch 1 (every VM of a quiet host), bit for bit, without its two divisions per
+ * VM: for 0 <= u < 1, 1 − u + 1·u rounds to exactly 1 (for u >= 1/2 the subtraction is exact,
+ * Sterbenz's lemma; below, its rounding error is at most 2⁻⁵⁴, which adding u back rounds away,
+ * a tie going to 1 as the even neighbour), so a = u/1 = u and run = a/1 = a. Any other u takes
+ * writeShares' own expression. Checked against it in test/model/fleet-quiet.test.ts.
+ */
+function writeSharesAtOne(start: number, end: number, vcpus: Int32Array, demand: Float64Array, readyOut: Float64Array, runOut: Float64Array): void {
+  let running = 0;
+  for (let i = start; i < end; i++) {
+    const u = demand[i]!;
+    const a = u >= 0 && u < 1 ? u : u >= 1 ? 1 : u / (1 - u + u);
+    readyOut[i] = a * 0;
+    runOut[i] = a;
+    running += vcpus[i]! * a;
   }
   doubleOut[1] = running;
 }

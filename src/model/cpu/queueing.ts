@@ -71,6 +71,37 @@ export function solveRepairmanRunning(out: RepairmanMeans, n: number, pcpus: num
   return solveChain(out, n, pcpus, utilization, undefined, true);
 }
 
+/**
+ * The state of solveRepairmanRunning's chain after its first `k` terms (k = 0: none known), as
+ * solveSmtRepairman leaves it for the same n, P and u (ChainPrefix is filled while no vCPU shares a
+ * core, where the two chains' terms are the same numbers): `settled` when the chain stopped there.
+ */
+export interface ChainPrefix {
+  k: number;
+  p: number;
+  total: number;
+  running: number;
+  settled: boolean;
+}
+
+export function chainPrefix(): ChainPrefix {
+  return { k: 0, p: 1, total: 1, running: 0, settled: false };
+}
+
+/**
+ * solveRepairmanRunning resumed from `prefix` (filled by solveSmtRepairman with the same n, P and
+ * u): the same arithmetic from term k + 1 on, so the same result bit for bit.
+ */
+export function solveRepairmanRunningFrom(out: RepairmanMeans, n: number, pcpus: number, utilization: number, prefix: ChainPrefix): RepairmanMeans {
+  if (prefix.k === 0) return solveChain(out, n, pcpus, utilization, undefined, true);
+  if (prefix.settled) {
+    out.meanWaiting = 0;
+    out.meanRunning = prefix.running / prefix.total;
+    return out;
+  }
+  return solveChain(out, n, pcpus, utilization, undefined, true, prefix);
+}
+
 function solveChain(
   out: RepairmanMeans,
   n: number,
@@ -78,6 +109,7 @@ function solveChain(
   utilization: number,
   distribution: Float64Array | undefined,
   settle: boolean,
+  from?: ChainPrefix,
 ): RepairmanMeans {
   const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization;
   if (n <= 0 || u === 0) {
@@ -98,12 +130,13 @@ function solveChain(
   }
   const rho = u / (1 - u);
   // p(k+1) = p(k)·(n − k)·ρ / min(k + 1, P), unnormalised, rescaled whenever it grows too large.
-  let p = 1;
-  let total = 1;
+  // (Resumed after `from.k` terms: all below P, so nobody waits yet.)
+  let p = from ? from.p : 1;
+  let total = from ? from.total : 1;
   let waiting = 0;
-  let running = 0;
+  let running = from ? from.running : 0;
   if (distribution) distribution[0] = 1;
-  for (let k = 0; k < n; k++) {
+  for (let k = from ? from.k : 0; k < n; k++) {
     p = (p * (n - k) * rho) / (k + 1 < pcpus ? k + 1 : pcpus);
     const kk = k + 1;
     if (p > RESCALE_ABOVE) {
@@ -251,8 +284,12 @@ export function smtWorkRate(k: number, pcpus: number, cores: number, smtGain: nu
  *     p(k+1) / p(k) = (n − k)·ρ / μ(k + 1),   ρ = u / (1 − u).
  * With cores = P it is solveRepairman's chain. Allocation-free (one call per SMT host-interval).
  */
-export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores: number, smtGain: number, utilization: number): SmtMeans {
+export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores: number, smtGain: number, utilization: number, prefix?: ChainPrefix): SmtMeans {
   const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization;
+  if (prefix) {
+    prefix.k = 0;
+    prefix.settled = false;
+  }
   if (n <= 0 || u === 0) {
     out.meanRunnable = 0;
     out.meanBusy = 0;
@@ -271,11 +308,21 @@ export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores
   let runnable = 0;
   let busy = 0;
   let work = 0;
-  let nextRate = smtWorkRate(1, pcpus, cores, smtGain);
+  // smtWorkRate(b) as one expression, min(b, cores) + gain·max(0, b − cores) (the same number: the
+  // gain term is +0 up to `cores`), its gain per thread computed once: a rate that is a whole
+  // number up to `cores` and a double beyond made V8 keep the rate boxed, a heap allocation per
+  // term (measured: 1.1 MB per vdi-callcenter replication).
+  const perExtraThread = pcpus > cores ? (smtGain * cores) / (pcpus - cores) : 0;
+  const firstBusy = 1 < pcpus ? 1 : pcpus;
+  let nextRate = (firstBusy < cores ? firstBusy : cores) + perExtraThread * (firstBusy > cores ? firstBusy - cores : 0);
+  // While no vCPU shares a core (k <= cores, below P) the terms are solveRepairmanRunning's, busy
+  // is its running sum, and its stopping test is followed here too: `prefix` keeps its state.
+  let plain = prefix !== undefined;
   for (let k = 0; k < n; k++) {
     const kk = k + 1;
     const rate = nextRate;
-    nextRate = smtWorkRate(kk + 1, pcpus, cores, smtGain);
+    const nextBusy = kk + 1 < pcpus ? kk + 1 : pcpus;
+    nextRate = (nextBusy < cores ? nextBusy : cores) + perExtraThread * (nextBusy > cores ? nextBusy - cores : 0);
     p = (p * (n - k) * rho) / rate;
     if (p > RESCALE_ABOVE) {
       p /= RESCALE_ABOVE;
@@ -288,6 +335,20 @@ export function solveSmtRepairman(out: SmtMeans, n: number, pcpus: number, cores
     runnable += kk * p;
     busy += (kk < pcpus ? kk : pcpus) * p;
     work += rate * p;
+    if (plain && prefix) {
+      if (kk <= cores && kk < pcpus) {
+        prefix.k = kk;
+        prefix.p = p;
+        prefix.total = total;
+        prefix.running = busy;
+        // solveChain's stopping test (settle) at kk, the same expression.
+        const grow = (n - kk) * rho;
+        if (grow <= 0.5 * (kk + 1) && 4 * (n + pcpus) * p * grow < BELOW_LAST_PLACE * (total < busy ? total : busy) * (kk + 1)) {
+          prefix.settled = true;
+          plain = false;
+        }
+      } else plain = false;
+    }
     // The terms have died out before P (a lightly loaded host): once the next term, and so every
     // later one (the ratio is at most 1/2 and falls), is too small to move any of the four sums
     // (runnable weights a term by at most n, busy and work by at most 2P), the sums are final.

@@ -59,9 +59,9 @@ export class CpuRecorder {
   private readonly hostReadyWeighted: Float64Array;
   private readonly hostVcpuIntervals: Float64Array;
   private readonly hostUtilSum: Float64Array;
-  /** Per slot: Σ ready % over the intervals the VM ran, and how many. */
+  /** Per slot: Σ ready % over the intervals the VM ran, and how many (counted by recordHostVms, or by the caller: `counted`). */
   private readonly slotReadySum: Float64Array;
-  private readonly slotRunning: Float64Array;
+  readonly intervalsRun: Float64Array;
   /** Per slot: CPU work of one UI action of the VM's group, ms (0 for host threads). */
   private readonly uiWorkMs: Float64Array | undefined;
   private readonly uiTimes: Float64Array;
@@ -94,11 +94,14 @@ export class CpuRecorder {
     this.hostVcpuIntervals = new Float64Array(hosts);
     this.hostUtilSum = new Float64Array(hosts);
     this.slotReadySum = new Float64Array(layout.slots);
-    this.slotRunning = new Float64Array(layout.slots);
+    this.intervalsRun = new Float64Array(layout.slots);
   }
 
-  /** Records the ready share (`ready`, per slot) of host h's VMs in interval k, weighted by `weight` (vCPUs if running, else 0). */
-  recordHostVms(h: number, k: number, ready: Float64Array, weight: Int32Array): void {
+  /**
+   * Records the ready share (`ready`, per slot) of host h's VMs in interval k, weighted by `weight`
+   * (vCPUs if running, else 0). `counted`: the caller has counted the interval in intervalsRun.
+   */
+  recordHostVms(h: number, k: number, ready: Float64Array, weight: Int32Array, counted = false): void {
     const { layout } = this;
     const from = layout.hostFrom[h]!;
     const to = layout.hostVmTo[h]!;
@@ -119,7 +122,7 @@ export class CpuRecorder {
       weighted += pct * w;
       total += w;
       this.slotReadySum[i]! += pct;
-      this.slotRunning[i]!++;
+      if (!counted) this.intervalsRun[i]!++;
       if (pct > max) max = pct;
     }
     result.hostReadyPctMax[h] = max;
@@ -130,15 +133,50 @@ export class CpuRecorder {
   }
 
   /**
+   * recordHostVms for a host whose every ready share is 0 (FleetScratch.zeroReady), bit for bit:
+   * each running VM adds 0 % with its vCPUs as weight, so a group run's histogram entries are one
+   * count of its total weight `weightByRun[r]` (integers, exact) and the sums of ready % do not move
+   * (x + 0 = x). The caller counts the intervals run (intervalsRun).
+   */
+  recordHostVmsAtZero(h: number, k: number, weightByRun: Int32Array): void {
+    const { layout } = this;
+    const result = this.result;
+    const runs = layout.groupRuns;
+    let total = 0;
+    for (let r = layout.hostRunFrom[h]!; r < layout.hostRunTo[h]!; r++) {
+      const w = weightByRun[r]!;
+      if (w === 0) continue;
+      result.readyPct.add(0, w);
+      result.readyPctByGroup[runs[3 * r + 2]!]!.add(0, w);
+      total += w;
+    }
+    // The host's largest ready % is at least 0 already (it starts at 0).
+    this.hostVcpuIntervals[h]! += total;
+    result.timeline.vcpus[k]! += total;
+  }
+
+  /**
    * Records the time of one UI action (./ui-action.ts) on each of host h's VMs with `running[i]`
    * 1 (running, not booting: a booting desktop has no user yet), from their ready and running
    * shares (per slot), the host's speed σ (work per busy thread, 1 without SMT) and the most a
    * vCPU can be stretched. On a host where nobody waited and σ = 1 (the common case) every action
    * takes exactly its group's work: `runningByGroup[offset + g]` (running VMs of host h in group g) counts
    * them with one call per group, so the fleet loop does no per-VM work there. Otherwise the times
-   * go through a per-slot scratch array into one batched call (Histogram.addScaled).
+   * go through a per-slot scratch array into one batched call (Histogram.addScaled), unless every
+   * ready share of the host is 0 and `runningByRun` (running VMs per group run) is given.
    */
-  recordUiActions(h: number, ready: Float64Array, run: Float64Array, running: Int32Array, speed: number, maxStretch: number, waited: boolean, runningByGroup: Int32Array, offset: number): void {
+  recordUiActions(
+    h: number,
+    ready: Float64Array,
+    run: Float64Array,
+    running: Int32Array,
+    speed: number,
+    maxStretch: number,
+    waited: boolean,
+    runningByGroup: Int32Array,
+    offset: number,
+    runningByRun?: Int32Array,
+  ): void {
     const work = this.uiWorkMs;
     if (!work) return;
     const histogram = this.result.uiActionMs;
@@ -147,6 +185,19 @@ export class CpuRecorder {
       for (let g = 0; g < byGroup.length; g++) {
         const count = runningByGroup[offset + g]!;
         if (count > 0) histogram.add(byGroup[g]!, count);
+      }
+      return;
+    }
+    if (runningByRun && maxStretch >= 1) {
+      // Every ready share is 0 (FleetScratch.zeroReady): each running VM's stretch is run/run = 1
+      // (1 with no run), within maxStretch, so its action takes its group's work / σ (uiActionMs); a group run's entries are that
+      // value once per running VM, in slot order, as the per-VM batch below would add them.
+      const runs = this.layout.groupRuns;
+      const byGroup = this.uiWorkMsByGroup;
+      const divisor = speed > 0 ? speed : 1;
+      for (let r = this.layout.hostRunFrom[h]!; r < this.layout.hostRunTo[h]!; r++) {
+        const count = runningByRun[r]!;
+        if (count > 0) histogram.addRepeated(byGroup[runs[3 * r + 2]!]! / divisor, count);
       }
       return;
     }
@@ -196,7 +247,7 @@ export class CpuRecorder {
     const { slotOfVm } = this.layout;
     for (let v = 0; v < slotOfVm.length; v++) {
       const slot = slotOfVm[v]!;
-      const n = this.slotRunning[slot]!;
+      const n = this.intervalsRun[slot]!;
       r.vmReadyPctMean[v] = n > 0 ? this.slotReadySum[slot]! / n : 0;
     }
     return r;

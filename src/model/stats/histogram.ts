@@ -14,6 +14,8 @@ const LOG_RATIO = Math.log(RATIO);
 const MIN_POSITIVE = 1e-9;
 const MAX_VALUE = 1e12;
 /** Bucket 0 holds values < MIN_POSITIVE; bucket b >= 1 holds [MIN·RATIO^(b-1), MIN·RATIO^b). */
+/** Whole numbers below this are exact doubles, and so is every sum of them that stays below it. */
+const EXACT_INTEGERS = 2 ** 53;
 const BUCKETS = 2 + Math.ceil(Math.log(MAX_VALUE / MIN_POSITIVE) / LOG_RATIO);
 
 /**
@@ -119,6 +121,26 @@ export class Histogram {
     this.counts[bucketOf(value)]! += weight;
     this.count += weight;
     this.sum += value * weight;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+
+  /**
+   * Adds `value` `times` times (a whole number >= 0), bit for bit as that many add(value) calls
+   * would: the bucket is found once and the counts move by `times` (integers, exact); the sum is
+   * the same sequence of additions, done as one multiply-add where every partial sum is a whole
+   * number below 2^53 (then each of those additions was exact).
+   */
+  addRepeated(value: number, times: number): void {
+    if (times <= 0) return;
+    if (!(value >= 0)) throw new RangeError(`histogram value must be >= 0, got ${value}`);
+    this.counts[bucketOf(value)]! += times;
+    this.count += times;
+    let sum = this.sum;
+    const total = sum + value * times;
+    if (Number.isInteger(value) && Number.isInteger(sum) && total < EXACT_INTEGERS) sum = total;
+    else for (let t = 0; t < times; t++) sum += value;
+    this.sum = sum;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
   }

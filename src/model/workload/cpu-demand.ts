@@ -60,13 +60,33 @@ export class CpuDemandField {
     this.noise = new RandomField(vms.map((vm) => streams.stream(`vm:${vm.name}`, 'cpu-noise')));
   }
 
-  /** Writes every VM's utilisation for the next interval, which starts at `hourOfDay` (0..24). Call once per step, in order. */
-  fill(hourOfDay: number, out: Float64Array): void {
+  /**
+   * Writes every VM's utilisation for the next interval, which starts at `hourOfDay` (0..24). Call
+   * once per step, in order. With `state` given, only VMs with `state[i] === wanted` get a value;
+   * the others' slots are left as they are (the caller writes them: a VM that is off or booting
+   * has no workload demand), but their noise is drawn all the same, so every stream stays where
+   * it would be. (Before a morning boot storm most of the fleet is off: the exponential of its
+   * noise is skipped.)
+   */
+  fill(hourOfDay: number, out: Float64Array, state?: Uint8Array, wanted = 0): void {
     const hour = Math.floor(hourOfDay) % 24;
     const { base, sigma, mu, profiles, noise, slots, hourly } = this;
     if (hour !== this.hour) {
       for (let i = 0; i < this.size; i++) hourly[i] = base[i]! * profiles[24 * i + hour]!;
       this.hour = hour;
+    }
+    if (state) {
+      for (let i = 0; i < this.size; i++) {
+        const s = sigma[i]!;
+        if (state[i]! !== wanted) {
+          if (s > 0) noise.normal(i);
+          continue;
+        }
+        let u = hourly[i]!;
+        if (s > 0) u *= Math.exp(mu[i]! + s * noise.normal(i));
+        out[slots[i]!] = u > 1 ? 1 : u;
+      }
+      return;
     }
     for (let i = 0; i < this.size; i++) {
       let u = hourly[i]!;
