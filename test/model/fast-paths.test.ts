@@ -6,6 +6,8 @@
  *   no VM was logging on at the last pass (src/model/io/io-system.ts, sameStates).
  * - MemoryModel.assignSwap skips its passes while a host had and has nothing of any working set
  *   in swap (src/model/memory/host-memory.ts, swapSettled).
+ * - MemoryModel.step skips stepGuests for a host where no VM runs and ksmd holds nothing
+ *   mergeable (host-memory.ts, guestsIdle): here the minutes before the first storm's boots.
  *
  * The scenarios make every shortcut's invalidation happen: a boot storm with logons, OOM kills
  * with restarts (states change back and forth), balloons, and working sets pushed into swap. The
@@ -71,10 +73,12 @@ const ioProto = IoSystem.prototype as unknown as Patchable;
 const memoryProto = MemoryModel.prototype as unknown as Patchable;
 const sameStates = ioProto.sameStates;
 const swapSettled = memoryProto.swapSettled;
+const guestsIdle = memoryProto.guestsIdle;
 
 afterEach(() => {
   ioProto.sameStates = sameStates;
   memoryProto.swapSettled = swapSettled;
+  memoryProto.guestsIdle = guestsIdle;
 });
 
 function encoded(s: ModelScenario, replication: number): { json: string; result: ReplicationResult } {
@@ -89,6 +93,7 @@ describe('step-loop shortcuts', () => {
       // With the shortcuts, counting how often each one is taken.
       let skippedLoads = 0;
       let settledSwap = 0;
+      let idleGuests = 0;
       ioProto.sameStates = function (this: unknown, vmState: Uint8Array): boolean {
         const same = (sameStates as (v: Uint8Array) => boolean).call(this, vmState);
         if (same) skippedLoads++;
@@ -99,13 +104,20 @@ describe('step-loop shortcuts', () => {
         if (settled) settledSwap++;
         return settled;
       };
+      memoryProto.guestsIdle = function (this: unknown, h: number): boolean {
+        const idle = (guestsIdle as (h: number) => boolean).call(this, h);
+        if (idle) idleGuests++;
+        return idle;
+      };
       const fast = encoded(s, replication);
       // Without them.
       ioProto.sameStates = () => false;
       memoryProto.swapSettled = () => false;
+      memoryProto.guestsIdle = () => false;
       const slow = encoded(s, replication);
       ioProto.sameStates = sameStates;
       memoryProto.swapSettled = swapSettled;
+      memoryProto.guestsIdle = guestsIdle;
 
       expect(fast.json).toBe(slow.json);
       // The run went through what invalidates the shortcuts, and took them in between.
@@ -121,6 +133,7 @@ describe('step-loop shortcuts', () => {
       expect(io.boots).toBeGreaterThan(20);
       expect(skippedLoads).toBeGreaterThan(0);
       expect(settledSwap).toBeGreaterThan(0);
+      expect(idleGuests).toBeGreaterThan(0);
     }
   });
 });
