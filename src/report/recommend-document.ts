@@ -8,7 +8,7 @@
  * knob was not judged on (a lifted ratio's own SLO) or one no value of the knob can meet.
  */
 import { SLO_STATUS_TEXT } from '../model/slo.js';
-import { FIRST_LOOK } from '../study/recommend.js';
+import { FIRST_LOOK, GLANCE } from '../study/recommend.js';
 import type { ChartSpec } from './charts.js';
 import { chartBlock, line, tableBlock, warn, type Block, type ReportDocument, type Section } from './document.js';
 import { fmt, fmtDuration, fmtGiven } from './format.js';
@@ -187,7 +187,7 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
   const { scenario, method } = report;
   const keys = Object.keys(report.recommendation) as KnobKey[];
   const intro = [
-    `seed ${scenario.seed} · ${method.baseReplications} replications per candidate (${FIRST_LOOK(method.baseReplications) < method.baseReplications ? `${FIRST_LOOK(method.baseReplications)} when the first look settles it, ` : ''}up to ${method.maxReplications} near a limit) × ${fmtDuration(scenario.durationSeconds)} · step ${fmtDuration(scenario.stepSeconds)}`,
+    `seed ${scenario.seed} · ${method.baseReplications} replications per candidate (${GLANCE < FIRST_LOOK(method.baseReplications) ? `${GLANCE} for a clear failure, ` : ''}${FIRST_LOOK(method.baseReplications) < method.baseReplications ? `${FIRST_LOOK(method.baseReplications)} when the first look settles it, ` : ''}up to ${method.maxReplications} near a limit) × ${fmtDuration(scenario.durationSeconds)} · step ${fmtDuration(scenario.stepSeconds)}`,
     `an SLO holds when the upper end of its ${Math.round(method.confidence * 100)} % interval across replications is within its limit`,
     `fleet: ${method.fleet.detail}${method.nPlus1 ? ' · N+1: judged with the largest host down' : ''}`,
     `SLOs: ${report.slos.map((s) => `${s.name} <= ${fmtGiven(s.limit)}${s.unit === 'probability' ? '' : ` ${s.unit}`}`).join(' · ')}`,

@@ -792,7 +792,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
 }
 
 /** Replications of a candidate's glance, which stops only a clear failure (see evaluate). */
-const GLANCE = 2;
+export const GLANCE = 2;
 
 /** Replications of a candidate's first look: half the scenario's, at least 4 (all of them below 8). */
 export const FIRST_LOOK = (replications: number): number => (replications < 8 ? replications : Math.max(4, Math.ceil(replications / 2)));
