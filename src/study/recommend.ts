@@ -618,61 +618,65 @@ function searchNotes(
   return notes;
 }
 
-/** A knob's risk curve and what-ifs around its answer, all at once so a worker pool stays busy. */
-async function curvesAndWhatIfs(search: Search, rec: KnobRecommendation, pasted: ReadonlyMap<KnobId, number | null>, judgedHere: string[] | null): Promise<void> {
+/** Risk curves and what-ifs around each knob's answer, all knobs at once so a worker pool stays busy. */
+async function curvesAndWhatIfs(search: Search, recommendations: KnobRecommendation[], pasted: ReadonlyMap<KnobId, number | null>, judgedFor: ReadonlyMap<KnobId, string[]>): Promise<void> {
   const { options, nPlus1 } = search;
   const moverContext: MoverContext = { base: search.base, nPlus1, fleet: search.fleetOption };
   const whatIfIds = options.whatIf ?? DEFAULT_MOVERS;
-  const knob = KNOBS.find((k) => k.id === rec.id)!;
-  if (inactive(rec)) return;
-  // The curve and what-ifs cost as much as the search again; they are for values that go
-  // into the config (the knob's own SLOs are modelled and set) or knobs asked for by --knob.
-  const judged = judgedHere ?? search.setSlos.map((x) => x.name);
-  const ownActive = knob.ownSlos.some((n) => judged.includes(n));
-  if (!ownActive && options.knobs === undefined) {
-    rec.notes.push(`no risk curve or what-ifs: the config keeps the scenario's value (ask with --knob ${knob.id === 'ramAllocationRatio' ? 'ram' : knob.id})`);
-    return;
-  }
-  const context = knobContext(search, knob, pasted);
-  const centre = rec.value ?? knob.range.min;
-  const jobs: Promise<unknown>[] = [];
-  if (options.riskCurve ?? true) {
-    const indices = [...new Set([0.8, 0.9, 1, 1.1, 1.2].map((f) => gridIndexBelow(knob.range, centre * f + 1e-9)))];
-    jobs.push(
-      Promise.all(
-        indices.map((i) => {
-          const value = gridValue(knob.range, i);
-          return decide(search, { overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1, judged, context: `${knob.id} ${value}`, value });
-        }),
-      ).then((curve) => {
-        rec.riskCurve = curve.sort((a, b) => a.value! - b.value!);
-      }),
-    );
-  }
-  rec.whatIf = whatIfIds.flatMap((id) => {
-    const mover = MOVERS.find((m) => m.id === id)!;
-    if (mover.knobs && !mover.knobs.includes(knob.id)) return [];
-    return [{ id, label: mover.label(moverContext), skipped: mover.notApplicable(moverContext), value: null, status: null, bindingSlo: null }];
-  });
-  rec.whatIf.forEach((w) => {
-    if (w.skipped) return;
-    const mover = MOVERS.find((m) => m.id === w.id)!;
-    const down = mover.nPlus1 ? mover.nPlus1(nPlus1) : nPlus1;
-    jobs.push(
-      searchKnob(search, knob, [...context, ...mover.overrides(moverContext)], down, judged, centre, `[${w.id}]`, true)
-        .then((result) => {
-          const core = toRecommendation(knob, result);
-          w.value = core.value;
-          w.status = core.status;
-          w.bindingSlo = core.bindingSlo;
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof StudyInputError)) throw error;
-          w.skipped = error.message.split('\n')[0]!;
-        }),
-    );
-  });
-  await Promise.all(jobs);
+  await Promise.all(
+    recommendations.map(async (rec) => {
+      const knob = KNOBS.find((k) => k.id === rec.id)!;
+      if (inactive(rec)) return;
+      // The curve and what-ifs cost as much as the search again; they are for values that go
+      // into the config (the knob's own SLOs are modelled and set) or knobs asked for by --knob.
+      const judged = judgedFor.get(knob.id) ?? search.setSlos.map((x) => x.name);
+      const ownActive = knob.ownSlos.some((n) => judged.includes(n));
+      if (!ownActive && options.knobs === undefined) {
+        rec.notes.push(`no risk curve or what-ifs: the config keeps the scenario's value (ask with --knob ${knob.id === 'ramAllocationRatio' ? 'ram' : knob.id})`);
+        return;
+      }
+      const context = knobContext(search, knob, pasted);
+      const centre = rec.value ?? knob.range.min;
+      const jobs: Promise<unknown>[] = [];
+      if (options.riskCurve ?? true) {
+        const indices = [...new Set([0.8, 0.9, 1, 1.1, 1.2].map((f) => gridIndexBelow(knob.range, centre * f + 1e-9)))];
+        jobs.push(
+          Promise.all(
+            indices.map((i) => {
+              const value = gridValue(knob.range, i);
+              return decide(search, { overrides: [...context, labelledOverride(knob.path!, value, 'recommend')], nPlus1, judged, context: `${knob.id} ${value}`, value });
+            }),
+          ).then((curve) => {
+            rec.riskCurve = curve.sort((a, b) => a.value! - b.value!);
+          }),
+        );
+      }
+      rec.whatIf = whatIfIds.flatMap((id) => {
+        const mover = MOVERS.find((m) => m.id === id)!;
+        if (mover.knobs && !mover.knobs.includes(knob.id)) return [];
+        return [{ id, label: mover.label(moverContext), skipped: mover.notApplicable(moverContext), value: null, status: null, bindingSlo: null }];
+      });
+      rec.whatIf.forEach((w) => {
+        if (w.skipped) return;
+        const mover = MOVERS.find((m) => m.id === w.id)!;
+        const down = mover.nPlus1 ? mover.nPlus1(nPlus1) : nPlus1;
+        jobs.push(
+          searchKnob(search, knob, [...context, ...mover.overrides(moverContext)], down, judged, centre, `[${w.id}]`, true)
+            .then((result) => {
+              const core = toRecommendation(knob, result);
+              w.value = core.value;
+              w.status = core.status;
+              w.bindingSlo = core.bindingSlo;
+            })
+            .catch((error: unknown) => {
+              if (!(error instanceof StudyInputError)) throw error;
+              w.skipped = error.message.split('\n')[0]!;
+            }),
+        );
+      });
+      await Promise.all(jobs);
+    }),
+  );
 }
 
 /** The combination to paste and today's settings, each judged on every SLO; what limits placement there. */
@@ -742,24 +746,17 @@ function rareEvents(search: Search, atRecommendation: Evaluation): Pick<Recommen
 export async function recommend(source: ScenarioSource, runner: ReplicationRunner, options: RecommendOptions = {}): Promise<RecommendResult> {
   const search = await startSearch(source, runner, options);
   const { base } = search;
-  // The allocation ratios are searched at once: each with the other lifted, neither reads the
-  // other's answer. A later knob (the boot limit) is searched with the ratios chosen. Each knob's
-  // risk curve and what-ifs start as soon as its answer is known and run beside the searches that
-  // remain, so the workers stay busy while a search waits on its next candidate. Every decision
-  // depends only on its candidate, so the result is the same in whatever order they finish.
+  // Knobs in table order: a later knob is searched with the ratios chosen before it.
+  const recommendations: KnobRecommendation[] = [];
   const pasted = new Map<KnobId, number | null>();
-  const byKnob = new Map<KnobId, KnobRecommendation>();
-  const extras: Promise<void>[] = [];
-  const searchOne = async (knob: KnobSpec): Promise<void> => {
+  const judgedFor = new Map<KnobId, string[]>();
+  for (const knob of KNOBS) {
     const { recommendation, paste, judged } = await recommendKnob(search, knob, pasted);
-    byKnob.set(knob.id, recommendation);
+    recommendations.push(recommendation);
     pasted.set(knob.id, paste);
-    extras.push(curvesAndWhatIfs(search, recommendation, pasted, judged));
-  };
-  await Promise.all(KNOBS.filter((k) => k.placementRatio).map(searchOne));
-  for (const knob of KNOBS.filter((k) => !k.placementRatio)) await searchOne(knob);
-  await Promise.all(extras);
-  const recommendations = KNOBS.map((k) => byKnob.get(k.id)!);
+    if (judged) judgedFor.set(knob.id, judged);
+  }
+  await curvesAndWhatIfs(search, recommendations, pasted, judgedFor);
   const { combined, current } = await verifyCombination(search, pasted);
   const atRecommendation = combined.evaluation;
   return {
