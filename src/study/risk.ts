@@ -97,9 +97,7 @@ export function hostRuns(results: readonly ReplicationResult[], firstReplication
  */
 export function oomRiskIdentity(study: StudyResult, limit: number, options: RiskOptions = {}): string {
   const { scenario, placement } = study;
-  const vms = scenario.vms.map((vm) => {
-    return { ...vm, hostOverheadPct: undefined, uiActionMs: undefined, workload: { ...vm.workload, cpu: { profile: vm.workload.cpu.profile } } };
-  });
+  const vms = scenario.vms.map((vm) => ({ ...vm, hostOverheadPct: undefined, uiActionMs: undefined, workload: { ...vm.workload, cpu: { profile: vm.workload.cpu.profile } } }));
   const memoryScenario = { ...scenario, overcommit: { ...scenario.overcommit, cpu: 0 }, vms, scheduler: undefined, cpuModel: undefined, slo: {} };
   const placed = placement.vms.map((v) => `${v.name}@${v.host}`).join(',');
   return JSON.stringify([valueKey(memoryScenario), placement.hosts.map((h) => h.name), placed, study.replications, limit, options.method ?? 'auto', options.maxHostRuns ?? null]);
@@ -123,7 +121,8 @@ function decides(p: { lower95: number; upper95: number }, limitRun: number): boo
  * projected (an estimate of 0, a lower end of 0 on the side that must move) it says yes.
  */
 export function mayStillDecide(p: { estimate: number; lower95: number; upper95: number }, limitRun: number, n: number, budget: number): boolean {
-  if (!(p.estimate > 0) || n >= budget) return n < budget;
+  if (n >= budget) return false;
+  if (!(p.estimate > 0)) return true;
   const shrink = Math.sqrt(n / budget);
   if (p.estimate <= limitRun) return Math.log(p.upper95 / p.estimate) * shrink <= Math.log(limitRun / p.estimate);
   return !(p.lower95 > 0) || Math.log(p.estimate / p.lower95) * shrink < Math.log(p.estimate / limitRun);
@@ -208,7 +207,8 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
     for (const run of await runBatch(shift, perBatch(wanted))) finalRuns.push({ ...run, replication: run.replication + 100_000 * firstBatch });
     if (plainTail) {
       const all = [...plainRuns, ...finalRuns];
-      plainEstimate = wilsonInterval(all.filter((r) => r.hit).length, all.length);
+      const kills = all.filter((r) => r.hit).length;
+      plainEstimate = wilsonInterval(kills, all.length);
       // A fit costs tens of milliseconds on this thread; below TAIL_DECIDE_SAMPLES it could not decide.
       if (all.length >= TAIL_DECIDE_SAMPLES || simulatedRuns >= maxRuns) plainTailEstimate = tailProbability(all.map((r) => r.score), 0);
       // A tail fitted to few host-runs extrapolates far: it may decide only from TAIL_DECIDE_SAMPLES on.
@@ -217,7 +217,6 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
       // budget, more host-runs would only confirm "not demonstrated" (a Wilson interval without
       // a kill needs about 3.7 / limit host-runs to show the risk below it).
       if (all.length >= TAIL_DECIDE_SAMPLES && plainTailEstimate) {
-        const kills = all.filter((r) => r.hit).length;
         const wilsonMay = kills === 0 ? wilsonInterval(0, maxRuns).upper95 <= limitRun : mayStillDecide(plainEstimate, limitRun, all.length, maxRuns);
         if (!wilsonMay && !mayStillDecide(plainTailEstimate, limitRun, all.length, maxRuns)) {
           stoppedEarly = { hostRuns: all.length, budgetHostRuns: maxRuns };
