@@ -274,7 +274,8 @@ if (!only || only === 'import') {
 }
 
 // 10. workers: `overcast run default --replications 40` on one thread and on two (issue 14's
-//     target: ≥ 1.8x), each run in a fresh process (./workers-case.ts, the command line's runner),
+//     target: ≥ 1.8x), each run in a fresh process (./workers-case.ts: the command itself, through
+//     the bundle bin/overcast.js loads, so its threads load the bundled worker as the CLI's do),
 //     alternating 1, 2, 1, 2, … so both meet the same load; the medians are compared. The JSON
 //     must be the same bytes in every run. CPU is the process's, all threads.
 if (!only || only === 'workers') {
