@@ -56,8 +56,10 @@ export function fleetChunks(scenario: ModelScenario, placement: Placement, size 
     if (first === undefined) firstOnDatastore.set(storage.name, h);
     else union(first, h);
   });
-  const vmByName = new Map(placement.vms.map((vm) => [vm.name, vm]));
-  for (const hb of scenario.latency?.heartbeats ?? []) {
+  const heartbeats = scenario.latency?.heartbeats ?? [];
+  // Built only when needed: a map of every VM's name is most of this function's time on a large fleet.
+  const vmByName = heartbeats.length > 0 ? new Map(placement.vms.map((vm) => [vm.name, vm])) : new Map<string, PlacedVm>();
+  for (const hb of heartbeats) {
     const master = vmByName.get(hb.master);
     const backup = vmByName.get(hb.backup);
     if (master && backup) union(master.host, backup.host);
@@ -96,25 +98,30 @@ export function slicePlacement(placement: Placement, chunk: FleetChunk): { place
   const hostInFleet = chunk.hosts;
   const localHost = new Map<number, number>();
   hostInFleet.forEach((h, local) => localHost.set(h, local));
-  const vmInFleet: number[] = [];
+  // The chunk's VMs from its hosts' lists (not a scan of the whole fleet, which made slicing
+  // every chunk of a large fleet quadratic), in fleet order, so every per-VM loop meets them in
+  // the order the whole fleet would.
+  let count = 0;
+  for (const h of hostInFleet) count += placement.hosts[h]!.vms.length;
+  const vmInFleet = new Int32Array(count);
+  count = 0;
+  for (const h of hostInFleet) for (const v of placement.hosts[h]!.vms) vmInFleet[count++] = v;
+  vmInFleet.sort();
   const vms: PlacedVm[] = [];
   const hosts: PlacedHost[] = [];
-  // VMs in fleet order, so every per-VM loop meets them in the order the whole fleet would.
   const localVm = new Map<number, number>();
-  placement.vms.forEach((vm, v) => {
-    const local = localHost.get(vm.host);
-    if (local === undefined) return;
+  for (const v of vmInFleet) {
+    const vm = placement.vms[v]!;
     localVm.set(v, vms.length);
-    vmInFleet.push(v);
-    vms.push({ ...vm, host: local });
-  });
+    vms.push({ ...vm, host: localHost.get(vm.host)! });
+  }
   for (const h of hostInFleet) {
     const host = placement.hosts[h]!;
     hosts.push({ ...host, vms: host.vms.map((v) => localVm.get(v)!) });
   }
   return {
     placement: { hosts, vms, unplaced: placement.unplaced },
-    slice: { fleet: placement, hostInFleet, vmInFleet: Int32Array.from(vmInFleet), datastores: chunk.datastores },
+    slice: { fleet: placement, hostInFleet, vmInFleet, datastores: chunk.datastores },
   };
 }
 
