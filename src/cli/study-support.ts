@@ -1,42 +1,18 @@
 /**
- * What the study commands (run with workers or shards, sweep, recommend, merge) share: the
- * `--workers` and `--shard` options, the runner they choose (this thread or a worker pool), the
+ * What the study commands (run with workers or shards, sweep, recommend, merge) share when they
+ * run (their options are in ./study-options.ts): the runner they choose (this thread or a worker pool), the
  * scenario as a source the study layer can vary, a status line on a terminal, and the mapping of
  * study input problems to usage errors.
  */
 import { readFile } from 'node:fs/promises';
-import { Option } from 'commander';
 import { inProcessRunner, type ReplicationRunner } from '../model/runner.js';
 import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
 import { StudyInputError } from '../study/errors.js';
-import type { RiskMethodOption } from '../study/risk.js';
 import { parseShard, type ShardSpec } from '../study/shards.js';
 import { resolveScenario, type ScenarioSource } from '../study/source.js';
 import { UsageError } from './exit-codes.js';
 import type { CliIo, OutputStream } from './io.js';
 import { overridesFrom, readStdinScenario, resolveScenarioPath, STDIN_ARG, STDIN_LABEL, stdinPath, type ScenarioOptions } from './scenario-arg.js';
-
-export interface ParallelOptions {
-  workers?: string;
-  shard?: string;
-}
-
-export function workersOption(): Option {
-  return new Option('--workers <n>', "worker threads for replications: a number or 'auto' (all cores; the default, or $OVERCAST_WORKERS)");
-}
-
-export function shardOption(): Option {
-  return new Option('--shard <i/N>', 'run only shard i of N (0-based) and write a partial result for `overcast merge`');
-}
-
-export const RISK_METHODS: readonly RiskMethodOption[] = ['auto', 'mc'];
-
-/** `--risk-method`: how rare risks (the OOM risk per host-month) are decided (docs/risk.md). */
-export function riskMethodOption(): Option {
-  return new Option('--risk-method <method>', 'rare risks (OOM per host-month): auto (bound, mechanism, importance sampling, tail; docs/risk.md) or mc (plain Monte Carlo, to check the estimator)')
-    .choices([...RISK_METHODS])
-    .default('auto');
-}
 
 /** Worker threads to use: `--workers`, else $OVERCAST_WORKERS, else every core. */
 export function resolveWorkers(option: string | undefined, env: CliIo['env']): number {

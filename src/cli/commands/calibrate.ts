@@ -140,7 +140,7 @@ export async function calibrateBootCommand(files: string[], options: BootOptions
  * VM's mean CPU (% of its vCPUs) is `utilPct`, their coefficient of variation `vmCv`.
  */
 export async function calibrateLoadCommand(files: string[], options: LoadOptions, io: CliIo): Promise<number> {
-  const { detectInputFormat, importOptions } = await import('./import.js');
+  const { detectInputFormat, importOptions } = await import('./import-action.js');
   const format = options.format ?? (await detectInputFormat(files, io));
   if (format === 'openstack' || format === 'cloudstack') throw new UsageError(`calibrate load: ${files[0]} is a cloud inventory (${format}); it has no measured load — capture the libvirt exporter's /metrics (docs/import.md)`);
   await checkOutputOption(options.output, io);

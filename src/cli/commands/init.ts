@@ -6,7 +6,6 @@
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { OutputError, writeOutputs, type OutputFile } from '../../output/write.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT_OK, UsageError } from '../exit-codes.js';
@@ -33,7 +32,9 @@ export const register: RegisterCommand = (program, { io, exit }) => {
 };
 
 /** Relative paths of the workload files a scenario's VM groups read (`workload.trace.file` or `.csv`). */
-function referencedFiles(text: string): string[] {
+async function referencedFiles(text: string): Promise<string[]> {
+  // Imported when it runs: the YAML parser is not for `overcast --help` to load.
+  const { parseDocument } = await import('yaml');
   const raw = parseDocument(text).toJS() as { vms?: { workload?: { trace?: { file?: unknown; csv?: unknown } } }[] } | null;
   const paths: string[] = [];
   for (const group of raw?.vms ?? []) {
@@ -69,7 +70,7 @@ export async function initCommand(name: string, path: string | undefined, option
     return r.startsWith('..') || isAbsolute(r) ? p : r;
   };
   const files: OutputFile[] = [{ path: target, content: copy, label: shown(target) }];
-  for (const ref of referencedFiles(text)) {
+  for (const ref of await referencedFiles(text)) {
     const from = resolve(dirname(source), ref);
     if (await isDirectory(from)) throw new UsageError(`init: ${name} reads the folder ${ref}; copy it by hand from ${from}`);
     const to = resolve(dirname(target), ref);

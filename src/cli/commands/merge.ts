@@ -1,20 +1,15 @@
 /**
  * `overcast merge <partial…>`: combines the partial results of a sharded `run` or `sweep` into
- * exactly the report (or sweep CSV/JSON) a single run gives.
+ * exactly the report (or sweep CSV/JSON) a single run gives. The command's surface; the work is in
+ * ./merge-action.ts, loaded when it runs.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { buildReport } from '../../report/report.js';
-import { mergeRunPartials, mergeSweepPartials, partialKind, type NamedPartial } from '../../study/shards.js';
 import { sloGateOptions, type RegisterCommand } from '../command.js';
-import { UsageError, type SloGateOptions } from '../exit-codes.js';
-import { checkOutputOption, type CliIo } from '../io.js';
-import { Evaluator } from '../../study/evaluator.js';
-import { decideRareRisks, type RiskMethodOption } from '../../study/risk.js';
-import { createRunner, createStatusLine, resolveWorkers, riskMethodOption, studyInput, studyInputAsync, workersOption } from '../study-support.js';
-import { chooseFormat, REPORT_FORMATS, writeReport } from './run.js';
-import { checkSweepOutput, writeSweep } from './sweep.js';
+import type { SloGateOptions } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import type { RiskMethodOption } from '../../study/risk.js';
+import { riskMethodOption, workersOption } from '../study-options.js';
+import { REPORT_FORMATS } from './run.js';
 
 export interface MergeOptions extends SloGateOptions {
   json?: boolean;
@@ -41,52 +36,8 @@ export const register: RegisterCommand = (program, { io, exit }) => {
   });
 };
 
+/** Merges the partial results in `files` and writes the report (./merge-action.ts); returns the exit code. */
 export async function mergeCommand(files: readonly string[], options: MergeOptions, io: CliIo): Promise<number> {
-  const partials: NamedPartial[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(error)})`}`);
-    }
-    try {
-      partials.push([file, JSON.parse(text) as unknown]);
-    } catch {
-      throw new UsageError(`${file}: not JSON, so not an overcast partial result (write one with --shard i/N)`);
-    }
-  }
-  const kind = studyInput(() => partialKind(partials));
-  if (kind === 'sweep') {
-    if (options.format !== undefined && options.format !== 'json') throw new UsageError(`--format ${options.format}: a sweep merges to CSV (default) or JSON (--json)`);
-    await checkSweepOutput(options.output, io);
-    const merged = studyInput(() => mergeSweepPartials(partials));
-    return writeSweep({ dimensions: merged.vary, points: merged.points }, { json: options.json === true || options.format === 'json', ...pick(options) }, io);
-  }
-  const format = chooseFormat(options);
-  await checkOutputOption(options.output, io);
-  const merged = studyInput(() => mergeRunPartials(partials));
-  // As `run` does: rare risks an SLO asks for are decided after the replications (../../study/risk.ts).
-  let study = merged;
-  if (merged.scenario.slo.oomRiskPerHostMonth !== undefined && options.riskMethod !== 'mc') {
-    const workers = resolveWorkers(options.workers, io.env);
-    const runner = createRunner(workers, Math.max(workers, merged.replications));
-    const stage = createStatusLine(io.stderr, 'merge:', options.quiet !== true);
-    try {
-      study = await studyInputAsync(() => decideRareRisks(merged, new Evaluator(runner), { method: options.riskMethod ?? 'auto', onStage: (text) => stage.set(text) }));
-    } finally {
-      await runner.close();
-      stage.done();
-    }
-  }
-  return writeReport(buildReport(study), format, pick(options), io);
-}
-
-function pick(options: MergeOptions): { output?: string } & SloGateOptions {
-  return {
-    ...(options.output !== undefined ? { output: options.output } : {}),
-    ...(options.failOnSlo !== undefined ? { failOnSlo: options.failOnSlo } : {}),
-    ...(options.strictSlo !== undefined ? { strictSlo: options.strictSlo } : {}),
-  };
+  const { mergePartials } = await import('./merge-action.js');
+  return mergePartials(files, options, io);
 }

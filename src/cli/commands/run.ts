@@ -1,19 +1,16 @@
-/** `overcast run <scenario>`: simulate and print the report as text, markdown, JSON or HTML. */
+/**
+ * `overcast run <scenario>`: simulate and print the report as text, markdown, JSON or HTML. This
+ * module is the command's surface (options, help, argument checks); what it does is in
+ * ./run-action.ts, loaded when it runs, so that `overcast --help` loads no part of the model.
+ */
 import { Option, type Command } from 'commander';
-import { renderDocumentHtml } from '../../report/html/render-html.js';
-import { buildReport, reportJson, type Report } from '../../report/report.js';
-import { runDocument } from '../../report/run-document.js';
-import { renderMarkdown, renderText } from '../../report/text.js';
-import { EXIT_OK, sloExitCode, UsageError, type SloGateOptions } from '../exit-codes.js';
-import { checkOutputOption, emit, textWidth, type CliIo } from '../io.js';
-import { createProgress } from '../progress.js';
-import { loadScenarioArg, type ScenarioOptions } from '../scenario-arg.js';
+import type { SloGateOptions } from '../exit-codes.js';
+import { UsageError } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import type { ScenarioOptions } from '../scenario-arg.js';
 import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../command.js';
-import { runReplicated, runShard } from '../../study/run.js';
-import { partialJson } from '../../study/shards.js';
-import { packageVersion } from '../paths.js';
 import type { RiskMethodOption } from '../../study/risk.js';
-import { createRunner, createStatusLine, parseShardOption, resolveWorkers, riskMethodOption, shardOption, studyInputAsync, workersOption, type ParallelOptions } from '../study-support.js';
+import { riskMethodOption, shardOption, workersOption, type ParallelOptions } from '../study-options.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -47,74 +44,10 @@ export const register: RegisterCommand = (program, { io, exit }) => {
   );
 };
 
+/** Runs the scenario and writes its report (./run-action.ts); returns the exit code. */
 export async function runCommand(scenarioArg: string, options: RunOptions, io: CliIo): Promise<number> {
-  const shard = parseShardOption(options.shard);
-  if (shard && (options.json || options.format !== undefined || options.failOnSlo || options.strictSlo)) {
-    throw new UsageError('--shard writes a partial result (JSON) for `overcast merge`; --json, --format, --fail-on-slo and --strict-slo belong to the merge');
-  }
-  const format = chooseFormat(options);
-  // A path that cannot be written is found now, not after the simulation.
-  await checkOutputOption(options.output, io);
-  const { scenario } = await loadScenarioArg(scenarioArg, io, options);
-  const workers = resolveWorkers(options.workers, io.env);
-  const progress = createProgress(io.stderr, `${scenario.name}: replication`, !options.quiet);
-  const started = Date.now();
-  const onProgress = (done: number, total: number): void => progress.update(done, total);
-  const summary = (what: string): string | undefined => (options.quiet || !io.stderr.isTTY ? undefined : `${scenario.name}: ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  if (shard) {
-    const runner = createRunner(workers, scenario.replications);
-    let text: string;
-    try {
-      const partial = await studyInputAsync(() => runShard(scenario, shard, runner, packageVersion(), { onProgress }));
-      text = partialJson(partial);
-      progress.done(summary(`shard ${shard.index}/${shard.count}, ${partial.results.length} replications`));
-    } finally {
-      await runner.close();
-    }
-    await emit(text, options.output, io);
-    return EXIT_OK;
-  }
-
-  // The replications, then the rare risks an SLO asks for (../../study/risk.ts); those extra
-  // memory-only batches use every worker even when the scenario has a single replication.
-  const rareSlo = scenario.slo.oomRiskPerHostMonth !== undefined && options.riskMethod !== 'mc';
-  const runner = createRunner(workers, rareSlo ? Math.max(scenario.replications, workers) : scenario.replications);
-  const stage = createStatusLine(io.stderr, `${scenario.name}:`, !options.quiet);
-  let study;
-  try {
-    study = await studyInputAsync(() =>
-      runReplicated(scenario, runner, {
-        onProgress,
-        risk: { method: options.riskMethod ?? 'auto', onStage: (text) => stage.set(text) },
-      }),
-    );
-  } finally {
-    await runner.close();
-  }
-  stage.done();
-  progress.done(summary(`${study.replications} replications`));
-  return writeReport(buildReport(study), format, options, io);
-}
-
-/** The report in a format; text is laid out to `width` columns. */
-export function renderReport(report: Report, format: ReportFormat, width: number): string {
-  switch (format) {
-    case 'json':
-      return reportJson(report);
-    case 'markdown':
-      return renderMarkdown(report);
-    case 'html':
-      return renderDocumentHtml(runDocument(report));
-    default:
-      return renderText(report, width);
-  }
-}
-
-/** Writes a run report (from `run` or `merge`) in the chosen format to stdout or `--output`; returns the exit code. */
-export async function writeReport(report: Report, format: ReportFormat, options: Pick<RunOptions, 'output'> & SloGateOptions, io: CliIo): Promise<number> {
-  await emit(renderReport(report, format, textWidth(io, options.output !== undefined)), options.output, io);
-  return sloExitCode(report.verdict, options);
+  const { runScenario } = await import('./run-action.js');
+  return runScenario(scenarioArg, options, io);
 }
 
 export function chooseFormat(options: Pick<RunOptions, 'json' | 'format'>): ReportFormat {

@@ -5,10 +5,6 @@
  * scenario allows some) make every run FAIL, and validate says which group and why, and exits 2.
  * `--resolved` prints the scenario as the model sees it (defaults filled, units converted).
  */
-import { place } from '../../model/placement.js';
-import { sloLimit } from '../../model/slo.js';
-import { explainUnplaced } from '../../report/unplaced.js';
-import { describeInput, uncertainInputs } from '../../scenarios/assumptions.js';
 import { scenarioOptions, type RegisterCommand } from '../command.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -37,6 +33,13 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 export async function validateCommand(scenarioArg: string, options: ValidateOptions, io: CliIo): Promise<number> {
   const { scenario, ranges, document } = await loadScenarioArg(scenarioArg, io, options);
+  // Imported when it runs: registering the command (all `overcast --help` needs) loads no model.
+  const [{ place }, { sloLimit }, { explainUnplaced }, { describeInput, uncertainInputs }] = await Promise.all([
+    import('../../model/placement.js'),
+    import('../../model/slo.js'),
+    import('../../report/unplaced.js'),
+    import('../../scenarios/assumptions.js'),
+  ]);
   const label = scenarioArg === STDIN_ARG ? STDIN_LABEL : scenarioArg;
   if (options.resolved) {
     io.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
