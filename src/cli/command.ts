@@ -1,7 +1,9 @@
 /**
  * How a subcommand plugs into the CLI: each command module exports a `register` function that
  * adds itself to the commander program. `main.ts` lists the modules; a new command is one module
- * and one line there.
+ * and one line there. A command module holds the command's surface (options, help) and imports
+ * what does the work when it runs (`<name>-action.ts`, or the model directly), so that
+ * `overcast --help` loads commander and these modules alone.
  */
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
