@@ -326,18 +326,19 @@ export function solveHostIntervalInto(
  * host that is not quiet needs.
  */
 function binDemand(from: number, to: number, vcpus: Int32Array, demand: Float64Array, scratch: FleetScratch): void {
-  const { binS1, binS2 } = scratch;
+  const { binS1, binS2, binStart } = scratch;
+  const count = to - from;
+  if (scratch.order.length < count) {
+    scratch.order = new Int32Array(2 * count);
+    scratch.bins = new Uint8Array(2 * count);
+  }
+  const bins = scratch.bins;
   binS1.fill(0);
   binS2.fill(0);
+  binStart.fill(0);
   let s1 = 0;
   let s2 = 0;
   let active = 0;
-  let light1 = 0; // bins 0, 1, 2: Σ c·u
-  let middle1 = 0;
-  let upper1 = 0;
-  let light2 = 0; // and Σ c·u²
-  let middle2 = 0;
-  let upper2 = 0;
   for (let i = from; i < to; i++) {
     const u = demand[i]!;
     const c = vcpus[i]!;
@@ -346,49 +347,15 @@ function binDemand(from: number, to: number, vcpus: Int32Array, demand: Float64A
     s1 += cu;
     s2 += cuu;
     if (u > 0) active += c;
-    // binOf, spelled out.
-    if (u < 0.3) {
-      if (u < 0.05) {
-        light1 += cu;
-        light2 += cuu;
-      } else if (u < 0.15) {
-        middle1 += cu;
-        middle2 += cuu;
-      } else {
-        upper1 += cu;
-        upper2 += cuu;
-      }
-    } else {
-      const b = binOf(u);
-      binS1[b]! += cu;
-      binS2[b]! += cuu;
-    }
+    const b = binOfByTable(u);
+    bins[i - from] = b;
+    binStart[b + 1]!++;
+    binS1[b]! += cu;
+    binS2[b]! += cuu;
   }
-  binS1[0] = light1;
-  binS1[1] = middle1;
-  binS1[2] = upper1;
-  binS2[0] = light2;
-  binS2[1] = middle2;
-  binS2[2] = upper2;
   scratch.sums[0] = s1;
   scratch.sums[1] = s2;
   scratch.sums[2] = active;
-}
-
-/** Each VM's bin (scratch.bins, by position in the host's range) and each bin's count (binStart[b + 1]). */
-function binOrder(from: number, to: number, demand: Float64Array, scratch: FleetScratch): void {
-  const count = to - from;
-  if (scratch.order.length < count) {
-    scratch.order = new Int32Array(2 * count);
-    scratch.bins = new Uint8Array(2 * count);
-  }
-  const { binStart, bins } = scratch;
-  binStart.fill(0);
-  for (let i = from; i < to; i++) {
-    const b = binOfByTable(demand[i]!);
-    bins[i - from] = b;
-    binStart[b + 1]!++;
-  }
 }
 
 /**
@@ -450,8 +417,7 @@ function solveCfs(
     scratch.zeroReady[0] = 1;
     return doubleOut[1]!;
   }
-  // Counting sort of the VMs into bins.
-  binOrder(from, to, demand, scratch);
+  // Counting sort of the VMs into bins (binDemand has counted them).
   const { order, bins } = scratch;
   for (let b = 0; b < BINS; b++) binStart[b + 1]! += binStart[b]!;
   for (let b = 0; b < BINS; b++) binFill[b] = binStart[b]!;
@@ -542,7 +508,7 @@ export function quietHost(binN: Float64Array, binU: Float64Array, pcpus: number)
  * multiply-add per cell (measured 2x faster), with no pmf to build. Cells below TINY at the bottom
  * are dropped as they shrink, and at the top are not created.
  */
-function convolveBinomial(busy: Float64Array, low: Int32Array, busyMax: number, pcpus: number, n: number, u: number): number {
+export function convolveBinomial(busy: Float64Array, low: Int32Array, busyMax: number, pcpus: number, n: number, u: number): number {
   let max = busyMax;
   let bottom = low[0]!;
   if (bottom >= pcpus) return pcpus; // all the mass is at P already, where it stays
@@ -559,7 +525,17 @@ function convolveBinomial(busy: Float64Array, low: Int32Array, busyMax: number, 
     return max + n < pcpus ? max + n : pcpus;
   }
   const q = 1 - u;
-  for (let t = 0; t < n; t++) {
+  let t = 0;
+  while (t < n) {
+    // Two Bernoulli steps in one sweep where the edges allow it (fusedSteps), else one.
+    if (t + 1 < n && max !== pcpus - 1 && max - bottom >= 4 && pcpus < 0x8000 && q * busy[bottom + 1]! >= TINY) {
+      const range = fusedSteps(busy, bottom, max, pcpus, q, u);
+      bottom = range & 0xffff;
+      max = range >>> 16;
+      t += 2;
+      continue;
+    }
+    t++;
     // Cells k > bottom from the top down: busy[k] = q·busy[k] + u·busy[k − 1], two cells per pass
     // with the cell above carried in a register (the same arithmetic as one cell at a time).
     let k: number;
@@ -591,6 +567,70 @@ function convolveBinomial(busy: Float64Array, low: Int32Array, busyMax: number, 
   while (max > bottom && busy[max]! < TINY) max--;
   low[0] = bottom;
   return max;
+}
+
+/**
+ * Two of convolveBinomial's Bernoulli steps in one sweep, the same numbers bit for bit: each cell
+ * of the first step, m[j] = q·o[j] + u·o[j − 1], is made one cell ahead of the second step's
+ * n[j + 1] = q·m[j + 1] + u·m[j], so the sweep reads and writes each cell once instead of twice
+ * (the convolution was the CFS split's largest cost in the fleet bench's profile). The edges are
+ * the single step's: its new top cell when it carries at least TINY (or, at P, the cell that
+ * collects every count >= P), and at the bottom the first step's m[b] = q·o[b] and its trimming of
+ * cells below TINY. The caller guarantees what keeps that trimming to one cell — m[b + 1] >= q·o[b + 1]
+ * >= TINY (rounding is monotone) — and a range of at least 4 cells with max != P − 1, so the first
+ * step's top never turns into the second's cell at P. Returns bottom | max << 16.
+ */
+function fusedSteps(busy: Float64Array, bottom: number, max: number, pcpus: number, q: number, u: number): number {
+  let j: number; // the next cell of the first step to make
+  let mHi: number; // the first step's value at j + 1
+  let oAbove: number; // the old value at j
+  if (max < pcpus) {
+    const oMax = busy[max]!;
+    const top = u * oMax;
+    if (top >= TINY) {
+      max++;
+      mHi = top;
+      j = max - 1;
+      oAbove = oMax;
+    } else {
+      const oBelow = busy[max - 1]!;
+      mHi = q * oMax + u * oBelow;
+      j = max - 1;
+      oAbove = oBelow;
+    }
+    // The second step's new top cell, from the first step's top value.
+    const top2 = u * mHi;
+    if (top2 >= TINY) busy[++max] = top2;
+  } else {
+    const oP = busy[pcpus]!;
+    const oP1 = busy[pcpus - 1]!;
+    const oP2 = busy[pcpus - 2]!;
+    const mP = oP + u * oP1;
+    const mP1 = q * oP1 + u * oP2;
+    busy[pcpus] = mP + u * mP1;
+    mHi = mP1;
+    j = pcpus - 2;
+    oAbove = oP2;
+  }
+  for (; j > bottom; j--) {
+    const oBelow = busy[j - 1]!;
+    const m = q * oAbove + u * oBelow;
+    busy[j + 1] = q * mHi + u * m;
+    mHi = m;
+    oAbove = oBelow;
+  }
+  // The first step's bottom cell and its trimming (at most this one cell, by the guarantee).
+  const mBottom = q * oAbove;
+  if (mBottom >= TINY) {
+    busy[bottom + 1] = q * mHi + u * mBottom;
+    busy[bottom] = q * mBottom;
+  } else {
+    busy[bottom] = 0;
+    bottom++;
+    busy[bottom] = q * mHi;
+  }
+  while (bottom < max && busy[bottom]! < TINY) busy[bottom++] = 0;
+  return bottom | (max << 16);
 }
 
 /**
