@@ -667,6 +667,20 @@ function splitByStretch(
 function writeShares(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, stretch: number, readyOut: Float64Array, runOut: Float64Array): void {
   const readyScale = 1 - 1 / stretch;
   let running = 0;
+  if (stretch === 1) {
+    // A bin that does not wait (most of them on a busy host: the light ones always, and by night
+    // nearly all): writeSharesAtOne's expressions, the same bits without two divisions per VM.
+    for (let m = start; m < end; m++) {
+      const i = order ? order[m]! : m;
+      const u = demand[i]!;
+      const a = u >= 0 && u < 1 ? u : u >= 1 ? 1 : u / (1 - u + u);
+      readyOut[i] = a * 0;
+      runOut[i] = a;
+      running += vcpus[i]! * a;
+    }
+    doubleOut[1] = running;
+    return;
+  }
   for (let m = start; m < end; m++) {
     const i = order ? order[m]! : m;
     const u = demand[i]!;
