@@ -685,9 +685,10 @@ function writeShares(start: number, end: number, order: Int32Array | null, vcpus
     const i = order ? order[m]! : m;
     const u = demand[i]!;
     const a = u >= 1 ? 1 : (stretch * u) / (1 - u + stretch * u);
+    const run = a / stretch;
     readyOut[i] = a * readyScale;
-    runOut[i] = a / stretch;
-    running += vcpus[i]! * runOut[i]!;
+    runOut[i] = run;
+    running += vcpus[i]! * run;
   }
   doubleOut[1] = running;
 }
