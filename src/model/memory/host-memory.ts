@@ -183,6 +183,13 @@ export class MemoryModel {
    * shape), worked out when a host's hour changes (hostTargetHour) instead of every step.
    */
   private readonly slotTarget: Float64Array;
+  /**
+   * Per slot, the step's noise factor exp(mu + sigma·Z), drawn by stepGuests in a pass of its own:
+   * Math.exp is a call into C after which no floating-point register survives, so inside the main
+   * pass every running sum went to memory and back around it (measured on the fleet bench's memory
+   * alone: 35.1 → 33.5 ns per VM, fastest of 16 alternated passes).
+   */
+  private readonly slotNoise: Float64Array;
   private readonly hostTargetHour: Int32Array;
 
   // Per host.
@@ -323,6 +330,7 @@ export class MemoryModel {
     this.slotInts = new Int32Array(SLOT_INTS * n);
     this.slotOf = new Int32Array(n);
     this.slotTarget = new Float64Array(n);
+    this.slotNoise = new Float64Array(n);
     this.hostTargetHour = new Int32Array(hosts.length).fill(-1);
     for (let p = 0; p < n; p++) {
       const j = this.order[p]!;
@@ -468,6 +476,14 @@ export class MemoryModel {
     let imageShared = 0;
     let imageVms = 0;
     const end = this.hostStart[h + 1]!;
+    const slotNoise = this.slotNoise;
+    // The noise of each running slot, drawn in slot order as the main pass drew it before.
+    for (let p = this.hostStart[h]!; p < end; p++) {
+      if (slotInts[SLOT_INTS * p + S_RUNNING] !== 1) continue;
+      const f = SLOT_FLOATS * p;
+      const sigma = slotParams[f + S_NOISE_SIGMA]!;
+      if (sigma > 0) slotNoise[p] = Math.exp(slotParams[f + S_NOISE_MU]! + sigma * noise.normal(p));
+    }
     for (let p = this.hostStart[h]!; p < end; p++) {
       const i = SLOT_INTS * p;
       if (slotInts[i + S_RUNNING] !== 1) continue;
@@ -476,8 +492,7 @@ export class MemoryModel {
       const allocated = slotParams[f + S_ALLOCATED]!;
       const size = slotParams[f + S_SIZE]!;
       let wanted = slotTarget[p]!;
-      const sigma = slotParams[f + S_NOISE_SIGMA]!;
-      if (sigma > 0) wanted *= Math.exp(slotParams[f + S_NOISE_MU]! + sigma * noise.normal(p));
+      if (slotParams[f + S_NOISE_SIGMA]! > 0) wanted *= slotNoise[p]!;
       // The free floor holds: the working set never takes the memory the guest keeps free.
       const inUse = size * slotParams[f + S_KEEP_SHARE]!;
       const a = wanted < inUse ? wanted : inUse;
