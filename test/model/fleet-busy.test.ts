@@ -4,11 +4,13 @@
  *   including the doubles right at and next to every bin edge;
  * - convolveBinomial's two Bernoulli steps per sweep (fusedSteps): the busy-count distribution,
  *   its lowest and highest cells, bit for bit as the one-step-at-a-time convolution it replaced
- *   (kept below as the reference), on sequences of bins like the CFS split's.
+ *   (kept below as the reference), on sequences of bins like the CFS split's;
+ * - binDemandCounted, which solveHostInterval takes after a solve in which some vCPU waited: the
+ *   same shares and utilisation bit for bit as binDemand with binOrder, on busy and quiet hosts.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { binOf, binOfByTable, convolveBinomial } from '../../src/model/cpu/fleet.js';
+import { binOf, binOfByTable, convolveBinomial, fleetScratch, solveHostInterval } from '../../src/model/cpu/fleet.js';
 
 const TINY = 1e-15;
 
@@ -117,5 +119,39 @@ describe('convolveBinomial', () => {
       }),
       { numRuns: 20_000, seed: 11 },
     );
+  });
+});
+
+describe('the CFS split with the bins counted as they are summed', () => {
+  it('gives the shares of the split that bins them afterwards, bit for bit', () => {
+    const host = fc.record({
+      pcpus: fc.integer({ min: 2, max: 32 }),
+      // Spread evenly (fc.double leans to the ends of its range, where few hosts wait).
+      load: fc.integer({ min: 1, max: 40 }).map((x) => x / 20),
+      vms: fc.array(fc.record({ vcpus: fc.integer({ min: 1, max: 4 }), share: fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000 + 1e-7 * x) }), { minLength: 4, maxLength: 60 }),
+    });
+    let busy = 0;
+    fc.assert(
+      fc.property(host, ({ pcpus, load, vms }) => {
+        const vcpus = Int32Array.from(vms, (vm) => vm.vcpus);
+        const demand = Float64Array.from(vms, (vm) => Math.min(1, vm.share * load));
+        const solve = (afterWaiting: boolean): { ready: Float64Array; run: Float64Array; utilization: number; waited: boolean } => {
+          const scratch = fleetScratch();
+          // What the previous solve left: 0 when some vCPU waited in it (which picks binDemandCounted).
+          scratch.zeroReady[0] = afterWaiting ? 0 : 1;
+          const ready = new Float64Array(vms.length);
+          const run = new Float64Array(vms.length);
+          const utilization = solveHostInterval(0, vms.length, vcpus, demand, pcpus, ready, run, scratch, 'cfs', pcpus, 0, true);
+          return { ready, run, utilization, waited: scratch.zeroReady[0] === 0 };
+        };
+        const counted = solve(true);
+        const afterwards = solve(false);
+        if (counted.waited) busy++;
+        return Object.is(counted.utilization, afterwards.utilization) && counted.ready.every((x, i) => Object.is(x, afterwards.ready[i])) && counted.run.every((x, i) => Object.is(x, afterwards.run[i]));
+      }),
+      { numRuns: 3_000, seed: 5 },
+    );
+    // Both kinds of host were tried: some on which vCPUs waited.
+    expect(busy).toBeGreaterThan(600);
   });
 });
