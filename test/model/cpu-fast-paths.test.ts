@@ -7,6 +7,8 @@
  *   the intervals counted by the caller, and recordUiActions with `runningByRun`, give the same
  *   CpuReplication as the per-VM recordHostVms and recordUiActions (the path every contended host
  *   takes), on random fleets of several groups with running, booting and stopped VMs;
+ * - CpuRecorder.recordHostVms, one pass over a host's VMs, records what Histogram.addScaled per
+ *   group run and a separate pass for the sums recorded;
  * - CpuDemandField.fill with a state filter writes the same values for the wanted VMs and leaves
  *   every VM's noise stream where the unfiltered fill leaves it.
  * The references are the per-VM code paths themselves (the bundled scenarios were also compared
@@ -163,6 +165,82 @@ describe('CpuRecorder on hosts whose ready shares are all 0', () => {
       { seed: 32, numRuns: 400 },
     );
     expect(steps).toBeGreaterThan(1000);
+  });
+});
+
+describe('CpuRecorder.recordHostVms', () => {
+  it('records in one pass what addScaled per group run and a pass over the host record, bit for bit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.record({ group: fc.integer({ min: 0, max: 2 }), vcpus: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (hosts, vms, seed) => {
+          const { layout } = fleet(hosts, vms);
+          const groups = 3;
+          const steps = 5;
+          const recorder = new CpuRecorder('fleet', layout, hosts, groups, steps);
+          // The reference: the histograms filled by Histogram.addScaled run by run, the sums by a
+          // plain pass over the host's VM slots (the two passes recordHostVms made before).
+          const pooled = new Histogram();
+          const byGroup = Array.from({ length: groups }, () => new Histogram());
+          const hostWeighted = new Float64Array(hosts);
+          const hostVcpus = new Float64Array(hosts);
+          const hostMax = new Float64Array(hosts);
+          const slotSum = new Float64Array(layout.slots);
+          const slotRuns = new Float64Array(layout.slots);
+          const timelineWeighted = new Float64Array(steps);
+          const timelineVcpus = new Float64Array(steps);
+          let state = seed;
+          const random = (): number => {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            return state / 2 ** 32;
+          };
+          const ready = new Float64Array(layout.slots);
+          const weight = new Int32Array(layout.slots);
+          for (let k = 0; k < steps; k++) {
+            for (let slot = 0; slot < layout.slots; slot++) {
+              const x = random();
+              // Waiting, not waiting, or not running (weight 0).
+              ready[slot] = x < 0.3 ? 0 : random() * random();
+              weight[slot] = x < 0.85 ? layout.vcpus[slot]! : 0;
+            }
+            for (let h = 0; h < hosts; h++) {
+              recorder.recordHostVms(h, k, ready, weight);
+              for (let r = layout.hostRunFrom[h]!; r < layout.hostRunTo[h]!; r++) {
+                const [from, to, group] = [layout.groupRuns[3 * r]!, layout.groupRuns[3 * r + 1]!, layout.groupRuns[3 * r + 2]!];
+                pooled.addScaled(ready, weight, from, to, 100);
+                byGroup[group]!.addScaled(ready, weight, from, to, 100);
+              }
+              let weighted = 0;
+              let total = 0;
+              for (let i = layout.hostFrom[h]!; i < layout.hostVmTo[h]!; i++) {
+                if (weight[i] === 0) continue;
+                const pct = ready[i]! * 100;
+                weighted += pct * weight[i]!;
+                total += weight[i]!;
+                slotSum[i]! += pct;
+                slotRuns[i]!++;
+                if (pct > hostMax[h]!) hostMax[h] = pct;
+              }
+              hostWeighted[h]! += weighted;
+              hostVcpus[h]! += total;
+              timelineWeighted[k]! += weighted;
+              timelineVcpus[k]! += total;
+            }
+          }
+          const result = recorder.finish();
+          expect(sameHistogram(result.readyPct, pooled)).toBe(true);
+          for (let g = 0; g < groups; g++) expect(sameHistogram(result.readyPctByGroup[g]!, byGroup[g]!)).toBe(true);
+          expect(sameArray(result.hostReadyPctMax, hostMax)).toBe(true);
+          expect(sameArray(result.hostReadyPctMean, Float64Array.from(hostWeighted, (w, h) => (hostVcpus[h]! > 0 ? w / hostVcpus[h]! : 0)))).toBe(true);
+          expect(sameArray(result.vmReadyPctMean, Float64Array.from(layout.slotOfVm, (slot) => (slotRuns[slot]! > 0 ? slotSum[slot]! / slotRuns[slot]! : 0)))).toBe(true);
+          expect(sameArray(result.timeline.readyPctWeighted, timelineWeighted)).toBe(true);
+          expect(sameArray(result.timeline.vcpus, timelineVcpus)).toBe(true);
+        },
+      ),
+      { seed: 33, numRuns: 300 },
+    );
   });
 });
 
