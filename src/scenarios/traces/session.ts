@@ -68,6 +68,7 @@ export class ImportSession {
         gapFill: this.gapFill,
         maxGapSeconds: this.maxGapSeconds,
         nominalSeconds: this.nominalSeconds,
+        maxSteps: this.maxSteps,
       });
       this.builders.set(id, b);
     }
