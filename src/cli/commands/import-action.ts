@@ -12,10 +12,10 @@ import { TRACE_METRIC_INFO, type TraceMetric } from '../../model/workload/trace-
 import type { TraceFormatName } from '../../scenarios/traces/format.js';
 import { MapSpecError, splitMapText } from '../../scenarios/traces/generic.js';
 import type { ImportOptions, ImportResult } from '../../scenarios/traces/import.js';
-import type { GapFill } from '../../scenarios/traces/series.js';
+import type { BuiltTrace, GapFill } from '../../scenarios/traces/series.js';
 import { epochSeconds, formatTraceTime, parseDateTime, parseTimeZone } from '../../scenarios/traces/time.js';
 import { parseNumber, TraceInputError, type ReasonCount } from '../../scenarios/traces/validation.js';
-import { endLine, headerLine, traceLine } from '../../scenarios/traces/workload-file.js';
+import { endLine, headerLine, traceChunks } from '../../scenarios/traces/workload-file.js';
 import { loadUnitParser, needsExpressions, TIME_SECONDS } from '../../scenarios/units.js';
 import { cloudImportCommand } from './import-cloud.js';
 import { writeOutput } from '../../output/write.js';
@@ -173,7 +173,8 @@ function nothingImported(result: ImportResult): UsageError {
  * all). Throws, and so aborts the atomic write, when the import fails or imports nothing.
  */
 async function* workloadLines(inputs: string[], shown: string[], options: ImportOptions, done: (r: ImportResult) => void): AsyncGenerator<string> {
-  const queue: string[] = [];
+  // Finished traces wait here for the writer, each written in pieces (traceChunks), never as one string.
+  const queue: BuiltTrace[] = [];
   let wake: (() => void) | undefined;
   let resume: (() => void) | undefined;
   let finished = false;
@@ -182,9 +183,10 @@ async function* workloadLines(inputs: string[], shown: string[], options: Import
   // The importers (and csv-parse) load with the first import, not with every command's start-up.
   const { importTraces } = await import('../../scenarios/traces/import.js');
   const running = importTraces(inputs, options, async (trace) => {
-    queue.push(traceLine(trace));
+    queue.push(trace);
     wake?.();
-    if (queue.length >= 4) await new Promise<void>((r) => (resume = r));
+    // A few small VMs may wait; a big one (more than 1 M values) is written before the next is read.
+    if (queue.length >= 4 || trace.steps * Object.keys(trace.series).length > 1 << 20) await new Promise<void>((r) => (resume = r));
   }).then(
     (r) => {
       result = r;
@@ -200,7 +202,8 @@ async function* workloadLines(inputs: string[], shown: string[], options: Import
   yield headerLine({ stepSeconds: options.stepSeconds, format: options.format, gapFill: options.gapFill, sources: shown });
   for (;;) {
     if (queue.length > 0) {
-      yield queue.shift()!;
+      yield* traceChunks(queue[0]!);
+      queue.shift();
       const r = resume;
       resume = undefined;
       r?.();

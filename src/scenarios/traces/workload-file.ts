@@ -64,6 +64,43 @@ export function traceLine(trace: TraceSeries & { filledSteps?: number }): string
   return `${JSON.stringify({ id: trace.id, startSeconds: trace.startSeconds, steps: trace.steps, vcpus: trace.vcpus ?? null, memoryGiB: trace.memoryGiB ?? null, filledSteps: trace.filledSteps ?? 0, series })}\n`;
 }
 
+/** Bytes of a series encoded per piece: a multiple of 3 (base64 pieces join without padding) and of 4 (whole float32 values). */
+const PIECE_BYTES = 3 * 4 * 16_384;
+
+/**
+ * The same text as traceLine, in pieces of at most ~256 KiB: a VM's line (1.3 MB per metric for
+ * a year at 5 minutes) is never built whole, so a writer holds one piece beside the series.
+ */
+export function* traceChunks(trace: TraceSeries & { filledSteps?: number }): Generator<string> {
+  const head = JSON.stringify({ id: trace.id, startSeconds: trace.startSeconds, steps: trace.steps, vcpus: trace.vcpus ?? null, memoryGiB: trace.memoryGiB ?? null, filledSteps: trace.filledSteps ?? 0 });
+  let open = `${head.slice(0, -1)},"series":{`;
+  let first = true;
+  for (const m of TRACE_METRICS) {
+    const values = trace.series[m];
+    if (!values) continue;
+    let text = `${open}${first ? '' : ','}${JSON.stringify(m)}:"`;
+    first = false;
+    open = '';
+    const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    for (let at = 0; at < bytes.length; at += PIECE_BYTES) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + PIECE_BYTES));
+      text += encodePiece(piece);
+      yield text;
+      text = '';
+    }
+    if (text !== '') yield text;
+    yield '"';
+  }
+  yield `${open}}}\n`;
+}
+
+function encodePiece(bytes: Buffer): string {
+  if (LITTLE_ENDIAN) return bytes.toString('base64');
+  const copy = Buffer.from(bytes);
+  copy.swap32();
+  return copy.toString('base64');
+}
+
 export function endLine(result: Pick<ImportResult, 'traces' | 'log' | 'metrics' | 'maxGapSeconds'>): string {
   const { log } = result;
   const metrics = Object.fromEntries(result.metrics.map((m) => [m, TRACE_METRIC_INFO[m].unit]));
