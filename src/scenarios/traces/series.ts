@@ -75,11 +75,11 @@ export interface BuiltTrace extends TraceSeries {
 const INITIAL_CAPACITY = 256;
 const EMPTY = new Float32Array(0);
 /**
- * Past this many steps a series lives in a resizable ArrayBuffer that reserves address space for
- * `maxSteps` and commits pages as it grows: growing copies nothing and leaves no old buffer for
- * the collector, so a VM of n steps and m metrics holds 4·n·m bytes, not up to 3x that while the
- * doubling copies wait to be collected (1 M steps, 7 metrics: 28 MB instead of up to 84 MB).
- * Below it the copies are small and plain arrays keep the number of memory mappings low.
+ * Past this many steps a series (and its gap flags) lives in a resizable ArrayBuffer that reserves
+ * address space for `maxSteps` and grows in place by this many steps at a time: nothing is copied,
+ * no old buffer waits for the collector and at most this many steps are spare, so a VM of n steps
+ * and m metrics holds (4·m + 2)·n bytes, not up to 3x that while doubling copies wait to be
+ * collected. Below it the copies are small and plain arrays keep the number of mappings low.
  */
 const RESIZABLE_FROM_STEPS = 1 << 16;
 
@@ -90,12 +90,26 @@ interface ResizableBuffer extends ArrayBuffer {
   resize(byteLength: number): void;
 }
 
-function resizableSeries(steps: number, maxSteps: number): Float32Array {
-  // Steps past maxSteps: the last sample's hold may run a few steps beyond the last row's.
-  const reserve = Math.max(steps, maxSteps + 1024) * 4;
-  const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
-  // A length-tracking view: it follows the buffer as it is resized.
-  return new Float32Array(new Resizable(steps * 4, { maxByteLength: reserve }));
+type StepArray = Float32Array | Uint16Array;
+
+/** `old` with room for `steps`: resized where it is when it can be, else a copy (a resizable one reserving maxSteps when `inPlace`). */
+function grow<T extends StepArray>(old: T, steps: number, inPlace: boolean, maxSteps: number | undefined, Kind: { new (buffer: ArrayBuffer): T; new (length: number): T; BYTES_PER_ELEMENT: number }): T {
+  const size = Kind.BYTES_PER_ELEMENT;
+  const buffer = old.buffer as ResizableBuffer;
+  if (buffer.resizable === true && steps * size <= buffer.maxByteLength) {
+    // The view tracks the buffer's length: nothing is copied or left behind.
+    buffer.resize(steps * size);
+    return old;
+  }
+  let grown: T;
+  if (inPlace && maxSteps !== undefined) {
+    // Steps past maxSteps: the last sample's hold may run a few steps beyond the last row's.
+    const reserve = Math.max(steps, maxSteps + 1024) * size;
+    const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+    grown = new Kind(new Resizable(steps * size, { maxByteLength: reserve }));
+  } else grown = new Kind(steps);
+  grown.set(old);
+  return grown;
 }
 
 export class SeriesBuilder {
@@ -110,6 +124,8 @@ export class SeriesBuilder {
   private out: Float32Array[];
   private filled: Uint16Array;
   private capacity: number;
+  /** Whether the series (and gap flags) are resizable buffers growing in place. */
+  private inPlace = false;
   private origin = Number.NaN;
   private openBin = 0;
   private readonly accSum: Float64Array;
@@ -291,21 +307,16 @@ export class SeriesBuilder {
   private ensureCapacity(n: number): void {
     if (n <= this.capacity) return;
     let cap = this.capacity;
-    while (cap < n) cap *= 2;
-    this.out = this.out.map((old) => {
-      const buffer = old.buffer as ResizableBuffer;
-      if (buffer.resizable === true && cap * 4 <= buffer.maxByteLength) {
-        // Grows where it is: the view tracks the buffer's length; nothing is copied or left behind.
-        buffer.resize(cap * 4);
-        return old;
-      }
-      const grown = cap > RESIZABLE_FROM_STEPS && this.maxSteps !== undefined ? resizableSeries(cap, this.maxSteps) : new Float32Array(cap);
-      grown.set(old);
-      return grown;
-    });
-    const filled = new Uint16Array(cap);
-    filled.set(this.filled);
-    this.filled = filled;
+    if (this.inPlace) {
+      // In place there is nothing to copy, so grow by a little: V8 zeroes (touches) what a resize adds.
+      cap = Math.ceil(n / RESIZABLE_FROM_STEPS) * RESIZABLE_FROM_STEPS;
+    } else {
+      while (cap < n) cap *= 2;
+    }
+    const inPlace = this.maxSteps !== undefined && cap >= RESIZABLE_FROM_STEPS;
+    this.out = this.out.map((old) => grow(old, cap, inPlace, this.maxSteps, Float32Array));
+    this.filled = grow(this.filled, cap, inPlace, this.maxSteps, Uint16Array);
+    this.inPlace = inPlace && (this.filled.buffer as ResizableBuffer).resizable === true;
     this.capacity = cap;
   }
 
@@ -367,6 +378,7 @@ export class SeriesBuilder {
     // Release the working buffers.
     this.out = [];
     this.filled = new Uint16Array(0);
+    this.inPlace = false;
     this.capacity = 0;
     return {
       id: this.id,
