@@ -2,11 +2,12 @@
  * How a long import holds and writes its series: a series past RESIZABLE_FROM_STEPS (65,536 steps)
  * grows in place in a resizable buffer and ends exactly as long as the trace (4 bytes per metric
  * and step, no doubling slack), with the same values and statistics as the plain doubling arrays
- * give; the workload line is written in pieces that join to exactly traceLine's text.
+ * give; the workload line is written in pieces that join to exactly traceLine's text; the
+ * percentiles found by selection are those of the sorted values.
  */
 import { describe, expect, it } from 'vitest';
 import type { TraceMetric } from '../../src/model/workload/trace-demand.js';
-import { SeriesBuilder, type BuiltTrace } from '../../src/scenarios/traces/series.js';
+import { quantile, quantiles, SeriesBuilder, type BuiltTrace } from '../../src/scenarios/traces/series.js';
 import { traceChunks, traceLine } from '../../src/scenarios/traces/workload-file.js';
 
 const METRICS: TraceMetric[] = ['cpuPct', 'memoryPct', 'diskReadKBps'];
@@ -72,5 +73,31 @@ describe('workload lines in pieces', () => {
       { id: 'd', startSeconds: 300, steps: 49_153, vcpus: 1, memoryGiB: 1, series: { memoryPct: new Float32Array(49_153).map((_, i) => i / 7) } },
     ];
     for (const t of cases) expect([...traceChunks(t)].join('')).toBe(traceLine(t));
+  });
+});
+
+describe('percentiles by selection', () => {
+  it('are exactly quantile() of the sorted values', () => {
+    let state = 99;
+    const next = (): number => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const ps = [0.5, 0.95, 0.99];
+    const arrays: Float32Array[] = [new Float32Array([3]), new Float32Array([2, 1]), new Float32Array(1000).fill(5), new Float32Array([0, -0, -0, 0, 1, -0])];
+    for (const n of [3, 10, 101, 1000, 65_537]) {
+      arrays.push(Float32Array.from({ length: n }, () => 100 * next()));
+      // Few distinct values (a VM that is mostly off), sorted and reversed.
+      arrays.push(Float32Array.from({ length: n }, () => (next() < 0.9 ? 0 : Math.floor(10 * next()))));
+      arrays.push(Float32Array.from({ length: n }, (_, i) => i));
+      arrays.push(Float32Array.from({ length: n }, (_, i) => n - i));
+    }
+    arrays.push(new Float32Array([1, Number.NaN, 3, 2]));
+    for (const values of arrays) {
+      const sorted = Float32Array.from(values).sort();
+      const expected = ps.map((p) => quantile(sorted, p));
+      expect(quantiles(Float32Array.from(values), ps)).toEqual(expected);
+    }
+    expect(quantiles(new Float32Array(0), ps)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
   });
 });
