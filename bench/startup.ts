@@ -7,7 +7,7 @@
  *   samples): the first sample inside the model's `simulateReplication` (src/model/replication.ts), counted from the
  *   profile's start, which Node takes during its own bootstrap. Profiling slows the process a
  *   little, so the figure errs high. Also the whole run's wall time and its peak resident memory
- *   (`process.resourceUsage().maxRSS` at exit, from a preloaded module), which includes the
+ *   (its VmHWM at exit, from a preloaded module), which includes the
  *   simulated hour and the report, so it too errs high of the memory before the first step.
  * - `overcast validate default`: peak resident memory of a process that loads and places the same
  *   scenario but simulates nothing — the memory a run holds when its first step begins.
@@ -66,8 +66,13 @@ export function firstSampleIn(profile: CpuProfile, functionName: string, urlPart
   return undefined;
 }
 
-/** Peak RSS (KiB) of the child, written to stderr at exit by a preloaded module. */
-const RSS_PROBE = `data:text/javascript,process.on('exit',()=>process._rawDebug('overcast-bench-maxrss '+process.resourceUsage().maxRSS))`;
+/**
+ * Peak RSS (KiB) of the child, written to stderr at exit by a preloaded module: VmHWM from
+ * /proc/self/status, the high-water mark of the child's own memory. Not resourceUsage().maxRSS:
+ * on Linux a process's maxrss starts at its parent's when it was forked, so inside `npm run bench`
+ * (a bench process of ~200 MiB by then) every child reported about that. maxRSS where there is no /proc.
+ */
+const RSS_PROBE = `data:text/javascript,import{readFileSync}from'node:fs';process.on('exit',()=>{let k;try{k=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status','utf8'))[1])}catch{k=process.resourceUsage().maxRSS}process._rawDebug('overcast-bench-maxrss '+k)})`;
 
 export function measureStartup(root: string, runs: number): StartupFigures {
   const bin = join(root, 'bin', 'overcast.js');
