@@ -88,3 +88,15 @@ vms:
     expect(code).toBe(2);
   });
 });
+
+describe('import of a folder that holds only folders', () => {
+  it('is a usage error that names the folder to give instead, not an internal error', async () => {
+    // bitbrains-rnd holds its traces one level down, in 2013-7/: format detection used to open the
+    // subfolder as a file (EISDIR, exit 1).
+    const run = await runCli(['import', 'test/fixtures/traces/bitbrains-rnd']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('only folders (2013-7)');
+    expect(run.stderr).toContain('test/fixtures/traces/bitbrains-rnd/2013-7');
+    expect(run.stderr).not.toContain('internal error');
+  });
+});

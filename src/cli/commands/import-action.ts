@@ -72,10 +72,15 @@ export async function detectInputFormat(paths: string[], io: CliIo): Promise<str
   if (!info) throw new UsageError(`${paths[0]}: no such file or folder`);
   let file = first;
   if (info.isDirectory()) {
-    const names = (await readdir(first)).filter((n) => !n.startsWith('.') && !/^readme/i.test(n)).sort();
+    // Files only: the import reads a folder's files, not its subfolders.
+    const entries = (await readdir(first, { withFileTypes: true })).filter((d) => !d.name.startsWith('.') && !/^readme/i.test(d.name));
+    const names = entries.filter((d) => d.isFile()).map((d) => d.name).sort();
     const json = names.find((n) => n.toLowerCase().endsWith('.json'));
     const pick = json ?? names[0];
-    if (pick === undefined) throw new UsageError(`${paths[0]}: empty folder`);
+    if (pick === undefined) {
+      const folders = entries.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      throw new UsageError(`${paths[0]}: ${folders.length > 0 ? `no files in this folder, only folders (${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', …' : ''}); name the folder that holds the traces, e.g. ${join(paths[0]!, folders[0]!)}` : 'empty folder'}`);
+    }
     file = join(first, pick);
   }
   const whole = file.toLowerCase().endsWith('.json');
