@@ -64,12 +64,14 @@ export class CpuRecorder {
   readonly intervalsRun: Float64Array;
   /** Per slot: CPU work of one UI action of the VM's group, ms (0 for host threads). */
   private readonly uiWorkMs: Float64Array | undefined;
+  private readonly uiTimes: Float64Array;
   /** Per VM group: CPU work of one UI action, ms. */
   private readonly uiWorkMsByGroup: Float64Array;
 
   constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number, uiWorkMs?: Float64Array) {
     this.layout = layout;
     this.uiWorkMs = uiWorkMs;
+    this.uiTimes = new Float64Array(uiWorkMs ? layout.slots : 0);
     this.uiWorkMsByGroup = new Float64Array(groups);
     if (uiWorkMs) for (let i = 0; i < layout.slots; i++) if (layout.groupOf[i]! >= 0) this.uiWorkMsByGroup[layout.groupOf[i]!] = uiWorkMs[i]!;
     this.steps = steps;
@@ -192,9 +194,9 @@ export class CpuRecorder {
    * shares (per slot), the host's speed σ (work per busy thread, 1 without SMT) and the most a
    * vCPU can be stretched. On a host where nobody waited and σ = 1 (the common case) every action
    * takes exactly its group's work: `runningByGroup[offset + g]` (running VMs of host h in group g) counts
-   * them with one call per group, so the fleet loop does no per-VM work there. Otherwise each time
-   * goes into the histogram in one pass over the host's VMs, unless every ready share of the host
-   * is 0 and `runningByRun` (running VMs per group run) is given.
+   * them with one call per group, so the fleet loop does no per-VM work there. Otherwise the times
+   * go through a per-slot scratch array into one batched call (Histogram.addScaled), unless every
+   * ready share of the host is 0 and `runningByRun` (running VMs per group run) is given.
    */
   recordUiActions(
     h: number,
@@ -232,29 +234,11 @@ export class CpuRecorder {
       }
       return;
     }
-    // Each running VM's action time straight into the histogram, in slot order: what filling a
-    // per-slot array and Histogram.addScaled(times, running, from, to, 1) gave, bit for bit.
-    const counts = histogram.counts;
-    let count = histogram.count;
-    let sum = histogram.sum;
-    let min = histogram.min;
-    let max = histogram.max;
+    const from = this.layout.hostFrom[h]!;
     const to = this.layout.hostVmTo[h]!;
-    for (let i = this.layout.hostFrom[h]!; i < to; i++) {
-      const w = running[i]!;
-      if (w === 0) continue;
-      const ms = uiActionMs(work[i]!, ready[i]!, run[i]!, speed, maxStretch);
-      if (!(ms >= 0)) throw new RangeError(`histogram value must be >= 0, got ${ms}`);
-      counts[bucketOf(ms)]! += w;
-      count += w;
-      sum += ms * w;
-      if (ms < min) min = ms;
-      if (ms > max) max = ms;
-    }
-    histogram.count = count;
-    histogram.sum = sum;
-    histogram.min = min;
-    histogram.max = max;
+    const times = this.uiTimes;
+    for (let i = from; i < to; i++) times[i] = running[i]! === 0 ? 0 : uiActionMs(work[i]!, ready[i]!, run[i]!, speed, maxStretch);
+    histogram.addScaled(times, running, from, to, 1);
   }
 
   /** Records host h's pCPU utilisation (0..1) in interval k. */
