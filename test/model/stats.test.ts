@@ -185,6 +185,36 @@ describe('Histogram', () => {
     );
   });
 
+  it('addScaledToBoth gives each histogram what addScaled gives it, bit for bit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(valueArb, fc.integer({ min: 0, max: 16 })), { minLength: 1, maxLength: 100 }),
+        fc.nat(),
+        fc.nat(),
+        (entries, a, b) => {
+          const values = Float64Array.from(entries, ([v]) => v);
+          const weights = Int32Array.from(entries, ([, w]) => w);
+          const from = a % entries.length;
+          const to = from + (b % (entries.length - from + 1));
+          const [both, other, alone, otherAlone] = [new Histogram(), new Histogram(), new Histogram(), new Histogram()];
+          // Different starting states, so each side's own min/max/sum must be merged in.
+          both.add(5, 2);
+          alone.add(5, 2);
+          other.add(0.5, 1);
+          otherAlone.add(0.5, 1);
+          both.addScaledToBoth(other, values, weights, from, to, 100);
+          alone.addScaled(values, weights, from, to, 100);
+          otherAlone.addScaled(values, weights, from, to, 100);
+          for (const [x, y] of [[both, alone], [other, otherAlone]] as const) {
+            expect(Array.from(x.counts)).toEqual(Array.from(y.counts));
+            expect([x.count, x.sum, x.min, x.max]).toEqual([y.count, y.sum, y.min, y.max]);
+          }
+        },
+      ),
+      { seed: 15, numRuns: 200 },
+    );
+  });
+
   // REGRESSION (fixed in src/model/stats/histogram.ts addScaled): bucket counts were written into
   // this.counts as the loop goes, but count/sum/min/max are kept in locals and stored only after
   // the loop. A negative or NaN value part-way through throws after some buckets were already

@@ -5,7 +5,7 @@
  * fleet kernel on the intervals both solved.
  */
 import type { FleetLayout } from '../fleet-layout.js';
-import { bucketOf, Histogram } from '../stats/histogram.js';
+import { Histogram } from '../stats/histogram.js';
 import { uiActionMs } from './ui-action.js';
 
 export interface CpuReplication {
@@ -102,62 +102,29 @@ export class CpuRecorder {
    * (vCPUs if running, else 0). `counted`: the caller has counted the interval in intervalsRun.
    */
   recordHostVms(h: number, k: number, ready: Float64Array, weight: Int32Array, counted = false): void {
-    const { layout, slotReadySum, intervalsRun } = this;
+    const { layout } = this;
+    const from = layout.hostFrom[h]!;
+    const to = layout.hostVmTo[h]!;
     const result = this.result;
-    const pooled = result.readyPct;
-    const pooledCounts = pooled.counts;
-    let pooledCount = pooled.count;
-    let pooledSum = pooled.sum;
-    let pooledMin = pooled.min;
-    let pooledMax = pooled.max;
+    // The host's group runs cover from..to in order, so the pooled histogram gets its values in
+    // the same order as one addScaled over the host would give them.
+    const runs = layout.groupRuns;
+    for (let r = layout.hostRunFrom[h]!; r < layout.hostRunTo[h]!; r++) {
+      result.readyPct.addScaledToBoth(result.readyPctByGroup[runs[3 * r + 2]!]!, ready, weight, runs[3 * r]!, runs[3 * r + 1]!, 100);
+    }
     let weighted = 0;
     let total = 0;
     let max = result.hostReadyPctMax[h]!;
-    // One pass over the host's VMs, group run by group run (the runs cover the host's VM slots in
-    // order): each ready % goes into the pooled histogram, its group's and the host's sums, with
-    // the additions in the order Histogram.addScaledToBoth and then a pass over the host made
-    // them, so the same bits (two passes cost recording about a third more on busy hosts).
-    const runs = layout.groupRuns;
-    for (let r = layout.hostRunFrom[h]!; r < layout.hostRunTo[h]!; r++) {
-      const group = result.readyPctByGroup[runs[3 * r + 2]!]!;
-      const groupCounts = group.counts;
-      let groupCount = group.count;
-      let groupSum = group.sum;
-      let groupMin = group.min;
-      let groupMax = group.max;
-      const end = runs[3 * r + 1]!;
-      for (let i = runs[3 * r]!; i < end; i++) {
-        const w = weight[i]!;
-        if (w === 0) continue;
-        const pct = ready[i]! * 100;
-        if (!(pct >= 0)) throw new RangeError(`histogram value must be >= 0, got ${pct}`);
-        const bucket = bucketOf(pct);
-        const pctWeighted = pct * w;
-        pooledCounts[bucket]! += w;
-        pooledCount += w;
-        pooledSum += pctWeighted;
-        if (pct < pooledMin) pooledMin = pct;
-        if (pct > pooledMax) pooledMax = pct;
-        groupCounts[bucket]! += w;
-        groupCount += w;
-        groupSum += pctWeighted;
-        if (pct < groupMin) groupMin = pct;
-        if (pct > groupMax) groupMax = pct;
-        weighted += pctWeighted;
-        total += w;
-        slotReadySum[i]! += pct;
-        if (!counted) intervalsRun[i]!++;
-        if (pct > max) max = pct;
-      }
-      group.count = groupCount;
-      group.sum = groupSum;
-      group.min = groupMin;
-      group.max = groupMax;
+    for (let i = from; i < to; i++) {
+      const w = weight[i]!;
+      if (w === 0) continue;
+      const pct = ready[i]! * 100;
+      weighted += pct * w;
+      total += w;
+      this.slotReadySum[i]! += pct;
+      if (!counted) this.intervalsRun[i]!++;
+      if (pct > max) max = pct;
     }
-    pooled.count = pooledCount;
-    pooled.sum = pooledSum;
-    pooled.min = pooledMin;
-    pooled.max = pooledMax;
     result.hostReadyPctMax[h] = max;
     this.hostReadyWeighted[h]! += weighted;
     this.hostVcpuIntervals[h]! += total;

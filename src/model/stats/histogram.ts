@@ -181,6 +181,60 @@ export class Histogram {
     this.max = max;
   }
 
+  /**
+   * addScaled into this histogram and `other` at once (the fleet's pooled and per-group ready
+   * shares take the same values): each value's bucket is found once. The same result, bit for
+   * bit, as calling addScaled on each.
+   */
+  addScaledToBoth(other: Histogram, values: Float64Array, weights: Int32Array, from: number, to: number, scale: number): void {
+    const counts = this.counts;
+    const otherCounts = other.counts;
+    let count = this.count;
+    let sum = this.sum;
+    let min = this.min;
+    let max = this.max;
+    let otherCount = other.count;
+    let otherSum = other.sum;
+    let otherMin = other.min;
+    let otherMax = other.max;
+    for (let i = from; i < to; i++) {
+      const weight = weights[i]!;
+      if (weight === 0) continue;
+      const value = values[i]! * scale;
+      if (!(value >= 0)) {
+        this.count = count;
+        this.sum = sum;
+        this.min = min;
+        this.max = max;
+        other.count = otherCount;
+        other.sum = otherSum;
+        other.min = otherMin;
+        other.max = otherMax;
+        throw new RangeError(`histogram value must be >= 0, got ${value}`);
+      }
+      const bucket = bucketOf(value);
+      const weighted = value * weight;
+      counts[bucket]! += weight;
+      count += weight;
+      sum += weighted;
+      if (value < min) min = value;
+      if (value > max) max = value;
+      otherCounts[bucket]! += weight;
+      otherCount += weight;
+      otherSum += weighted;
+      if (value < otherMin) otherMin = value;
+      if (value > otherMax) otherMax = value;
+    }
+    this.count = count;
+    this.sum = sum;
+    this.min = min;
+    this.max = max;
+    other.count = otherCount;
+    other.sum = otherSum;
+    other.min = otherMin;
+    other.max = otherMax;
+  }
+
   /** Adds every count of `other` into this histogram. */
   merge(other: Histogram): void {
     const a = this.counts;
