@@ -7,8 +7,8 @@
  *   the intervals counted by the caller, and recordUiActions with `runningByRun`, give the same
  *   CpuReplication as the per-VM recordHostVms and recordUiActions (the path every contended host
  *   takes), on random fleets of several groups with running, booting and stopped VMs;
- * - CpuRecorder.recordHostVms, one pass over a host's VMs, records what Histogram.addScaled per
- *   group run and a separate pass for the sums recorded;
+ * - CpuRecorder.recordHostVms records what Histogram.addScaled per group run and a plain pass over
+ *   the host for the sums record (an independent reference for its fused histogram additions);
  * - CpuDemandField.fill with a state filter writes the same values for the wanted VMs and leaves
  *   every VM's noise stream where the unfiltered fill leaves it.
  * The references are the per-VM code paths themselves (the bundled scenarios were also compared
@@ -169,7 +169,7 @@ describe('CpuRecorder on hosts whose ready shares are all 0', () => {
 });
 
 describe('CpuRecorder.recordHostVms', () => {
-  it('records in one pass what addScaled per group run and a pass over the host record, bit for bit', () => {
+  it('records what addScaled per group run and a pass over the host record, bit for bit', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 4 }),
@@ -181,7 +181,7 @@ describe('CpuRecorder.recordHostVms', () => {
           const steps = 5;
           const recorder = new CpuRecorder('fleet', layout, hosts, groups, steps);
           // The reference: the histograms filled by Histogram.addScaled run by run, the sums by a
-          // plain pass over the host's VM slots (the two passes recordHostVms made before).
+          // plain pass over the host's VM slots.
           const pooled = new Histogram();
           const byGroup = Array.from({ length: groups }, () => new Histogram());
           const hostWeighted = new Float64Array(hosts);

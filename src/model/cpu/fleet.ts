@@ -389,11 +389,7 @@ function binDemand(from: number, to: number, vcpus: Int32Array, demand: Float64A
  */
 function binDemandCounted(from: number, to: number, vcpus: Int32Array, demand: Float64Array, scratch: FleetScratch): void {
   const { binS1, binS2, binStart } = scratch;
-  const count = to - from;
-  if (scratch.order.length < count) {
-    scratch.order = new Int32Array(2 * count);
-    scratch.bins = new Uint8Array(2 * count);
-  }
+  growBinScratch(scratch, to - from);
   const bins = scratch.bins;
   binS1.fill(0);
   binS2.fill(0);
@@ -420,13 +416,17 @@ function binDemandCounted(from: number, to: number, vcpus: Int32Array, demand: F
   scratch.sums[2] = active;
 }
 
-/** Each VM's bin (scratch.bins, by position in the host's range) and each bin's count (binStart[b + 1]). */
-function binOrder(from: number, to: number, demand: Float64Array, scratch: FleetScratch): void {
-  const count = to - from;
+/** Room in scratch.order and scratch.bins for a host of `count` VMs (grown once to the largest host). */
+function growBinScratch(scratch: FleetScratch, count: number): void {
   if (scratch.order.length < count) {
     scratch.order = new Int32Array(2 * count);
     scratch.bins = new Uint8Array(2 * count);
   }
+}
+
+/** Each VM's bin (scratch.bins, by position in the host's range) and each bin's count (binStart[b + 1]). */
+function binOrder(from: number, to: number, demand: Float64Array, scratch: FleetScratch): void {
+  growBinScratch(scratch, to - from);
   const { binStart, bins } = scratch;
   binStart.fill(0);
   for (let i = from; i < to; i++) {
@@ -492,7 +492,7 @@ function solveCfs(
   // can hold, with fewer than a quarter of the pCPUs busy on average.
   if (scratch.skipQuiet && 4 * hostS1 <= pcpus && quietHost(binN, binU, pcpus)) {
     // Stretch 1: every ready share is a·(1 − 1/1) = 0 exactly.
-    writeSharesAtOne(from, to, vcpus, demand, readyOut, runOut);
+    writeSharesAtOne(from, to, null, vcpus, demand, readyOut, runOut);
     scratch.zeroReady[0] = 1;
     return doubleOut[1]!;
   }
@@ -745,22 +745,14 @@ function splitByStretch(
 
 /** Each VM's ready and running shares at stretch s; the vCPUs running, Σ c_i·run_i, go to doubleOut[1]. */
 function writeShares(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, stretch: number, readyOut: Float64Array, runOut: Float64Array): void {
-  const readyScale = 1 - 1 / stretch;
-  let running = 0;
   if (stretch === 1) {
     // A bin that does not wait (most of them on a busy host: the light ones always, and by night
-    // nearly all): writeSharesAtOne's expressions, the same bits without two divisions per VM.
-    for (let m = start; m < end; m++) {
-      const i = order ? order[m]! : m;
-      const u = demand[i]!;
-      const a = u >= 0 && u < 1 ? u : u >= 1 ? 1 : u / (1 - u + u);
-      readyOut[i] = a * 0;
-      runOut[i] = a;
-      running += vcpus[i]! * a;
-    }
-    doubleOut[1] = running;
+    // nearly all): the same bits without two divisions per VM.
+    writeSharesAtOne(start, end, order, vcpus, demand, readyOut, runOut);
     return;
   }
+  const readyScale = 1 - 1 / stretch;
+  let running = 0;
   for (let m = start; m < end; m++) {
     const i = order ? order[m]! : m;
     const u = demand[i]!;
@@ -780,9 +772,10 @@ function writeShares(start: number, end: number, order: Int32Array | null, vcpus
  * a tie going to 1 as the even neighbour), so a = u/1 = u and run = a/1 = a. Any other u takes
  * writeShares' own expression. Checked against it in test/model/fleet-quiet.test.ts.
  */
-function writeSharesAtOne(start: number, end: number, vcpus: Int32Array, demand: Float64Array, readyOut: Float64Array, runOut: Float64Array): void {
+function writeSharesAtOne(start: number, end: number, order: Int32Array | null, vcpus: Int32Array, demand: Float64Array, readyOut: Float64Array, runOut: Float64Array): void {
   let running = 0;
-  for (let i = start; i < end; i++) {
+  for (let m = start; m < end; m++) {
+    const i = order ? order[m]! : m;
     const u = demand[i]!;
     const a = u >= 0 && u < 1 ? u : u >= 1 ? 1 : u / (1 - u + u);
     readyOut[i] = a * 0;
