@@ -234,7 +234,6 @@ function relabel(message: string, inputs: string[], shownName: (f: string) => st
 const fmt = (v: number | undefined, digits = 2): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 
-
 function span(result: ImportResult): { first: number; last: number } {
   let first = Infinity;
   let last = -Infinity;

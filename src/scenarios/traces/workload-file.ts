@@ -35,7 +35,11 @@ export interface WorkloadHeader {
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 export function encodeSeries(values: Float32Array): string {
-  const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+  return encodeBytes(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** Float32 values' bytes (whole values) as little-endian base64, whatever this machine's byte order. */
+function encodeBytes(bytes: Buffer): string {
   if (LITTLE_ENDIAN) return bytes.toString('base64');
   const copy = Buffer.from(bytes);
   copy.swap32();
@@ -61,7 +65,12 @@ export function traceLine(trace: TraceSeries & { filledSteps?: number }): string
     const values = trace.series[m];
     if (values) series[m] = encodeSeries(values);
   }
-  return `${JSON.stringify({ id: trace.id, startSeconds: trace.startSeconds, steps: trace.steps, vcpus: trace.vcpus ?? null, memoryGiB: trace.memoryGiB ?? null, filledSteps: trace.filledSteps ?? 0, series })}\n`;
+  return `${JSON.stringify({ ...traceFields(trace), series })}\n`;
+}
+
+/** A trace line's fields before its series, in the order the line writes them. */
+function traceFields(trace: TraceSeries & { filledSteps?: number }): Record<string, unknown> {
+  return { id: trace.id, startSeconds: trace.startSeconds, steps: trace.steps, vcpus: trace.vcpus ?? null, memoryGiB: trace.memoryGiB ?? null, filledSteps: trace.filledSteps ?? 0 };
 }
 
 /** Bytes of a series encoded per piece: a multiple of 3 (base64 pieces join without padding) and of 4 (whole float32 values). */
@@ -72,7 +81,7 @@ const PIECE_BYTES = 3 * 4 * 16_384;
  * a year at 5 minutes) is never built whole, so a writer holds one piece beside the series.
  */
 export function* traceChunks(trace: TraceSeries & { filledSteps?: number }): Generator<string> {
-  const head = JSON.stringify({ id: trace.id, startSeconds: trace.startSeconds, steps: trace.steps, vcpus: trace.vcpus ?? null, memoryGiB: trace.memoryGiB ?? null, filledSteps: trace.filledSteps ?? 0 });
+  const head = JSON.stringify(traceFields(trace));
   let open = `${head.slice(0, -1)},"series":{`;
   let first = true;
   for (const m of TRACE_METRICS) {
@@ -84,7 +93,7 @@ export function* traceChunks(trace: TraceSeries & { filledSteps?: number }): Gen
     const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     for (let at = 0; at < bytes.length; at += PIECE_BYTES) {
       const piece = bytes.subarray(at, Math.min(bytes.length, at + PIECE_BYTES));
-      text += encodePiece(piece);
+      text += encodeBytes(piece);
       yield text;
       text = '';
     }
@@ -92,13 +101,6 @@ export function* traceChunks(trace: TraceSeries & { filledSteps?: number }): Gen
     yield '"';
   }
   yield `${open}}}\n`;
-}
-
-function encodePiece(bytes: Buffer): string {
-  if (LITTLE_ENDIAN) return bytes.toString('base64');
-  const copy = Buffer.from(bytes);
-  copy.swap32();
-  return copy.toString('base64');
 }
 
 export function endLine(result: Pick<ImportResult, 'traces' | 'log' | 'metrics' | 'maxGapSeconds'>): string {
