@@ -19,7 +19,7 @@ export function shardOption(): Option {
   return new Option('--shard <i/N>', 'run only shard i of N (0-based) and write a partial result for `overcast merge`');
 }
 
-export const RISK_METHODS: readonly RiskMethodOption[] = ['auto', 'mc'];
+const RISK_METHODS: readonly RiskMethodOption[] = ['auto', 'mc'];
 
 /** `--risk-method`: how rare risks (the OOM risk per host-month) are decided (docs/risk.md). */
 export function riskMethodOption(): Option {

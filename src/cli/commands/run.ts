@@ -4,8 +4,7 @@
  * ./run-action.ts, loaded when it runs, so that `overcast --help` loads no part of the model.
  */
 import { Option, type Command } from 'commander';
-import type { SloGateOptions } from '../exit-codes.js';
-import { UsageError } from '../exit-codes.js';
+import { UsageError, type SloGateOptions } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { ScenarioOptions } from '../scenario-arg.js';
 import { scenarioOptions, sloGateOptions, type RegisterCommand } from '../command.js';
