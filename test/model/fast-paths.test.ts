@@ -3,7 +3,10 @@
  * same encoded bytes as one computed with each shortcut turned off (its condition forced false).
  *
  * - IoSystem.setSteadyLoads skips its per-VM pass when no VM changed state, no boot finished and
- *   no VM was logging on at the last pass (src/model/io/io-system.ts, sameStates).
+ *   no VM was logging on at the last pass (src/model/io/io-system.ts); CpuModel.open keeps its
+ *   weights and counts and adjusts only booting and overhead slots' demand when no VM changed
+ *   state (src/model/cpu/cpu-model.ts). Both ask a StateSnapshot (src/model/state-snapshot.ts,
+ *   matches), which this test forces false.
  * - MemoryModel.assignSwap skips its passes while a host had and has nothing of any working set
  *   in swap (src/model/memory/host-memory.ts, swapSettled).
  * - MemoryModel.step skips stepGuests for a host where no VM runs and ksmd holds nothing
@@ -18,8 +21,9 @@ import { parseScenarioText } from '../../src/scenarios/load.js';
 import { place } from '../../src/model/placement.js';
 import { simulateReplication, type ReplicationResult } from '../../src/model/replication.js';
 import { encodeTransfer } from '../../src/model/transfer.js';
-import { IoSystem } from '../../src/model/io/io-system.js';
+import { StateSnapshot } from '../../src/model/state-snapshot.js';
 import { MemoryModel } from '../../src/model/memory/host-memory.js';
+import { CpuModel } from '../../src/model/cpu/cpu-model.js';
 import type { ModelScenario } from '../../src/model/scenario.js';
 
 // Windows desktops (Windows boots have a logon phase) and Linux servers on hosts with swap that
@@ -39,6 +43,7 @@ vms:
     vcpus: 2
     memoryGiB: 4
     os: windows
+    hostOverheadPct: 5
     workload:
       cpu: { utilPct: 10, burstMs: 10 }
       memory: { activeGiB: 3.5, idleActiveGiB: 3, cacheGiBPerHour: 0.5, vmCv: 0.3, noiseCv: 0.1 }
@@ -62,23 +67,28 @@ boots:
     - { kind: storm, at: "08:30", spread: 5 min }
 `;
 
-async function load(balloon: boolean): Promise<ModelScenario> {
-  const parsed = await parseScenarioText(TEXT(balloon), 'fast-paths.yaml');
+/** The scenario as a memory-only replication (risk.ts's, which runs no CPU model), or with every model at fleet resolution. */
+async function load(balloon: boolean, models: 'memory' | 'all' = 'memory'): Promise<ModelScenario> {
+  const text = models === 'all' ? `${TEXT(balloon)}cpuModel: { resolution: fleet, microWindows: 0 }\n` : TEXT(balloon);
+  const parsed = await parseScenarioText(text, 'fast-paths.yaml');
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return { ...parsed.value, memoryFocus: { workingSetShift: 0 } };
+  return models === 'all' ? parsed.value : { ...parsed.value, memoryFocus: { workingSetShift: 0 } };
 }
 
 type Patchable = Record<string, unknown>;
-const ioProto = IoSystem.prototype as unknown as Patchable;
+const snapshotProto = StateSnapshot.prototype as unknown as Patchable;
 const memoryProto = MemoryModel.prototype as unknown as Patchable;
-const sameStates = ioProto.sameStates;
+const matches = snapshotProto.matches;
 const swapSettled = memoryProto.swapSettled;
 const guestsIdle = memoryProto.guestsIdle;
+const cpuProto = CpuModel.prototype as unknown as Patchable;
+const adjustDemand = cpuProto.adjustDemand;
 
 afterEach(() => {
-  ioProto.sameStates = sameStates;
+  snapshotProto.matches = matches;
   memoryProto.swapSettled = swapSettled;
   memoryProto.guestsIdle = guestsIdle;
+  cpuProto.adjustDemand = adjustDemand;
 });
 
 function encoded(s: ModelScenario, replication: number): { json: string; result: ReplicationResult } {
@@ -91,12 +101,12 @@ describe('step-loop shortcuts', () => {
     const s = await load(balloon);
     for (const replication of [0, 1]) {
       // With the shortcuts, counting how often each one is taken.
-      let skippedLoads = 0;
+      let unchangedStates = 0;
       let settledSwap = 0;
       let idleGuests = 0;
-      ioProto.sameStates = function (this: unknown, vmState: Uint8Array): boolean {
-        const same = (sameStates as (v: Uint8Array) => boolean).call(this, vmState);
-        if (same) skippedLoads++;
+      snapshotProto.matches = function (this: unknown, vmState: Uint8Array): boolean {
+        const same = (matches as (v: Uint8Array) => boolean).call(this, vmState);
+        if (same) unchangedStates++;
         return same;
       };
       memoryProto.swapSettled = function (this: unknown, h: number, share: number): boolean {
@@ -111,11 +121,11 @@ describe('step-loop shortcuts', () => {
       };
       const fast = encoded(s, replication);
       // Without them.
-      ioProto.sameStates = () => false;
+      snapshotProto.matches = () => false;
       memoryProto.swapSettled = () => false;
       memoryProto.guestsIdle = () => false;
       const slow = encoded(s, replication);
-      ioProto.sameStates = sameStates;
+      snapshotProto.matches = matches;
       memoryProto.swapSettled = swapSettled;
       memoryProto.guestsIdle = guestsIdle;
 
@@ -131,9 +141,31 @@ describe('step-loop shortcuts', () => {
       expect(Math.max(...m.hostSwapPeakGiB)).toBeGreaterThan(0);
       expect(io.phases[5]).toBeGreaterThan(0); // VM-seconds logging on
       expect(io.boots).toBeGreaterThan(20);
-      expect(skippedLoads).toBeGreaterThan(0);
+      expect(unchangedStates).toBeGreaterThan(0);
       expect(settledSwap).toBeGreaterThan(0);
       expect(idleGuests).toBeGreaterThan(0);
+    }
+  });
+
+  it('change no byte of a replication with the CPU model at fleet resolution', async () => {
+    // Booting desktops (their demand is their boot's CPU work) with QEMU overhead (hostOverheadPct),
+    // kills and restarts: every kind of slot CpuModel.open adjusts while states stand.
+    const s = await load(false, 'all');
+    for (const replication of [0, 1]) {
+      let adjusted = 0;
+      cpuProto.adjustDemand = function (this: unknown, now: number): void {
+        adjusted++;
+        (adjustDemand as (now: number) => void).call(this, now);
+      };
+      const fast = encoded(s, replication);
+      snapshotProto.matches = () => false;
+      const slow = encoded(s, replication);
+      snapshotProto.matches = matches;
+      cpuProto.adjustDemand = adjustDemand;
+      expect(fast.json).toBe(slow.json);
+      expect(adjusted).toBeGreaterThan(30);
+      expect(fast.result.io.boots).toBeGreaterThan(20);
+      expect(fast.result.memory.kills.length).toBeGreaterThan(0);
     }
   });
 });

@@ -27,6 +27,7 @@
  */
 import { BOOTING, RUNNING, type ReplicationContext } from '../fleet-state.js';
 import { threadSlot, type FleetLayout } from '../fleet-layout.js';
+import { StateSnapshot } from '../state-snapshot.js';
 import type { Placement } from '../placement.js';
 import type { ModelScenario } from '../scenario.js';
 import type { ThreadRecorder } from '../latency/threads.js';
@@ -103,6 +104,18 @@ export class CpuModel {
    * ready shares are all 0; micro resolution counts its own and this is scratch.
    */
   private readonly intervalsRun: Float64Array;
+  /**
+   * What the per-slot pass of `open` depends on besides this interval's draws: the VMs' states as
+   * it last saw them. While they are unchanged (most intervals) its weights, running flags and
+   * counts stand, and `open` redoes only the slots whose demand it adjusts (`adjusted`: booting
+   * VMs and VMs with QEMU overhead, in slot order); the intervals run are then counted in
+   * `pendingIntervals` and added to each weighted slot when the states next change (whole
+   * numbers: the same sums as one at a time).
+   */
+  private readonly statesSeen: StateSnapshot;
+  private adjusted: Int32Array;
+  private adjustedCount = 0;
+  private pendingIntervals = 0;
   /** Per VM: the CPU-seconds its boot needs. */
   private readonly bootCpuSeconds: Float64Array;
   /** Per slot: its QEMU process's host CPU per vCPU, cores (0 for host threads and groups without). */
@@ -142,6 +155,8 @@ export class CpuModel {
     this.weightByRun = new Int32Array(layout.groupRuns.length / 3);
     this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
     this.overheadPerVcpu = new Float64Array(layout.slots);
+    this.statesSeen = new StateSnapshot(placement.vms.length);
+    this.adjusted = new Int32Array(16);
     const uiWorkMs = new Float64Array(layout.slots);
     placement.vms.forEach((vm, v) => {
       const group = scenario.vms[vm.group]!;
@@ -169,55 +184,15 @@ export class CpuModel {
   /** Interval k opens at `now`: sets every slot's demand and solves (fleet) or keeps (micro) each host. */
   open(k: number, now: number): void {
     const { scenario, placement, layout, vmState } = this.ctx;
-    const { demand, weight, ready, runShare, scratch } = this;
+    const { demand, weight, ready, runShare, scratch, running, runningByRun, weightByRun } = this;
     const { paths, threads } = this.inputs;
-    // Only running VMs take their workload's demand (the loop below writes the others').
+    // Only running VMs take their workload's demand (weighSlots writes the others').
     this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand, vmState, RUNNING);
     this.traceDemand?.fill(k, demand);
     // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
-    const groups = scenario.vms.length;
-    const runningByGroup = this.runningByGroup;
-    runningByGroup.fill(0);
-    // In slot order, host by host and group run by group run (./fleet-layout.ts), so the per-slot
-    // arrays are walked in sequence and each run's running VMs are counted in a register; each
-    // VM's entries depend on its own state alone, so the order changes nothing.
-    const { running, overheadPerVcpu, runningByRun, weightByRun, intervalsRun } = this;
-    const { vmOfSlot, vcpus } = layout;
-    const runs = layout.groupRuns;
-    for (let r = 0; r < runs.length / 3; r++) {
-      const end = runs[3 * r + 1]!;
-      let runningInRun = 0;
-      let weightInRun = 0;
-      for (let slot = runs[3 * r]!; slot < end; slot++) {
-        const v = vmOfSlot[slot]!;
-        const state = vmState[v]!;
-        if (state === RUNNING) {
-          running[slot] = 1;
-          const c = vcpus[slot]!;
-          weight[slot] = c;
-          weightInRun += c;
-          runningInRun++;
-        } else {
-          running[slot] = 0;
-          if (state === BOOTING) {
-            const c = vcpus[slot]!;
-            weight[slot] = c;
-            weightInRun += c;
-            demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (c * Math.max(1, this.inputs.bootSeconds(v, now))));
-          } else {
-            weight[slot] = 0;
-            demand[slot] = 0;
-            continue;
-          }
-        }
-        intervalsRun[slot]!++;
-        const overhead = overheadPerVcpu[slot]!;
-        if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
-      }
-      runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
-      runningByRun[r] = runningInRun;
-      weightByRun[r] = weightInRun;
-    }
+    // Measured traces write every trace VM's slot, off or not: those need the full pass to zero them.
+    if (!this.traceDemand && this.statesSeen.matches(vmState)) this.adjustDemand(now);
+    else this.weighSlots(now);
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {
       // Device threads at the demanded packet rates; where packets are demanded, one solve of that
@@ -249,6 +224,97 @@ export class CpuModel {
       else this.recorder.recordHostVms(h, k, ready, weight, true);
       this.recorder.recordUiActions(h, ready, runShare, running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length, zero ? runningByRun : undefined);
       this.micro.captureWindow(h, k, demand, ready, weight);
+    }
+  }
+
+  /**
+   * The per-slot pass: each VM slot's weight (its vCPUs when running or booting), running flag and
+   * the counts per group run and per host × group, from the VMs' states; a booting VM's demand is
+   * its boot's CPU work, and a VM with QEMU overhead adds it. Counts this interval as run for
+   * every weighted slot, after adding the intervals the states stood unchanged before it.
+   */
+  private weighSlots(now: number): void {
+    const { layout, vmState, scenario } = this.ctx;
+    const { demand, weight, running, overheadPerVcpu, runningByRun, weightByRun, intervalsRun, runningByGroup } = this;
+    this.flushIntervals();
+    this.statesSeen.take(vmState);
+    const groups = scenario.vms.length;
+    runningByGroup.fill(0);
+    let adjusted = 0;
+    // In slot order, host by host and group run by group run (./fleet-layout.ts), so the per-slot
+    // arrays are walked in sequence and each run's running VMs are counted in a register; each
+    // VM's entries depend on its own state alone, so the order changes nothing.
+    const { vmOfSlot, vcpus } = layout;
+    const runs = layout.groupRuns;
+    for (let r = 0; r < runs.length / 3; r++) {
+      const end = runs[3 * r + 1]!;
+      let runningInRun = 0;
+      let weightInRun = 0;
+      for (let slot = runs[3 * r]!; slot < end; slot++) {
+        const v = vmOfSlot[slot]!;
+        const state = vmState[v]!;
+        if (state === RUNNING) {
+          running[slot] = 1;
+          const c = vcpus[slot]!;
+          weight[slot] = c;
+          weightInRun += c;
+          runningInRun++;
+        } else {
+          running[slot] = 0;
+          if (state === BOOTING) {
+            const c = vcpus[slot]!;
+            weight[slot] = c;
+            weightInRun += c;
+            demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (c * Math.max(1, this.inputs.bootSeconds(v, now))));
+          } else {
+            weight[slot] = 0;
+            demand[slot] = 0;
+            continue;
+          }
+        }
+        intervalsRun[slot]!++;
+        const overhead = overheadPerVcpu[slot]!;
+        if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
+        if (state === BOOTING || overhead > 0) {
+          if (adjusted === this.adjusted.length) this.adjusted = growInt32(this.adjusted);
+          this.adjusted[adjusted++] = slot;
+        }
+      }
+      runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
+      runningByRun[r] = runningInRun;
+      weightByRun[r] = weightInRun;
+    }
+    this.adjustedCount = adjusted;
+  }
+
+  /**
+   * `open` with the VMs' states as weighSlots last saw them: weights and counts stand; the slots
+   * whose demand weighSlots adjusted get the same adjustment on this interval's demand.
+   */
+  private adjustDemand(now: number): void {
+    const { demand, overheadPerVcpu, adjusted } = this;
+    const { vmOfSlot, vcpus } = this.ctx.layout;
+    const vmState = this.ctx.vmState;
+    this.pendingIntervals++;
+    for (let i = 0; i < this.adjustedCount; i++) {
+      const slot = adjusted[i]!;
+      const v = vmOfSlot[slot]!;
+      if (vmState[v] === BOOTING) demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (vcpus[slot]! * Math.max(1, this.inputs.bootSeconds(v, now))));
+      const overhead = overheadPerVcpu[slot]!;
+      if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
+    }
+  }
+
+  /** Adds the intervals counted in pendingIntervals to every slot weighted then (before the weights change, and at the end). */
+  private flushIntervals(): void {
+    const pending = this.pendingIntervals;
+    if (pending === 0) return;
+    this.pendingIntervals = 0;
+    const { weight, intervalsRun } = this;
+    const runs = this.ctx.layout.groupRuns;
+    for (let r = 0; r < runs.length / 3; r++) {
+      const end = runs[3 * r + 1]!;
+      for (let slot = runs[3 * r]!; slot < end; slot++) if (weight[slot]! > 0) intervalsRun[slot]! += pending;
     }
   }
 
@@ -296,6 +362,7 @@ export class CpuModel {
 
   /** After the step loop: the micro level, then the replication's CPU result. */
   finish(): CpuReplication {
+    this.flushIntervals();
     this.micro.run(this.recorder, this.inputs.threads, this.ready, this.weight);
     return this.recorder.finish();
   }
@@ -313,4 +380,11 @@ export function pinnedOverflow(layout: FleetLayout, placement: Placement): strin
     if (pinned >= host.pcpus) return `host ${host.name}: its pinned VMs need ${pinned} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${host.pcpus} pCPUs; at least one must stay shared (vms[].network.pinned)`;
   }
   return null;
+}
+
+/** A copy of `array` twice as long. */
+function growInt32(array: Int32Array): Int32Array {
+  const grown = new Int32Array(2 * array.length);
+  grown.set(array);
+  return grown;
 }

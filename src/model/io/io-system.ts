@@ -18,6 +18,7 @@ import { Histogram } from '../stats/histogram.js';
 import { DONE_IOS, DeviceBoots, type BootProfile } from './boot.js';
 import { deviceState, solveDevice, thinkForRate, type DeviceState } from './device.js';
 import { backendOpsPerIo, type ArraySpec } from './storage.js';
+import { StateSnapshot } from '../state-snapshot.js';
 
 /** Phases of a VM's IO, in the order of `IoReplication.phases`. */
 export const IO_PHASES = ['boot', 'logon', 'steady'] as const;
@@ -136,13 +137,9 @@ export class IoSystem {
    * the same as then (a VM not logging on at an earlier moment is not at a later one), so the
    * per-VM pass is skipped: nearly every step of a day without boots.
    */
-  private readonly loadsState: Uint8Array;
+  private readonly loadsState: StateSnapshot;
   private loadsLogon = true;
   private loadsStale = true;
-  /** Both state arrays as 32-bit words, to compare four VMs at a time (the caller's array's view is made once). */
-  private readonly loadsWords: Int32Array;
-  private stateWords: Int32Array | undefined;
-  private stateWordsOf: Uint8Array | undefined;
   /** Per device: the time up to which it is accounted; the same for the queue of boot requests. */
   private readonly accountedTo: Float64Array;
   private queueAccountedTo = 0;
@@ -209,8 +206,7 @@ export class IoSystem {
     this.loadLogonVms = new Float64Array(this.devices.length);
     this.loadLogonIops = new Float64Array(this.devices.length);
     this.loadLogonReads = new Float64Array(this.devices.length);
-    this.loadsState = new Uint8Array(placement.vms.length);
-    this.loadsWords = new Int32Array(this.loadsState.buffer, 0, placement.vms.length >> 2);
+    this.loadsState = new StateSnapshot(placement.vms.length);
     this.maxPerHost = scenario.boots.maxPerHost ?? Number.POSITIVE_INFINITY;
     this.maxPerDatastore = scenario.boots.maxPerDatastore ?? Number.POSITIVE_INFINITY;
     const byOs = (): Record<GuestOs, Histogram> => ({ windows: new Histogram(), linux: new Histogram(), other: new Histogram() });
@@ -318,8 +314,8 @@ export class IoSystem {
   /** At a step's start: every device carries the steady IO of the VMs running on it. */
   setSteadyLoads(vmState: Uint8Array, now: number): void {
     const { loadVms, loadIops, loadReads, loadLogonVms, loadLogonIops, loadLogonReads, vmIops, vmReadIops, hostOfVm, deviceOfHost, upAt, profileOf, loadsState } = this;
-    if (!this.loadsStale && !this.loadsLogon && this.sameStates(vmState)) return;
-    loadsState.set(vmState);
+    if (!this.loadsStale && !this.loadsLogon && loadsState.matches(vmState)) return;
+    loadsState.take(vmState);
     this.loadsStale = false;
     let logon = false;
     loadVms.fill(0);
@@ -355,24 +351,6 @@ export class IoSystem {
       const logonIops = loadLogonIops[d]!;
       this.setSteadyLoad(d, loadVms[d]!, loadIops[d]!, loadIops[d]! > 0 ? loadReads[d]! / loadIops[d]! : 1, now, loadLogonVms[d]!, logonIops, logonIops > 0 ? loadLogonReads[d]! / logonIops : 0);
     }
-  }
-
-  /** Whether `vmState` holds what setSteadyLoads last saw. */
-  private sameStates(vmState: Uint8Array): boolean {
-    const seen = this.loadsState;
-    let i = 0;
-    if (this.stateWordsOf !== vmState) {
-      this.stateWordsOf = vmState;
-      this.stateWords = vmState.byteOffset % 4 === 0 ? new Int32Array(vmState.buffer, vmState.byteOffset, vmState.length >> 2) : undefined;
-    }
-    const words = this.stateWords;
-    if (words) {
-      const mine = this.loadsWords;
-      for (let w = 0; w < words.length; w++) if (words[w] !== mine[w]) return false;
-      i = words.length << 2;
-    }
-    for (; i < vmState.length; i++) if (vmState[i] !== seen[i]) return false;
-    return true;
   }
 
   /**
