@@ -64,7 +64,7 @@ import { importTraces } from '../src/scenarios/traces/import.js';
 import { UTC } from '../src/scenarios/traces/time.js';
 import { traceChunks } from '../src/scenarios/traces/workload-file.js';
 import type { TraceFormatName } from '../src/scenarios/traces/format.js';
-import { measureStartup } from './startup.js';
+import { measureStartup, RSS_PROBE } from './startup.js';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -262,17 +262,31 @@ if (!only || only === 'import') {
       });
       const wall = (performance.now() - started) / 1000;
       // Issue 14's targets: at least half of pandas read_csv on these files (36–45 MB/s measured on
-      // these machines, so ≥ 18 MB/s) and < 150 MB resident at any size.
+      // these machines, so ≥ 18 MB/s) and < 150 MB resident at any size. The resident figure is
+      // the command's own: `overcast import … -o` in a fresh process, its peak (VmHWM) — this
+      // process holds what the earlier cases left.
       const mbps = result.bytes / 2 ** 20 / wall;
-      const rssMiB = process.memoryUsage().rss / 2 ** 20;
+      const cli = importCommandPeak(file, join(dir, 'workload.json'));
       return {
         throughput: `${mbps.toFixed(1)} MB/s`,
-        extra: `target ≥ 18 MB/s: ${mbps >= 18 ? 'met' : 'NOT met'}, < 150 MB RSS: ${rssMiB < 150 ? 'met' : 'NOT met'} (${rssMiB.toFixed(0)} MB); ${(result.bytes / 2 ** 20).toFixed(0)} MB, ${result.traces[0]?.samples ?? 0} rows, ${(encoded / 2 ** 20).toFixed(1)} MB workload file`,
+        extra: `target ≥ 18 MB/s: ${mbps >= 18 ? 'met' : 'NOT met'}; \`overcast import -o\` in a fresh process ${cli.seconds.toFixed(2)} s with Node's start, peak RSS ${cli.peakMiB.toFixed(0)} MiB: target < 150 MB ${cli.peakMiB * 2 ** 20 < 150e6 ? 'met' : 'NOT met'}; ${(result.bytes / 2 ** 20).toFixed(0)} MB, ${result.traces[0]?.samples ?? 0} rows, ${(encoded / 2 ** 20).toFixed(1)} MB workload file`,
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+}
+
+/** `overcast import <file> --format bitbrains -o <out>` in a fresh process: wall seconds and peak RSS (MiB). */
+function importCommandPeak(file: string, out: string): { seconds: number; peakMiB: number } {
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'overcast.js');
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', RSS_PROBE, bin, 'import', file, '--format', 'bitbrains', '-o', out], { encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (child.status !== 0) throw new Error(`overcast import failed: ${child.stderr}`);
+  const kib = Number(/overcast-bench-maxrss (\d+)/.exec(child.stderr)?.[1]);
+  if (!(kib > 0)) throw new Error(`overcast import: no peak RSS reported (${child.stderr})`);
+  return { seconds, peakMiB: kib / 1024 };
 }
 
 // 10. workers: `overcast run default --replications 40` on one thread and on two (issue 14's

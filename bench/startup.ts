@@ -72,7 +72,7 @@ export function firstSampleIn(profile: CpuProfile, functionName: string, urlPart
  * on Linux a process's maxrss starts at its parent's when it was forked, so inside `npm run bench`
  * (a bench process of ~200 MiB by then) every child reported about that. maxRSS where there is no /proc.
  */
-const RSS_PROBE = `data:text/javascript,import{readFileSync}from'node:fs';process.on('exit',()=>{let k;try{k=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status','utf8'))[1])}catch{k=process.resourceUsage().maxRSS}process._rawDebug('overcast-bench-maxrss '+k)})`;
+export const RSS_PROBE = `data:text/javascript,import{readFileSync}from'node:fs';process.on('exit',()=>{let k;try{k=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status','utf8'))[1])}catch{k=process.resourceUsage().maxRSS}process._rawDebug('overcast-bench-maxrss '+k)})`;
 
 export function measureStartup(root: string, runs: number): StartupFigures {
   const bin = join(root, 'bin', 'overcast.js');
