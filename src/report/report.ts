@@ -92,6 +92,8 @@ export interface Report {
       shift: number | null;
       extrapolated: boolean;
       fixedHeadroomGiB: number | null;
+      /** Peaks over threshold (as the method or the cross-check): the host-runs beyond the threshold the tail was fitted to. */
+      tailExceedances: number | null;
       crossCheck: { method: RiskMethod; estimate: number | null; lower95: number | null; upper95: number | null; extrapolated: boolean } | null;
       /** Plain batches stopped at `hostRuns` of a `budgetHostRuns` budget: the interval straddles the limit and the budget could not separate it. */
       stoppedEarly: { hostRuns: number; budgetHostRuns: number } | null;
@@ -360,7 +362,7 @@ export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPerHostMonth'], 'method' | 'ess' | 'hits' | 'shift' | 'extrapolated' | 'fixedHeadroomGiB' | 'crossCheck' | 'stoppedEarly'> {
+function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPerHostMonth'], 'method' | 'ess' | 'hits' | 'shift' | 'extrapolated' | 'fixedHeadroomGiB' | 'tailExceedances' | 'crossCheck' | 'stoppedEarly'> {
   const check = risk.crossCheck;
   return {
     method: risk.method,
@@ -369,6 +371,7 @@ function riskMethodFields(risk: RiskEstimate): Pick<Report['memory']['oomRiskPer
     shift: numOrNull(risk.shift ?? null),
     extrapolated: risk.extrapolated,
     fixedHeadroomGiB: numOrNull(risk.fixedHeadroomGiB ?? null),
+    tailExceedances: risk.tailExceedances ?? null,
     crossCheck: check ? { method: check.method, estimate: num(check.estimate), lower95: num(check.lower95), upper95: num(check.upper95), extrapolated: check.extrapolated } : null,
     stoppedEarly: risk.stoppedEarly ? { ...risk.stoppedEarly } : null,
   };

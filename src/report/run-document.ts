@@ -292,7 +292,7 @@ function riskMethodLine(risk: Report['memory']['oomRiskPerHostMonth']): string |
     case 'importance':
       return `decided by importance sampling: working sets shifted ${fmt(risk.shift ?? null)} standard deviations, effective sample size ${fmt(risk.ess ?? null)}, ${risk.hits ?? 0} host-runs with a kill, ${fmt(risk.hostMonths)} host-months simulated in all${check}`;
     case 'tail':
-      return `EXTRAPOLATED: ${risk.stoppedEarly ? 'estimated' : 'decided'} by a peaks-over-threshold tail fitted to each host-run's smallest headroom (${risk.trials} host-runs); the estimate rests on a tail extrapolated beyond anything simulated${risk.upper95 === 0 ? ' (the fitted tail ends before headroom reaches zero, and its 95 % profile interval excludes that it reaches it)' : ''}${check}${stopped}`;
+      return `EXTRAPOLATED: ${risk.stoppedEarly ? 'estimated' : 'decided'} by a peaks-over-threshold tail fitted to each host-run's smallest headroom, ${risk.tailExceedances ?? '?'} of ${risk.trials} host-runs beyond its threshold${risk.tailExceedances !== null && risk.tailExceedances < 100 ? ' (fewer than the 100 its rule to decide was calibrated at, docs/risk.md)' : ''}; the estimate rests on a tail extrapolated beyond anything simulated${risk.upper95 === 0 ? ' (the fitted tail ends before headroom reaches zero, and its 95 % profile interval excludes that it reaches it)' : ''}${check}${stopped}`;
     default:
       return stopped ? `plain Monte Carlo (${risk.trials} host-runs)${check}${stopped}` : null;
   }

@@ -36,7 +36,7 @@ const MEMORY: Memory = {
   ksmConvergeMinutes: null,
   swapPeakGiB: { mean: 1, max: 2, upper95: 2 },
   oomKills: { total: 4, perReplication: 2, perHostMonth: 0.5 },
-  oomRiskPerHostMonth: { estimate: 0.4, lower95: 0.1, upper95: 0.8, hostMonths: 3, trials: 4, hostsWithKill: 2, method: 'mc', ess: null, hits: null, shift: null, extrapolated: false, fixedHeadroomGiB: null, crossCheck: null, stoppedEarly: null },
+  oomRiskPerHostMonth: { estimate: 0.4, lower95: 0.1, upper95: 0.8, hostMonths: 3, trials: 4, hostsWithKill: 2, method: 'mc', ess: null, hits: null, shift: null, extrapolated: false, fixedHeadroomGiB: null, tailExceedances: null, crossCheck: null, stoppedEarly: null },
   oomRiskPerHostRun: { estimate: 0.5, lower95: 0.15, upper95: 0.85, runDays: 1 },
   kills: [
     { replication: 0, timeSeconds: 13 * HOUR, host: 'compute-1', vm: 'desktop-5', group: 'desktop', ...KILL },

@@ -46,6 +46,12 @@ export interface RiskEstimate {
   shift?: number | undefined;
   /** True when the estimate rests on a tail extrapolated beyond anything simulated (`tail`). */
   extrapolated: boolean;
+  /**
+   * `tail` (also when the tail is only the cross-check): the host-runs beyond the tail's threshold
+   * that the generalized Pareto was fitted to. Far fewer than `trials` when most host-runs end at one
+   * headroom (a point mass): then the extrapolation rests on those few.
+   */
+  tailExceedances?: number | undefined;
   /** `mechanism`: the smallest headroom (GiB) every host-run reached, plain and with working sets shifted far up. */
   fixedHeadroomGiB?: number | undefined;
   /**
