@@ -282,3 +282,29 @@ describe('solveHostInterval: invariants for any mix, both splits', () => {
     );
   });
 });
+
+describe('solveHostInterval: the stretch each VM\'s UI actions see (FleetScratch.uiClass, classStretch)', () => {
+  // The recorder times UI actions from this one number per split set instead of from each VM's
+  // shares (cpu/recorder.ts): it must be each VM's (ready + run)/run, 1 where it runs nothing,
+  // whatever path the solve took (uncontended, quiet, binned CFS, FIFO, capped, SMT).
+  it('equals (ready + run)/run of every VM to 1e-12, for any mix, both splits, with and without SMT', () => {
+    fc.assert(
+      fc.property(mixArb, fc.integer({ min: 1, max: 32 }), fc.constantFrom<FleetSplit>('cfs', 'fifo'), fc.boolean(), (vms, pcpus, split, smt) => {
+        const vcpus = Int32Array.from(vms.map(([c]) => c));
+        const demand = Float64Array.from(vms.map(([, u]) => u));
+        const ready = new Float64Array(vms.length);
+        const run = new Float64Array(vms.length);
+        const scratch = fleetScratch();
+        const cores = smt && pcpus >= 2 ? Math.floor(pcpus / 2) : pcpus;
+        solveHostInterval(0, vms.length, vcpus, demand, pcpus, ready, run, scratch, split, cores, 0.25);
+        for (let i = 0; i < vms.length; i++) {
+          const expected = run[i]! > 0 ? (ready[i]! + run[i]!) / run[i]! : 1;
+          const stretch = scratch.classStretch[scratch.uiClass[i]!]!;
+          expect(Math.abs(stretch - expected)).toBeLessThanOrEqual(1e-12 * expected);
+        }
+      }),
+      { seed: 11, numRuns: 400 },
+    );
+  });
+});
+

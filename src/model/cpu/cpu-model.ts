@@ -184,7 +184,7 @@ export class CpuModel {
   /** Interval k opens at `now`: sets every slot's demand and solves (fleet) or keeps (micro) each host. */
   open(k: number, now: number): void {
     const { scenario, placement, layout, vmState } = this.ctx;
-    const { demand, weight, ready, runShare, scratch, running, runningByRun, weightByRun } = this;
+    const { demand, weight, ready, runShare, scratch, weightByRun } = this;
     const { paths, threads } = this.inputs;
     // Only running VMs take their workload's demand (weighSlots writes the others').
     this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand, vmState, RUNNING);
@@ -222,9 +222,22 @@ export class CpuModel {
       const zero = scratch.zeroReady[0] === 1;
       if (zero) this.recorder.recordHostVmsAtZero(h, k, weightByRun);
       else this.recorder.recordHostVms(h, k, ready, weight, true);
-      this.recorder.recordUiActions(h, ready, runShare, running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length, zero ? runningByRun : undefined);
+      this.recordUiActionTimes(h, zero);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
+  }
+
+  /**
+   * Host h's UI action times from the interval just solved: where some VM waited (or SMT slows the
+   * threads) by the split sets' stretch classes (./recorder.ts, recordUiActionsByClass); where every
+   * ready share is 0 (`zero`) or nobody waited, by group, as the recorder's own shortcuts do.
+   */
+  private recordUiActionTimes(h: number, zero: boolean): void {
+    const { scratch, ready, runShare, running, runningByRun } = this;
+    const speed = scratch.speed[0]!;
+    const waited = scratch.speed[2]! === 0;
+    if ((waited || speed !== 1) && !zero) this.recorder.recordUiActionsByClass(h, scratch.uiClass, scratch.classStretch, running, speed, scratch.speed[1]!);
+    else this.recorder.recordUiActions(h, ready, runShare, running, speed, scratch.speed[1]!, waited, this.runningByGroup, h * this.ctx.scenario.vms.length, zero ? runningByRun : undefined);
   }
 
   /**

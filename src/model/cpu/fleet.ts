@@ -54,6 +54,8 @@ export type FleetSplit = 'cfs' | 'fifo';
 /** Upper edges of the utilisation bins of the CFS split (the last bin ends at 1). */
 const BIN_EDGES = [0.05, 0.15, 0.3, 0.5, 0.7, 0.85];
 const BINS = BIN_EDGES.length + 1;
+/** UI stretch classes (FleetScratch.uiClass): stretch 1, one per CFS bin, a FIFO host's. */
+export const UI_CLASSES = BINS + 2;
 /** Probabilities of the lighter bins' busy count below this are skipped. */
 const NEGLIGIBLE = 1e-12;
 /** Probabilities below this are dropped from the busy-count distributions. */
@@ -98,6 +100,16 @@ export interface FleetScratch {
   prefix: ChainPrefix;
   threadDemand: Float64Array;
   /**
+   * The stretch each VM's user-interface actions see, (ready + run) / run of its final shares, 1
+   * where it runs nothing (./ui-action.ts). Every VM of one split set (a CFS bin, a FIFO host) runs
+   * at the set's stretch, so the solve gives each VM a class (`uiClass`, by the indices of
+   * readyOut, grows to the largest): 0 for stretch 1, 1 + b for CFS bin b, UI_CLASSES − 1 for a FIFO
+   * host; and each class its stretch (`classStretch`, the capped one after the host's running
+   * shares are capped). The recorder counts VMs per class instead of timing each (./recorder.ts).
+   */
+  uiClass: Uint8Array;
+  classStretch: Float64Array;
+  /**
    * Of the last solved host-interval: [0] the work per busy hardware thread, in full cores (1
    * without SMT); [1] the most a runnable vCPU can be stretched under CFS, max(1, active vCPUs / P):
    * CFS gives every runnable task its share of each scheduling period, so none waits longer than
@@ -138,6 +150,8 @@ export function fleetScratch(): FleetScratch {
     smt: { meanRunnable: 0, meanBusy: 0, meanWork: 0 },
     prefix: chainPrefix(),
     threadDemand: new Float64Array(0),
+    uiClass: new Uint8Array(0),
+    classStretch: new Float64Array(UI_CLASSES).fill(1),
     speed: new Float64Array([1, 1, 1]),
     zeroReady: new Uint8Array(1),
     sums: new Float64Array(3),
@@ -282,7 +296,10 @@ export function solveHostIntervalInto(
       }
     }
   }
+  if (scratch.uiClass.length < to) scratch.uiClass = new Uint8Array(2 * to);
+  const uiClass = scratch.uiClass;
   if (s1 <= 0) {
+    uiClass.fill(0, from, to);
     for (let i = from; i < to; i++) {
       readyOut[i] = 0;
       runOut[i] = 0;
@@ -302,6 +319,7 @@ export function solveHostIntervalInto(
   // No more vCPUs want CPU than there are pCPUs: nobody can wait. (The moment match alone is not
   // a safe test: it can round a few heavy plus a few light vCPUs down to n <= P.)
   if (active <= pcpus || (split === 'fifo' && means.meanWaiting <= NEGLIGIBLE)) {
+    uiClass.fill(0, from, to);
     for (let i = from; i < to; i++) {
       readyOut[i] = 0;
       runOut[i] = demand[i]!;
@@ -313,11 +331,13 @@ export function solveHostIntervalInto(
   scratch.zeroReady[0] = 0;
   if (split === 'fifo') {
     splitByStretch(from, to, null, vcpus, demand, means.meanWaiting, readyOut, runOut, means.meanRunning);
+    setUiClass(from, to, null, demand, UI_CLASSES - 1, uiClass);
+    scratch.classStretch[UI_CLASSES - 1] = doubleOut[0]!;
     scratch.utilization[0] = utilization;
     return;
   }
   const running = solveCfs(from, to, vcpus, demand, pcpus, readyOut, runOut, scratch, binned, binned && counted);
-  capRunShares(from, to, vcpus, means.meanRunning, runOut, running);
+  capRunShares(from, to, vcpus, means.meanRunning, runOut, running, scratch.classStretch);
   scratch.utilization[0] = utilization;
 }
 
@@ -444,7 +464,7 @@ function binOrder(from: number, to: number, demand: Float64Array, scratch: Fleet
  * the CPU time there is: shares that exceed it are scaled down in proportion, so no VM's thread
  * is charged CPU the host never had. (The FIFO split does the same through its stretch factor.)
  */
-function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: number, runOut: Float64Array, known: number): void {
+function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: number, runOut: Float64Array, known: number, classStretch: Float64Array): void {
   // `known` >= 0 is that sum already, added in the same order (the quiet CFS host's writeShares).
   let total = known;
   if (!(total >= 0)) {
@@ -454,6 +474,8 @@ function capRunShares(from: number, to: number, vcpus: Int32Array, busyPcpus: nu
   if (total <= busyPcpus) return;
   const scale = busyPcpus / total;
   for (let i = from; i < to; i++) runOut[i] = runOut[i]! * scale;
+  // ready + scale·run over scale·run, with ready = (s − 1)·run: one number per class again.
+  for (let c = 1; c < UI_CLASSES; c++) classStretch[c] = (classStretch[c]! - 1) / scale + 1;
 }
 
 /**
@@ -493,6 +515,7 @@ function solveCfs(
   if (scratch.skipQuiet && 4 * hostS1 <= pcpus && quietHost(binN, binU, pcpus)) {
     // Stretch 1: every ready share is a·(1 − 1/1) = 0 exactly.
     writeSharesAtOne(from, to, null, vcpus, demand, readyOut, runOut);
+    scratch.uiClass.fill(0, from, to);
     scratch.zeroReady[0] = 1;
     return doubleOut[1]!;
   }
@@ -537,6 +560,8 @@ function solveCfs(
       if (end < to - from) busyMax = convolveBinomial(busy, scratch.low, busyMax, pcpus, n, u);
     }
     splitByStretch(start, end, order, vcpus, demand, waiting, readyOut, runOut);
+    setUiClass(start, end, order, demand, 1 + b, scratch.uiClass);
+    scratch.classStretch[1 + b] = doubleOut[0]!;
   }
   return -1;
 }
@@ -716,6 +741,7 @@ function fusedSteps(busy: Float64Array, bottom: number, max: number, pcpus: numb
 /**
  * Divides `waiting` (mean number of waiting vCPUs) among a set of VMs with one processor-sharing
  * stretch factor. The set is `order[start..end)` when `order` is given, else indices start..end.
+ * The stretch it used goes to doubleOut[0].
  */
 function splitByStretch(
   start: number,
@@ -739,7 +765,17 @@ function splitByStretch(
   // and the VMs wait more than the matched system says.
   writeShares(start, end, order, vcpus, demand, stretch, readyOut, runOut);
   if (doubleOut[1]! > busyPcpus * (1 + 1e-12)) {
-    writeShares(start, end, order, vcpus, demand, capacityStretch(start, end, order, vcpus, demand, busyPcpus, stretch), readyOut, runOut);
+    stretch = capacityStretch(start, end, order, vcpus, demand, busyPcpus, stretch);
+    writeShares(start, end, order, vcpus, demand, stretch, readyOut, runOut);
+  }
+  doubleOut[0] = stretch;
+}
+
+/** Each VM's UI class (FleetScratch.uiClass) in a set split as `cls`: the set's, or 0 (stretch 1) where it demands nothing (it runs nothing). */
+function setUiClass(start: number, end: number, order: Int32Array | null, demand: Float64Array, cls: number, out: Uint8Array): void {
+  for (let m = start; m < end; m++) {
+    const i = order ? order[m]! : m;
+    out[i] = demand[i]! > 0 ? cls : 0;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { FleetLayout } from '../fleet-layout.js';
 import { Histogram } from '../stats/histogram.js';
+import { UI_CLASSES } from './fleet.js';
 import { uiActionMs } from './ui-action.js';
 
 export interface CpuReplication {
@@ -67,6 +68,8 @@ export class CpuRecorder {
   private readonly uiTimes: Float64Array;
   /** Per VM group: CPU work of one UI action, ms. */
   private readonly uiWorkMsByGroup: Float64Array;
+  /** recordUiActionsByClass's running VMs of one group run per UI stretch class. */
+  private readonly classCount = new Int32Array(UI_CLASSES);
 
   constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number, uiWorkMs?: Float64Array) {
     this.layout = layout;
@@ -206,6 +209,38 @@ export class CpuRecorder {
     const times = this.uiTimes;
     for (let i = from; i < to; i++) times[i] = running[i]! === 0 ? 0 : uiActionMs(work[i]!, ready[i]!, run[i]!, speed, maxStretch);
     histogram.addScaled(times, running, from, to, 1);
+  }
+
+  /**
+   * recordUiActions for shares the fleet kernel solved, from each VM's UI stretch class
+   * (FleetScratch.uiClass and classStretch, ./fleet.ts) rather than its shares: the VMs of one
+   * split set (a CFS bin, a FIFO host) share one stretch, (ready + run)/run to 1e-12
+   * (test/model/fleet.test.ts), so a group run's running VMs fall into a few classes of equal
+   * action time, each added once with its count. The histogram's sum is then added per class, so
+   * its last bits differ from adding VM by VM. Timing each VM was 22–27 ns of the fleet bench's
+   * ~212 per VM-interval (docs/scale.md).
+   */
+  recordUiActionsByClass(h: number, uiClass: Uint8Array, classStretch: Float64Array, running: Int32Array, speed: number, maxStretch: number): void {
+    const work = this.uiWorkMs;
+    if (!work) return;
+    const histogram = this.result.uiActionMs;
+    const divisor = speed > 0 ? speed : 1;
+    const runs = this.layout.groupRuns;
+    const counts = this.classCount;
+    for (let r = this.layout.hostRunFrom[h]!; r < this.layout.hostRunTo[h]!; r++) {
+      const from = runs[3 * r]!;
+      const to = runs[3 * r + 1]!;
+      counts.fill(0);
+      for (let i = from; i < to; i++) counts[uiClass[i]!]! += running[i]!;
+      // Every slot of a group run belongs to one group: one UI action's work.
+      const workMs = work[from]!;
+      for (let c = 0; c < counts.length; c++) {
+        const n = counts[c]!;
+        if (n === 0) continue;
+        const s = classStretch[c]!;
+        histogram.add((workMs * (s < maxStretch ? s : maxStretch)) / divisor, n);
+      }
+    }
   }
 
   /** Records host h's pCPU utilisation (0..1) in interval k. */
