@@ -230,7 +230,7 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
   }
 
   const hostMonths = plain.hostMonths + (simulatedRuns * runSeconds) / MONTH_SECONDS;
-  const asTail = (t: NonNullable<typeof tail>) => ({ method: 'tail' as const, estimate: toMonth(t.estimate), lower95: toMonth(t.lower95), upper95: toMonth(t.upper95), extrapolated: true, exceedances: t.exceedances });
+  const asTail = (t: NonNullable<typeof tail>) => ({ method: 'tail' as const, estimate: toMonth(t.estimate), lower95: toMonth(t.lower95), upper95: toMonth(t.upper95), extrapolated: true });
   if (plainTail) {
     const all = plainRuns.length + finalRuns.length;
     const kills = plainRuns.filter((r) => r.hit).length + finalRuns.filter((r) => r.hit).length;
@@ -238,9 +238,9 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
     const tailMonth = plainTailEstimate && asTail(plainTailEstimate);
     // The Wilson interval rests on nothing but the counts: it answers when it decides.
     if (decides(plainEstimate, limitRun) || !tailMonth) {
-      return { ...plain, ...mc, hostMonths, trials: all, hostsWithKill: kills, method: 'mc', extrapolated: false, crossCheck: tailMonth && withoutCount(tailMonth), tailExceedances: tailMonth?.exceedances, stoppedEarly };
+      return { ...plain, ...mc, hostMonths, trials: all, hostsWithKill: kills, method: 'mc', extrapolated: false, crossCheck: tailMonth, tailExceedances: plainTailEstimate?.exceedances, stoppedEarly };
     }
-    return { ...plain, estimate: tailMonth.estimate, lower95: tailMonth.lower95, upper95: tailMonth.upper95, hostMonths, trials: all, hostsWithKill: kills, method: 'tail', extrapolated: true, tailExceedances: tailMonth.exceedances, crossCheck: { method: 'mc', ...mc, extrapolated: false }, stoppedEarly };
+    return { ...plain, estimate: tailMonth.estimate, lower95: tailMonth.lower95, upper95: tailMonth.upper95, hostMonths, trials: all, hostsWithKill: kills, method: 'tail', extrapolated: true, tailExceedances: plainTailEstimate!.exceedances, crossCheck: { method: 'mc', ...mc, extrapolated: false }, stoppedEarly };
   }
   const tailCheck = tail && asTail(tail);
   if (estimate.reliable || !tail) {
@@ -256,8 +256,8 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
       hits: estimate.hits,
       shift,
       extrapolated: false,
-      crossCheck: tailCheck && withoutCount(tailCheck),
-      tailExceedances: tailCheck?.exceedances,
+      crossCheck: tailCheck,
+      tailExceedances: tail?.exceedances,
     };
   }
   return {
@@ -268,15 +268,9 @@ export async function decideOomRisk(study: StudyResult, evaluator: Evaluator, li
     hostMonths,
     method: 'tail',
     extrapolated: true,
-    tailExceedances: tailCheck!.exceedances,
+    tailExceedances: tail!.exceedances,
     crossCheck: { method: 'importance', estimate: toMonth(estimate.estimate), lower95: toMonth(estimate.lower95), upper95: estimate.reliable ? toMonth(estimate.upper95) : 1, extrapolated: false },
   };
-}
-
-/** A tail estimate as a cross-check (its exceedance count goes in RiskEstimate.tailExceedances). */
-function withoutCount<T extends { exceedances: number }>(tail: T): Omit<T, 'exceedances'> {
-  const { exceedances: _count, ...rest } = tail;
-  return rest;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The fleet kernel's UI action times by stretch class (CpuRecorder.recordUiActionsByClass, fed by
- * FleetScratch.uiClass and classStretch from cpu/fleet.ts) against the per-VM path it replaces
- * (recordUiActions from each VM's ready and running shares): on contended fleets — CFS and FIFO,
+ * The fleet kernel's UI action times by stretch class (CpuRecorder.recordUiActions given
+ * FleetScratch.uiClass and classStretch from cpu/fleet.ts, through its addByClass) against the
+ * per-VM path it replaces (recordUiActions from each VM's ready and running shares): on contended fleets — CFS and FIFO,
  * with SMT hosts, two VM groups with different UI work, booting and stopped VMs — the histograms
  * hold the same counts in the same buckets and the same count, and a minimum, maximum and sum
  * equal to 1e-12 (one stretch per class against each VM's own (ready + run)/run, and the sum
@@ -15,30 +15,20 @@ import { place } from '../../src/model/placement.js';
 import { simulateReplication } from '../../src/model/replication.js';
 import { encodeTransfer } from '../../src/model/transfer.js';
 import { CpuRecorder } from '../../src/model/cpu/recorder.js';
-import { CpuModel } from '../../src/model/cpu/cpu-model.js';
 import type { ModelScenario } from '../../src/model/scenario.js';
 
 type Patchable = Record<string, unknown>;
-const proto = CpuModel.prototype as unknown as Patchable;
-const byClass = proto.recordUiActionTimes;
+const proto = CpuRecorder.prototype as unknown as Patchable;
+const recordUiActions = proto.recordUiActions as (...args: unknown[]) => void;
+const addByClass = proto.addByClass as (...args: unknown[]) => void;
 afterEach(() => {
-  proto.recordUiActionTimes = byClass;
+  proto.recordUiActions = recordUiActions;
+  proto.addByClass = addByClass;
 });
 
-/** The per-VM path the classes replace: every host's UI action times from each VM's shares. */
-interface ModelFields {
-  recorder: CpuRecorder;
-  scratch: { speed: Float64Array };
-  ready: Float64Array;
-  runShare: Float64Array;
-  running: Int32Array;
-  runningByGroup: Int32Array;
-  runningByRun: Int32Array;
-  ctx: { scenario: ModelScenario };
-}
-function perVm(this: ModelFields, h: number, zero: boolean): void {
-  const { scratch } = this;
-  this.recorder.recordUiActions(h, this.ready, this.runShare, this.running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * this.ctx.scenario.vms.length, zero ? this.runningByRun : undefined);
+/** The per-VM path the classes replace: recordUiActions without the kernel's stretch classes (its last two arguments). */
+function perVm(this: CpuRecorder, ...args: unknown[]): void {
+  recordUiActions.apply(this, args.slice(0, 10));
 }
 
 const TEXT = (policy: string, smt: boolean): string => `
@@ -91,14 +81,13 @@ describe('UI action times by stretch class', () => {
     const s = await load(policy, smt);
     const placement = place(s);
     let classed = 0;
-    const recordByClass = CpuRecorder.prototype.recordUiActionsByClass;
-    (CpuRecorder.prototype as unknown as Patchable).recordUiActionsByClass = function (this: CpuRecorder, ...args: Parameters<typeof recordByClass>): void {
+    proto.addByClass = function (this: CpuRecorder, ...args: unknown[]): void {
       classed++;
-      recordByClass.apply(this, args);
+      addByClass.apply(this, args);
     };
     const fast = simulateReplication(s, placement, 0);
-    (CpuRecorder.prototype as unknown as Patchable).recordUiActionsByClass = recordByClass;
-    proto.recordUiActionTimes = perVm;
+    proto.addByClass = addByClass;
+    proto.recordUiActions = perVm;
     const reference = simulateReplication(s, placement, 0);
     expect(classed).toBeGreaterThan(20);
     const a = fast.cpu.uiActionMs;

@@ -113,7 +113,7 @@ export class CpuModel {
    * numbers: the same sums as one at a time).
    */
   private readonly statesSeen: StateSnapshot;
-  private adjusted: Int32Array;
+  private readonly adjusted: Int32Array;
   private adjustedCount = 0;
   private pendingIntervals = 0;
   /** Per VM: the CPU-seconds its boot needs. */
@@ -156,7 +156,8 @@ export class CpuModel {
     this.bootCpuSeconds = Float64Array.from(placement.vms, (vm) => scenario.vms[vm.group]!.boot.cpuSeconds);
     this.overheadPerVcpu = new Float64Array(layout.slots);
     this.statesSeen = new StateSnapshot(placement.vms.length);
-    this.adjusted = new Int32Array(16);
+    // At most every slot is adjusted.
+    this.adjusted = new Int32Array(layout.slots);
     const uiWorkMs = new Float64Array(layout.slots);
     placement.vms.forEach((vm, v) => {
       const group = scenario.vms[vm.group]!;
@@ -184,7 +185,7 @@ export class CpuModel {
   /** Interval k opens at `now`: sets every slot's demand and solves (fleet) or keeps (micro) each host. */
   open(k: number, now: number): void {
     const { scenario, placement, layout, vmState } = this.ctx;
-    const { demand, weight, ready, runShare, scratch, weightByRun } = this;
+    const { demand, weight, ready, runShare, scratch, running, runningByRun, weightByRun } = this;
     const { paths, threads } = this.inputs;
     // Only running VMs take their workload's demand (weighSlots writes the others').
     this.demandField.fill(stepHour(scenario.startHour, scenario.stepSeconds, k), demand, vmState, RUNNING);
@@ -222,22 +223,9 @@ export class CpuModel {
       const zero = scratch.zeroReady[0] === 1;
       if (zero) this.recorder.recordHostVmsAtZero(h, k, weightByRun);
       else this.recorder.recordHostVms(h, k, ready, weight, true);
-      this.recordUiActionTimes(h, zero);
+      this.recorder.recordUiActions(h, ready, runShare, running, scratch.speed[0]!, scratch.speed[1]!, scratch.speed[2]! === 0, this.runningByGroup, h * scenario.vms.length, zero ? runningByRun : undefined, scratch.uiClass, scratch.classStretch);
       this.micro.captureWindow(h, k, demand, ready, weight);
     }
-  }
-
-  /**
-   * Host h's UI action times from the interval just solved: where some VM waited (or SMT slows the
-   * threads) by the split sets' stretch classes (./recorder.ts, recordUiActionsByClass); where every
-   * ready share is 0 (`zero`) or nobody waited, by group, as the recorder's own shortcuts do.
-   */
-  private recordUiActionTimes(h: number, zero: boolean): void {
-    const { scratch, ready, runShare, running, runningByRun } = this;
-    const speed = scratch.speed[0]!;
-    const waited = scratch.speed[2]! === 0;
-    if ((waited || speed !== 1) && !zero) this.recorder.recordUiActionsByClass(h, scratch.uiClass, scratch.classStretch, running, speed, scratch.speed[1]!);
-    else this.recorder.recordUiActions(h, ready, runShare, running, speed, scratch.speed[1]!, waited, this.runningByGroup, h * this.ctx.scenario.vms.length, zero ? runningByRun : undefined);
   }
 
   /**
@@ -288,10 +276,7 @@ export class CpuModel {
         intervalsRun[slot]!++;
         const overhead = overheadPerVcpu[slot]!;
         if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
-        if (state === BOOTING || overhead > 0) {
-          if (adjusted === this.adjusted.length) this.adjusted = growInt32(this.adjusted);
-          this.adjusted[adjusted++] = slot;
-        }
+        if (state === BOOTING || overhead > 0) this.adjusted[adjusted++] = slot;
       }
       runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
       runningByRun[r] = runningInRun;
@@ -393,11 +378,4 @@ export function pinnedOverflow(layout: FleetLayout, placement: Placement): strin
     if (pinned >= host.pcpus) return `host ${host.name}: its pinned VMs need ${pinned} dedicated cores (vCPUs and vhost workers or QEMU main loop) but it has ${host.pcpus} pCPUs; at least one must stay shared (vms[].network.pinned)`;
   }
   return null;
-}
-
-/** A copy of `array` twice as long. */
-function growInt32(array: Int32Array): Int32Array {
-  const grown = new Int32Array(2 * array.length);
-  grown.set(array);
-  return grown;
 }

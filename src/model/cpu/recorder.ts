@@ -68,7 +68,7 @@ export class CpuRecorder {
   private readonly uiTimes: Float64Array;
   /** Per VM group: CPU work of one UI action, ms. */
   private readonly uiWorkMsByGroup: Float64Array;
-  /** recordUiActionsByClass's running VMs of one group run per UI stretch class. */
+  /** addByClass's running VMs of one group run per UI stretch class. */
   private readonly classCount = new Int32Array(UI_CLASSES);
 
   constructor(method: 'micro' | 'fleet', layout: FleetLayout, hosts: number, groups: number, steps: number, uiWorkMs?: Float64Array) {
@@ -166,7 +166,8 @@ export class CpuRecorder {
    * takes exactly its group's work: `runningByGroup[offset + g]` (running VMs of host h in group g) counts
    * them with one call per group, so the fleet loop does no per-VM work there. Otherwise the times
    * go through a per-slot scratch array into one batched call (Histogram.addScaled), unless every
-   * ready share of the host is 0 and `runningByRun` (running VMs per group run) is given.
+   * ready share of the host is 0 and `runningByRun` (running VMs per group run) is given, or the
+   * fleet kernel's stretch classes are (`uiClass`, `classStretch`: one time per class, addByClass).
    */
   recordUiActions(
     h: number,
@@ -179,6 +180,8 @@ export class CpuRecorder {
     runningByGroup: Int32Array,
     offset: number,
     runningByRun?: Int32Array,
+    uiClass?: Uint8Array,
+    classStretch?: Float64Array,
   ): void {
     const work = this.uiWorkMs;
     if (!work) return;
@@ -204,6 +207,10 @@ export class CpuRecorder {
       }
       return;
     }
+    if (uiClass && classStretch) {
+      this.addByClass(h, work, uiClass, classStretch, running, speed, maxStretch);
+      return;
+    }
     const from = this.layout.hostFrom[h]!;
     const to = this.layout.hostVmTo[h]!;
     const times = this.uiTimes;
@@ -212,17 +219,15 @@ export class CpuRecorder {
   }
 
   /**
-   * recordUiActions for shares the fleet kernel solved, from each VM's UI stretch class
-   * (FleetScratch.uiClass and classStretch, ./fleet.ts) rather than its shares: the VMs of one
+   * recordUiActions' contended path for shares the fleet kernel solved, from each VM's UI stretch
+   * class (FleetScratch.uiClass and classStretch, ./fleet.ts) rather than its shares: the VMs of one
    * split set (a CFS bin, a FIFO host) share one stretch, (ready + run)/run to 1e-12
    * (test/model/fleet.test.ts), so a group run's running VMs fall into a few classes of equal
    * action time, each added once with its count. The histogram's sum is then added per class, so
    * its last bits differ from adding VM by VM. Timing each VM was 22–27 ns of the fleet bench's
    * ~212 per VM-interval (docs/scale.md).
    */
-  recordUiActionsByClass(h: number, uiClass: Uint8Array, classStretch: Float64Array, running: Int32Array, speed: number, maxStretch: number): void {
-    const work = this.uiWorkMs;
-    if (!work) return;
+  private addByClass(h: number, work: Float64Array, uiClass: Uint8Array, classStretch: Float64Array, running: Int32Array, speed: number, maxStretch: number): void {
     const histogram = this.result.uiActionMs;
     const divisor = speed > 0 ? speed : 1;
     const runs = this.layout.groupRuns;
