@@ -26,6 +26,21 @@ function knobValueText(k: KnobReport, value: number | null): string {
   return value === null ? 'n/a' : value.toFixed(stepDecimals(k.range.step));
 }
 
+/**
+ * The failures below a knob's answer that break the search's monotone assumption, in words:
+ * `oomRiskPerHostMonth fails at 21 and 24`; null when there are none.
+ */
+function failsBelowText(k: KnobReport): string | null {
+  if (k.failsBelow.length === 0) return null;
+  const bySlos = new Map<string, string[]>();
+  for (const f of k.failsBelow) {
+    const key = f.failing.join(', ');
+    bySlos.set(key, [...(bySlos.get(key) ?? []), knobValueText(k, f.value)]);
+  }
+  const and = (xs: string[]): string => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)!}`);
+  return [...bySlos].map(([slos, values]) => `${slos} fail${slos.includes(',') ? '' : 's'} at ${and(values)}`).join('; ');
+}
+
 /** A verdict with the SLOs behind it, by status: `FAIL (bootSecondsP95; not demonstrated: oomRiskPerHostMonth)`. */
 function verdictDetail(e: EvaluationReport): string {
   const named = (status: string): string[] => e.slos.filter((s) => e.failing.includes(s.name) && s.status === status).map((s) => s.name);
@@ -144,6 +159,14 @@ function knobSection(report: RecommendReport, key: KnobKey, sloNames: string[], 
       ),
     );
   }
+  const below = failsBelowText(k);
+  if (below) {
+    blocks.push(
+      warn(
+        `not monotone: ${below}, below ${knobValueText(k, k.value)}. The search assumes a lower ${name} is never worse; here it is, so a value under the recommendation is not safer for being lower (risk curve below)`,
+      ),
+    );
+  }
   if (k.atValue) {
     blocks.push(line(`at ${knobValueText(k, k.value)} (95 % upper bounds):`));
     for (const m of k.margins) blocks.push(m.headroom !== null && m.headroom < 0 ? warn(marginText(k, m), 2) : line(marginText(k, m), 2));
@@ -207,6 +230,11 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
           return [knobName(key, k), knobValueText(k, k.value), k.bindingSlo ?? '—', statusText(k), limitText(k.current), limitText(paste)];
         }),
       ),
+      ...keys.flatMap((key) => {
+        const k = report.recommendation[key];
+        const below = failsBelowText(k);
+        return below ? [warn(`${knobName(key, k)} ${knobValueText(k, k.value)}: lower is not safer here, ${below} (its section below)`)] : [];
+      }),
     ],
   });
 

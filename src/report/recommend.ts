@@ -43,6 +43,8 @@ export interface KnobReport {
   atValue: EvaluationReport | null;
   firstFail: EvaluationReport | null;
   riskCurve: EvaluationReport[];
+  /** Values below `value` at which a judged SLO failed (the knob is not monotone there). */
+  failsBelow: { value: number | null; failing: string[] }[];
   whatIf: { id: string; label: string; skipped: string | null; value: number | null; status: string | null; bindingSlo: string | null }[];
   outOfReach: string[];
   notJudged: string[];
@@ -125,6 +127,7 @@ function knobReport(k: KnobRecommendation): KnobReport {
     atValue: evaluationReport(k.atValue),
     firstFail: evaluationReport(k.firstFail),
     riskCurve: k.riskCurve.map((e) => evaluationReport(e)!),
+    failsBelow: k.failsBelow.map((f) => ({ value: num(f.value), failing: f.failing })),
     whatIf: k.whatIf.map((w) => ({ ...w, value: numOrNull(w.value) })),
     outOfReach: k.outOfReach,
     notJudged: k.notJudged,

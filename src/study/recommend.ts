@@ -43,6 +43,7 @@ import { HOURS_PER_MONTH, hostMonths, hostMonthsToDemonstrate, zeroEventUpperBou
 import { growMix, hasFillGroup, LIFTED_RATIO, oneHostDown, placementLimits, type PlacementLimits } from './fleet.js';
 import { gridIndexBelow, gridSize, gridValue, KNOBS, knobValue, type KnobId, type KnobSpec } from './knobs.js';
 import { DEFAULT_MOVERS, MOVERS, type MoverContext } from './movers.js';
+import { failsBelow, type FailBelow } from './monotone.js';
 import { searchGrid, type GridSearchResult } from './search.js';
 import { labelledOverride, resolveScenario, type ScenarioSource } from './source.js';
 import type { ReplicationRunner } from '../model/runner.js';
@@ -164,6 +165,11 @@ export interface KnobRecommendation {
   searched: Evaluation[];
   /** Evaluations around `value`, ascending. */
   riskCurve: Evaluation[];
+  /**
+   * Values below `value` (searched or on the risk curve) at which an SLO judged at `value` failed:
+   * the knob is not monotone there, and a lower setting is not always safer (./monotone.ts).
+   */
+  failsBelow: FailBelow[];
   whatIf: WhatIf[];
   notes: string[];
 }
@@ -485,6 +491,7 @@ function blankRecommendation(search: Search, knob: KnobSpec): Omit<KnobRecommend
     ownSlosNotSet: knob.ownSlos.filter((n) => n in SLO_DEFINITIONS && !search.setSlos.some((s) => s.name === n)),
     searched: [],
     riskCurve: [],
+    failsBelow: [],
     whatIf: [],
     outOfReach: [],
     notJudged: [],
@@ -757,6 +764,7 @@ export async function recommend(source: ScenarioSource, runner: ReplicationRunne
     if (judged) judgedFor.set(knob.id, judged);
   }
   await curvesAndWhatIfs(search, recommendations, pasted, judgedFor);
+  for (const rec of recommendations) rec.failsBelow = failsBelow(rec.value, rec.atValue?.judged ?? [], [...rec.searched, ...rec.riskCurve]);
   const { combined, current } = await verifyCombination(search, pasted);
   const atRecommendation = combined.evaluation;
   return {

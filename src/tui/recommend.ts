@@ -43,7 +43,9 @@ export function recommendationToKnobs(result: RecommendResult): Recommendation {
     if (value === null || value === undefined) continue;
     // A UI knob is named by its override path, the path the recommender's knob sets.
     values[knobById(knob.id).path] = value;
-    parts.push(`${knob.configName} ${value}${knob.bindingSlo && knob.value === value ? ` (${knob.bindingSlo})` : ' (kept)'}`);
+    // A knob that failed below its answer (../study/monotone.ts): lowering it is not safer.
+    const below = knob.failsBelow.length > 0 && knob.value === value ? `; fails lower, at ${knob.failsBelow.map((f) => f.value).join(', ')}` : '';
+    parts.push(`${knob.configName} ${value}${knob.bindingSlo && knob.value === value ? ` (${knob.bindingSlo}${below})` : ' (kept)'}`);
   }
   if (parts.length === 0) return { ok: false, message: 'recommendation: no knob of this scenario could be searched (see `overcast recommend`)' };
   const e = result.combined.evaluation;

@@ -37,7 +37,7 @@ describe('the UI recommender', () => {
   }, 60_000);
 
   it('applies the grown fleet the recommendation was verified on, not the ratios alone', () => {
-    const knob = { id: 'cpuAllocationRatio', configName: 'cpu_allocation_ratio', value: 5, bindingSlo: 'cpuReadyPctP95' };
+    const knob = { id: 'cpuAllocationRatio', configName: 'cpu_allocation_ratio', value: 5, bindingSlo: 'cpuReadyPctP95', failsBelow: [] as { value: number; failing: string[] }[] };
     const result = {
       scenario: { vms: [{ name: 'web', count: 160 }, { name: 'app', count: 120 }, { name: 'fill me', count: 'fill' }] },
       knobs: [knob],
@@ -49,6 +49,12 @@ describe('the UI recommender', () => {
     // growMix's counts: floor(count × factor); a fill group has no count knob.
     expect(applied.values).toEqual({ 'overcommit.cpu': 5, 'vms.web.count': 200, 'vms.app.count': 150 });
     expect(applied.summary).toContain('VMs × 1.25 (350 placed)');
+    expect(applied.summary).toContain('cpu_allocation_ratio 5 (cpuReadyPctP95) ·');
+
+    // A knob that failed below its answer says so: lowering it is not safer there.
+    knob.failsBelow = [{ value: 4, failing: ['cpuReadyPctP95'] }];
+    const notMonotone = recommendationToKnobs(result);
+    expect(notMonotone.ok && notMonotone.summary).toContain('cpu_allocation_ratio 5 (cpuReadyPctP95; fails lower, at 4) ·');
   });
 
   it('shows progress with the candidates done, the time and a rough ETA', () => {
