@@ -5,9 +5,10 @@
  * down; the risk curve around the answer can. vdi-callcenter's boot limit is the case that showed
  * it: at RAM 1:1.5 hosts are killed in every replication with 21 or 24 boots per host at once,
  * in none with 27 or 30, and again in every one from 31 on — 24 running desktops stay just under
- * the original ksmtuned's rule for starting ksmd (the later script would start it, narrowly), so the next wave
- * zeroes memory before anything is merged (docs/recommend.md, "When a knob is not monotone"). An
- * operator who lowers a recommended limit to be safe must be told when that is not safer.
+ * the original ksmtuned's rule for starting ksmd (the later script would start it, narrowly), so
+ * the next wave zeroes memory before anything is merged (docs/recommend.md, "When a knob is not
+ * monotone"). An operator who lowers a recommended limit to be safe must be told when that is not
+ * safer.
  */
 import type { Evaluation } from './recommend.js';
 
