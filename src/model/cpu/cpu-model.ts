@@ -192,8 +192,10 @@ export class CpuModel {
     this.traceDemand?.fill(k, demand);
     // Only running and booting VMs count; a booting VM's demand is its boot's CPU work.
     // Measured traces write every trace VM's slot, off or not: those need the full pass to zero them.
-    if (!this.traceDemand && this.statesSeen.matches(vmState)) this.adjustDemand(now);
-    else this.weighSlots(now);
+    if (!this.traceDemand && this.statesSeen.matches(vmState)) {
+      this.pendingIntervals++;
+      this.adjustDemand(now);
+    } else this.weighSlots(now);
     for (let h = 0; h < placement.hosts.length; h++) demand[threadSlot(layout, h, 'ksmd')] = Math.min(1, this.inputs.ksmdCores(h));
     if (paths) {
       // Device threads at the demanded packet rates; where packets are demanded, one solve of that
@@ -266,7 +268,6 @@ export class CpuModel {
             const c = vcpus[slot]!;
             weight[slot] = c;
             weightInRun += c;
-            demand[slot] = Math.min(1, this.bootCpuSeconds[v]! / (c * Math.max(1, this.inputs.bootSeconds(v, now))));
           } else {
             weight[slot] = 0;
             demand[slot] = 0;
@@ -274,26 +275,24 @@ export class CpuModel {
           }
         }
         intervalsRun[slot]!++;
-        const overhead = overheadPerVcpu[slot]!;
-        if (overhead > 0) demand[slot] = Math.min(1, demand[slot]! + overhead);
-        if (state === BOOTING || overhead > 0) this.adjusted[adjusted++] = slot;
+        if (state === BOOTING || overheadPerVcpu[slot]! > 0) this.adjusted[adjusted++] = slot;
       }
       runningByGroup[layout.hostOf[end - 1]! * groups + runs[3 * r + 2]!]! += runningInRun;
       runningByRun[r] = runningInRun;
       weightByRun[r] = weightInRun;
     }
     this.adjustedCount = adjusted;
+    this.adjustDemand(now);
   }
 
   /**
-   * `open` with the VMs' states as weighSlots last saw them: weights and counts stand; the slots
-   * whose demand weighSlots adjusted get the same adjustment on this interval's demand.
+   * The demand of the slots weighSlots listed (`adjusted`): a booting VM's is its boot's CPU work,
+   * and a VM with QEMU overhead adds it. Each slot's demand depends on its own VM alone.
    */
   private adjustDemand(now: number): void {
     const { demand, overheadPerVcpu, adjusted } = this;
     const { vmOfSlot, vcpus } = this.ctx.layout;
     const vmState = this.ctx.vmState;
-    this.pendingIntervals++;
     for (let i = 0; i < this.adjustedCount; i++) {
       const slot = adjusted[i]!;
       const v = vmOfSlot[slot]!;
