@@ -171,6 +171,11 @@ await measure('micro-cfs (30 pCPU, 120 vCPU @ 20 %, 10 ms)', () => {
   };
 });
 
+/** The median of `xs` (the lower of the middle two for an even count). */
+function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+}
+
 // 3. fleet kernel, with each way of dividing the waiting among VMs: three month-long replications,
 //    the median judged (the first runs the kernel's code cold; this host's speed also varies by
 //    about ±10 % from run to run, docs/scale.md), the first reported beside it.
@@ -185,7 +190,7 @@ for (const policy of ['cfs', 'fifo'] as const) {
       study = runStudy(scenario);
       walls.push((performance.now() - started) / 1000);
     }
-    const wall = [...walls].sort((a, b) => a - b)[1]!;
+    const wall = median(walls);
     const vmIntervals = study!.placement.vms.length * study!.steps;
     const ns = (seconds: number): number => (seconds / vmIntervals) * 1e9;
     const nsEach = ns(wall);
@@ -315,7 +320,6 @@ if (!only || only === 'workers') {
         runs[workers].push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { wallSeconds: number; cpuSeconds: number; digest: string });
       }
     }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const wall1 = median(runs[1].map((r) => r.wallSeconds));
     const wall2 = median(runs[2].map((r) => r.wallSeconds));
     const speedup = wall1 / wall2;
@@ -532,7 +536,6 @@ async function benchUiKnob(): Promise<void> {
       first.push(firsts.get(i + 2) ?? Number.NaN);
     }
     await scheduler.dispose();
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
     const p50 = median(first);
     const sorted = [...first].sort((a, b) => a - b);
     return {
