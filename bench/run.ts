@@ -64,7 +64,8 @@ import { importTraces } from '../src/scenarios/traces/import.js';
 import { UTC } from '../src/scenarios/traces/time.js';
 import { traceChunks } from '../src/scenarios/traces/workload-file.js';
 import type { TraceFormatName } from '../src/scenarios/traces/format.js';
-import { measureStartup, RSS_PROBE } from './startup.js';
+import { measureStartup } from './startup.js';
+import { median, runWithPeak } from './child.js';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -170,11 +171,6 @@ await measure('micro-cfs (30 pCPU, 120 vCPU @ 20 %, 10 ms)', () => {
     extra: `${burstTarget(r.bursts / wall, 1.67)}; ${(r.bursts / 1e6).toFixed(1)} M bursts, ${r.schedDelayMs.count} wake-ups measured`,
   };
 });
-
-/** The median of `xs` (the lower of the middle two for an even count). */
-function median(xs: readonly number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-}
 
 // 3. fleet kernel, with each way of dividing the waiting among VMs: three month-long replications,
 //    the median judged (the first runs the kernel's code cold; this host's speed also varies by
@@ -294,12 +290,11 @@ if (!only || only === 'import') {
 function importCommandPeak(file: string, out: string): { seconds: number; peakMiB: number } {
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'overcast.js');
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', RSS_PROBE, bin, 'import', file, '--format', 'bitbrains', '-o', out], { encoding: 'utf8' });
+  const { child, peakMiB } = runWithPeak([], bin, ['import', file, '--format', 'bitbrains', '-o', out]);
   const seconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`overcast import failed: ${child.stderr}`);
-  const kib = Number(/overcast-bench-maxrss (\d+)/.exec(child.stderr)?.[1]);
-  if (!(kib > 0)) throw new Error(`overcast import: no peak RSS reported (${child.stderr})`);
-  return { seconds, peakMiB: kib / 1024 };
+  if (!(peakMiB !== undefined && peakMiB > 0)) throw new Error(`overcast import: no peak RSS reported (${child.stderr})`);
+  return { seconds, peakMiB };
 }
 
 // 10. workers: `overcast run default --replications 40` on one thread and on two (issue 14's

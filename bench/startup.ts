@@ -17,6 +17,7 @@
  * Targets (issue 14): first step < 300 ms and < 80 MB; `--help` < 150 ms.
  */
 import { spawnSync } from 'node:child_process';
+import { median, runWithPeak } from './child.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +38,6 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * Milliseconds from the profile's start to its first sample with a function called `functionName`
@@ -66,14 +65,6 @@ export function firstSampleIn(profile: CpuProfile, functionName: string, urlPart
   return undefined;
 }
 
-/**
- * Peak RSS (KiB) of the child, written to stderr at exit by a preloaded module: VmHWM from
- * /proc/self/status, the high-water mark of the child's own memory. Not resourceUsage().maxRSS:
- * on Linux a process's maxrss starts at its parent's when it was forked, so inside `npm run bench`
- * (a bench process of ~200 MiB by then) every child reported about that. maxRSS where there is no /proc.
- */
-export const RSS_PROBE = `data:text/javascript,import{readFileSync}from'node:fs';process.on('exit',()=>{let k;try{k=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status','utf8'))[1])}catch{k=process.resourceUsage().maxRSS}process._rawDebug('overcast-bench-maxrss '+k)})`;
-
 export function measureStartup(root: string, runs: number): StartupFigures {
   const bin = join(root, 'bin', 'overcast.js');
   const firstSteps: number[] = [];
@@ -84,13 +75,12 @@ export function measureStartup(root: string, runs: number): StartupFigures {
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'overcast-startup-'));
     try {
-      const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', RSS_PROBE, bin, 'run', 'default', '--replications', '1', '--set', 'duration=1h', '--workers', '1', '-q'];
+      const args = ['run', 'default', '--replications', '1', '--set', 'duration=1h', '--workers', '1', '-q'];
       const started = performance.now();
-      const run = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const { child: run, peakMiB } = runWithPeak(['--cpu-prof', `--cpu-prof-dir=${dir}`], bin, args, { ...process.env, NO_COLOR: '1' });
       walls.push(performance.now() - started);
       if (run.status !== 0) throw new Error(`overcast run failed (${run.status}): ${run.stderr}`);
-      const kib = /overcast-bench-maxrss (\d+)/.exec(run.stderr);
-      if (kib) rss.push(Number(kib[1]) / 1024);
+      if (peakMiB !== undefined) rss.push(peakMiB);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       const profile = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as CpuProfile;
       const first = firstSampleIn(profile, 'simulateReplication', '/dist/');
@@ -99,10 +89,9 @@ export function measureStartup(root: string, runs: number): StartupFigures {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const validate = spawnSync(process.execPath, ['--import', RSS_PROBE, bin, 'validate', 'default'], { encoding: 'utf8' });
+    const { child: validate, peakMiB: loadMiB } = runWithPeak([], bin, ['validate', 'default']);
     if (validate.status !== 0) throw new Error(`overcast validate failed (${validate.status}): ${validate.stderr}`);
-    const loadKib = /overcast-bench-maxrss (\d+)/.exec(validate.stderr);
-    if (loadKib) loads.push(Number(loadKib[1]) / 1024);
+    if (loadMiB !== undefined) loads.push(loadMiB);
     const started = performance.now();
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     helps.push(performance.now() - started);
